@@ -1,0 +1,19 @@
+package dev.rds2bq.error;
+
+/**
+ * Base of every error the handlers let escape. The simple class name is what Step Functions sees as
+ * the error name, so each subclass is a contract with {@code statemachine/}: user faults are never
+ * retried, transient faults are.
+ */
+public abstract class Rds2bqException extends RuntimeException {
+  protected Rds2bqException(String message) {
+    super(message);
+  }
+
+  protected Rds2bqException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  /** Whether a retry of the same input can succeed. */
+  public abstract boolean isTransient();
+}

@@ -1,0 +1,9 @@
+package dev.rds2bq.export;
+
+/** Hears an export's progress at doubling row counts (10k, 20k, 40k, ...), never per row. */
+@FunctionalInterface
+public interface ExportListener {
+  ExportListener NONE = (request, rows) -> {};
+
+  void progress(ExportRequest request, long rows);
+}

@@ -1,0 +1,40 @@
+package dev.rds2bq.export;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.rds2bq.error.InvalidInputException;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+
+/** The ExportTable input (events/ExportTable/): one table, or one key range of it, for one run. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ExportRequest(String runId, String runDate, String database, String table, KeyRange range) {
+  private static final String RUN_ID = "[A-Za-z0-9][A-Za-z0-9_.-]{0,127}";
+
+  /** Checks the shape of every field; whether the table exists is the engine's check. */
+  public LocalDate validate() {
+    if (runId == null || !runId.matches(RUN_ID)) {
+      throw new InvalidInputException("runId must be 1-128 letters, digits, '_', '.' or '-' (it names S3 keys); got "
+          + (runId == null ? "nothing" : "'" + runId + "'"));
+    }
+    if (database == null || database.isBlank()) {
+      throw new InvalidInputException("database is required");
+    }
+    if (table == null || table.isBlank()) {
+      throw new InvalidInputException("table is required");
+    }
+    if (range != null && (range.column() == null || range.id() < 0)) {
+      throw new InvalidInputException("range needs 'id' (0 or more) and 'column', with optional 'lo' and 'hi'");
+    }
+    try {
+      return LocalDate.parse(runDate == null ? "" : runDate);
+    } catch (DateTimeParseException e) {
+      throw new InvalidInputException("runDate must be YYYY-MM-DD; got "
+          + (runDate == null ? "nothing" : "'" + runDate + "'"));
+    }
+  }
+
+  /** The label in file names: the range id, or {@code full} for the whole table. */
+  public String partLabel() {
+    return range == null ? "full" : range.label();
+  }
+}

@@ -1,0 +1,40 @@
+package dev.rds2bq.export;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ExportTable output: what one export read and wrote. The publish step checks the files listed
+ * here against the bucket, so only committed files appear.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ExportResult(
+    String runId,
+    String runDate,
+    String database,
+    String table,
+    KeyRange range,
+    long rowsRead,
+    long rowsWritten,
+    List<FileEntry> files,
+    List<ColumnEntry> columns,
+    String schemaFingerprint,
+    String policyFingerprint,
+    String hashKeyId,
+    Map<String, Long> zeroDates,
+    long durationMs) {
+
+  public record FileEntry(String key, long bytes, long rows) {}
+
+  /**
+   * One source column: its output name and types (absent when dropped), the policy applied and why.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ColumnEntry(String source, String sourceType, String output, String parquetType,
+      String bigQueryType, String policy, String reason, String comment) {}
+
+  public long bytes() {
+    return files.stream().mapToLong(FileEntry::bytes).sum();
+  }
+}

@@ -1,0 +1,15 @@
+package dev.rds2bq.export;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * A half-open primary-key range {@code [lo, hi)} over the first key column; a null bound is open.
+ * Bounds travel as text so that unsigned BIGINT and string keys lose nothing. {@code id} numbers the
+ * range within its table and names its files.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record KeyRange(int id, String column, String lo, String hi) {
+  public String label() {
+    return String.format("%05d", id);
+  }
+}

@@ -1,0 +1,294 @@
+package dev.rds2bq.export;
+
+import dev.rds2bq.config.PipelineConfig;
+import dev.rds2bq.error.DataException;
+import dev.rds2bq.error.InvalidInputException;
+import dev.rds2bq.export.ExportResult.ColumnEntry;
+import dev.rds2bq.export.ExportResult.FileEntry;
+import dev.rds2bq.mask.ColumnDecision;
+import dev.rds2bq.mask.MaskKind;
+import dev.rds2bq.mask.MaskingPolicy;
+import dev.rds2bq.mask.TableMasking;
+import dev.rds2bq.parquet.FieldWriter;
+import dev.rds2bq.parquet.FieldWriters;
+import dev.rds2bq.parquet.HmacHasher;
+import dev.rds2bq.parquet.ResultSetWriteSupport.RowReadException;
+import dev.rds2bq.parquet.RollingParquetWriter;
+import dev.rds2bq.parquet.RollingParquetWriter.WrittenFile;
+import dev.rds2bq.parquet.ZeroDateCounter;
+import dev.rds2bq.source.SchemaReader;
+import dev.rds2bq.source.SourceColumn;
+import dev.rds2bq.source.SourceConnector;
+import dev.rds2bq.source.SqlIdentifiers;
+import dev.rds2bq.source.TableSchema;
+import dev.rds2bq.storage.ObjectStore;
+import dev.rds2bq.types.MappedColumn;
+import dev.rds2bq.types.SourceFamily;
+import dev.rds2bq.types.TypeMapping;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The export engine: one table or key range, streamed from MySQL through the masking policy into
+ * Parquet objects. The policy is resolved, and fails closed, before the first row is read; any
+ * failure afterwards aborts the open upload, so a failed export leaves no partial object.
+ */
+public final class TableExporter {
+  private static final Logger LOG = LoggerFactory.getLogger(TableExporter.class);
+  private static final long FIRST_PROGRESS = 10_000;
+
+  private final PipelineConfig config;
+  private final SourceConnector connector;
+  private final MaskingPolicy policy;
+  private final Supplier<byte[]> hashKey;
+  private final ObjectStore store;
+  private final ExportListener listener;
+
+  public TableExporter(PipelineConfig config, SourceConnector connector, MaskingPolicy policy,
+      Supplier<byte[]> hashKey, ObjectStore store, ExportListener listener) {
+    this.config = config;
+    this.connector = connector;
+    this.policy = policy;
+    this.hashKey = hashKey;
+    this.store = store;
+    this.listener = listener;
+  }
+
+  /** The key prefix under which a run writes a table's files: the data contract in docs/data-contract.md. */
+  public static String tablePrefix(String prefix, String database, String table, String runDate, String runId) {
+    String base = database + "/" + table + "/dt=" + runDate + "/run=" + runId + "/";
+    return prefix.isEmpty() ? base : prefix + "/" + base;
+  }
+
+  public ExportResult export(ExportRequest request) {
+    LocalDate runDate = request.validate();
+    long started = System.nanoTime();
+    Connection connection = connector.openSnapshot(request.database());
+    RollingParquetWriter writer = null;
+    boolean ok = false;
+    try {
+      TableSchema schema = new SchemaReader(connection).read(request.database(), request.table());
+      TableMasking masking = policy.resolve(schema);
+      String qualified = schema.qualifiedName();
+      ZeroDateCounter zeros = new ZeroDateCounter(config.zeroDates(), qualified);
+      byte[] key = masking.usesHash() ? hashKey.get() : null;
+      FieldWriters.Context ctx = new FieldWriters.Context(runDate, () -> new HmacHasher(key), zeros);
+
+      List<String> selected = new ArrayList<>();
+      List<Type> fields = new ArrayList<>();
+      List<FieldWriter> writers = new ArrayList<>();
+      Set<String> plainColumns = new HashSet<>();
+      for (ColumnDecision d : masking.columns()) {
+        if (d.dropped()) {
+          continue;
+        }
+        int selectIndex = 0;
+        if (FieldWriters.needsValue(d)) {
+          selected.add(d.sourceName());
+          selectIndex = selected.size();
+        }
+        writers.add(FieldWriters.create(d, selectIndex, fields.size(), ctx));
+        fields.add(d.outputType().parquetField(d.outputName()));
+        boolean uniqueKey = schema.primaryKey().size() == 1
+            && schema.primaryKey().get(0).equalsIgnoreCase(d.sourceName()) && d.rule().kind() == MaskKind.KEEP;
+        if (uniqueKey || d.rule().kind() == MaskKind.HASH) {
+          plainColumns.add(d.outputName());
+        }
+      }
+      MessageType parquetSchema = new MessageType("rds2bq", fields);
+      String schemaFingerprint = fingerprint(parquetSchema, schema);
+      Map<String, String> footer = new LinkedHashMap<>();
+      footer.put("rds2bq.source", qualified);
+      footer.put("rds2bq.run_id", request.runId());
+      footer.put("rds2bq.run_date", request.runDate());
+      footer.put("rds2bq.range", request.partLabel());
+      footer.put("rds2bq.policy_fingerprint", masking.fingerprint());
+
+      String keyBase = tablePrefix(config.prefix(), request.database(), request.table(), request.runDate(),
+          request.runId()) + "part-" + request.partLabel();
+      writer = new RollingParquetWriter(store, keyBase, parquetSchema, writers.toArray(new FieldWriter[0]), footer,
+          config.parquet(), plainColumns);
+
+      String sql = selectSql(schema, selected, request.range());
+      try (PreparedStatement ps = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY,
+          ResultSet.CONCUR_READ_ONLY)) {
+        ps.setFetchSize(Integer.MIN_VALUE);
+        bindRange(ps, schema, request.range());
+        long nextProgress = FIRST_PROGRESS;
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            writer.write(rs);
+            if (writer.rows() == nextProgress) {
+              LOG.info("export progress table={} range={} rows={}", qualified, request.partLabel(), nextProgress);
+              listener.progress(request, nextProgress);
+              nextProgress <<= 1;
+            }
+          }
+        }
+      }
+      List<WrittenFile> written = writer.finish();
+      long rows = writer.rows();
+      ok = true;
+      long durationMs = (System.nanoTime() - started) / 1_000_000;
+      LOG.info("export done table={} range={} rows={} files={} ms={}", qualified, request.partLabel(), rows,
+          written.size(), durationMs);
+      listener.progress(request, rows);
+      return new ExportResult(request.runId(), request.runDate(), request.database(), request.table(),
+          request.range(), rows, rows,
+          written.stream().map(f -> new FileEntry(f.key(), f.bytes(), f.rows())).toList(),
+          columnEntries(masking, parquetSchema),
+          schemaFingerprint, masking.fingerprint(),
+          key == null ? null : new HmacHasher(key).keyId(),
+          zeros.counts(), durationMs);
+    } catch (RowReadException e) {
+      throw connector.translate(e.getCause(), request.database());
+    } catch (SQLException e) {
+      throw connector.translate(e, request.database());
+    } catch (IOException e) {
+      throw new DataException("writing Parquet for " + request.database() + "." + request.table()
+          + " failed: " + e.getMessage(), e);
+    } finally {
+      if (!ok && writer != null) {
+        writer.abort();
+      }
+      release(connection, ok);
+    }
+  }
+
+  /**
+   * After a failure mid-stream, closing normally would drain every remaining row of the result;
+   * aborting drops the socket instead.
+   */
+  private static void release(Connection c, boolean ok) {
+    try {
+      if (ok) {
+        c.rollback();
+        c.close();
+      } else {
+        c.abort(Runnable::run);
+      }
+    } catch (SQLException ignored) {
+      // The export's own outcome is what matters.
+    }
+  }
+
+  static String selectSql(TableSchema schema, List<String> columns, KeyRange range) {
+    StringBuilder sql = new StringBuilder("SELECT ");
+    if (columns.isEmpty()) {
+      sql.append('1');
+    }
+    for (int i = 0; i < columns.size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append(SqlIdentifiers.quote(columns.get(i)));
+    }
+    sql.append(" FROM ").append(SqlIdentifiers.quote(schema.database())).append('.')
+        .append(SqlIdentifiers.quote(schema.table()));
+    if (range != null) {
+      String k = SqlIdentifiers.quote(keyColumn(schema, range).name());
+      List<String> where = new ArrayList<>();
+      if (range.lo() != null) {
+        where.add(k + " >= ?");
+      }
+      if (range.hi() != null) {
+        where.add(k + " < ?");
+      }
+      if (!where.isEmpty()) {
+        sql.append(" WHERE ").append(String.join(" AND ", where));
+      }
+    }
+    return sql.toString();
+  }
+
+  private static SourceColumn keyColumn(TableSchema schema, KeyRange range) {
+    if (schema.primaryKey().isEmpty() || !schema.primaryKey().get(0).equalsIgnoreCase(range.column())) {
+      throw new InvalidInputException("range column '" + range.column() + "' of " + schema.qualifiedName()
+          + " is not the first primary-key column " + (schema.primaryKey().isEmpty() ? "(the table has no primary key;"
+              + " export it without a range)" : "'" + schema.primaryKey().get(0) + "'"));
+    }
+    return schema.column(range.column());
+  }
+
+  /** Binds bounds with the key's own type: comparing an integer key with a string would go through DOUBLE. */
+  private static void bindRange(PreparedStatement ps, TableSchema schema, KeyRange range) throws SQLException {
+    if (range == null) {
+      return;
+    }
+    MappedColumn key = TypeMapping.map(keyColumn(schema, range));
+    int index = 1;
+    for (String bound : new String[] {range.lo(), range.hi()}) {
+      if (bound == null) {
+        continue;
+      }
+      try {
+        SourceFamily f = key == null ? SourceFamily.TEXT : key.family();
+        switch (f) {
+          case INT:
+          case LONG:
+          case YEAR:
+            ps.setLong(index++, Long.parseLong(bound));
+            break;
+          case UNSIGNED_BIGINT:
+          case DECIMAL:
+            ps.setBigDecimal(index++, new BigDecimal(bound));
+            break;
+          case BINARY:
+            ps.setBytes(index++, HexFormat.of().parseHex(bound));
+            break;
+          default:
+            ps.setString(index++, bound);
+        }
+      } catch (IllegalArgumentException e) {
+        throw new InvalidInputException("range bound '" + bound + "' does not fit key column '" + range.column()
+            + "' (" + (key == null ? "?" : key.source().columnType()) + ") of " + schema.qualifiedName());
+      }
+    }
+  }
+
+  private static List<ColumnEntry> columnEntries(TableMasking masking, MessageType parquet) {
+    List<ColumnEntry> out = new ArrayList<>();
+    for (ColumnDecision d : masking.columns()) {
+      SourceColumn s = d.source();
+      if (d.dropped()) {
+        out.add(new ColumnEntry(s.name(), s.columnType(), null, null, null, "drop", d.reason(), s.comment()));
+      } else {
+        out.add(new ColumnEntry(s.name(), s.columnType(), d.outputName(),
+            parquet.getType(d.outputName()).toString().replaceFirst("^optional ", "").replaceFirst(" [^ ]+;?$", "")
+                .trim(),
+            d.outputType().bigQueryType(), d.rule().canonical(), d.reason(), s.comment()));
+      }
+    }
+    return out;
+  }
+
+  private static String fingerprint(MessageType parquet, TableSchema schema) {
+    StringBuilder sb = new StringBuilder(parquet.toString());
+    for (SourceColumn c : schema.columns()) {
+      sb.append(c.name()).append(' ').append(c.columnType()).append('\n');
+    }
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,354 @@
+package dev.rds2bq.mask;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.rds2bq.error.MaskingPolicyException;
+import dev.rds2bq.source.SourceColumn;
+import dev.rds2bq.source.TableSchema;
+import dev.rds2bq.types.BigQueryNames;
+import dev.rds2bq.types.ColumnType;
+import dev.rds2bq.types.MappedColumn;
+import dev.rds2bq.types.OutputType;
+import dev.rds2bq.types.SourceFamily;
+import dev.rds2bq.types.TypeMapping;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The declarative masking policy file (docs/masking.md), parsed and checked once, before any row is
+ * read. {@link #resolve} then decides every column of a table and fails closed: a column that looks
+ * personal must have a decision, and a decision must name a column that exists.
+ */
+public final class MaskingPolicy {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final Set<String> ROOT_KEYS =
+      Set.of("version", "personalColumnPatterns", "extraPersonalColumnPatterns", "databases");
+  private static final Set<String> TABLE_KEYS = Set.of("default", "columns");
+  private static final Set<String> RULE_KEYS = Set.of("policy", "value", "normalize");
+
+  private final String fileName;
+  private final PersonalDataDetector detector;
+  /** database → table → (column → rule), with the table default under the key {@code null}. */
+  private final Map<String, Map<String, TableRules>> databases;
+
+  record TableRules(MaskRule tableDefault, Map<String, MaskRule> columns) {}
+
+  private MaskingPolicy(String fileName, PersonalDataDetector detector, Map<String, Map<String, TableRules>> dbs) {
+    this.fileName = fileName;
+    this.detector = detector;
+    this.databases = dbs;
+  }
+
+  public String fileName() {
+    return fileName;
+  }
+
+  public PersonalDataDetector detector() {
+    return detector;
+  }
+
+  /** Parses YAML or JSON (YAML is a superset). Every error names the file and the path in it. */
+  public static MaskingPolicy parse(String fileName, String content) {
+    JsonNode root;
+    try {
+      root = YAML.readTree(content);
+    } catch (JsonProcessingException e) {
+      throw new MaskingPolicyException("masking policy " + fileName + " is not valid YAML or JSON: "
+          + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ")");
+    }
+    if (root == null || !root.isObject()) {
+      throw new MaskingPolicyException("masking policy " + fileName + " must be a mapping with the key 'databases'");
+    }
+    checkKeys(fileName, "(top level)", root, ROOT_KEYS);
+    JsonNode version = root.get("version");
+    if (version != null && !(version.canConvertToInt() && version.asInt() == 1)) {
+      throw new MaskingPolicyException("masking policy " + fileName + ": 'version' must be 1, got " + version);
+    }
+    List<String> patterns = new ArrayList<>(PersonalDataDetector.DEFAULT_PATTERNS);
+    if (root.has("personalColumnPatterns")) {
+      patterns = stringList(fileName, "personalColumnPatterns", root.get("personalColumnPatterns"));
+    }
+    if (root.has("extraPersonalColumnPatterns")) {
+      patterns.addAll(stringList(fileName, "extraPersonalColumnPatterns", root.get("extraPersonalColumnPatterns")));
+    }
+    for (String p : patterns) {
+      try {
+        Pattern.compile(p);
+      } catch (PatternSyntaxException e) {
+        throw new MaskingPolicyException("masking policy " + fileName + ": personal column pattern '" + p
+            + "' is not a valid regular expression: " + e.getDescription());
+      }
+    }
+    JsonNode dbs = root.get("databases");
+    if (dbs == null || !dbs.isObject()) {
+      throw new MaskingPolicyException("masking policy " + fileName
+          + ": 'databases' must map database names to {tables: {...}}");
+    }
+    Map<String, Map<String, TableRules>> databases = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = dbs.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> db = it.next();
+      String where = "databases." + db.getKey();
+      if (!db.getValue().isObject()) {
+        throw new MaskingPolicyException("masking policy " + fileName + ": " + where + " must be a mapping with 'tables'");
+      }
+      checkKeys(fileName, where, db.getValue(), Set.of("tables"));
+      JsonNode tables = db.getValue().get("tables");
+      Map<String, TableRules> tableMap = new LinkedHashMap<>();
+      if (tables != null && !tables.isNull()) {
+        if (!tables.isObject()) {
+          throw new MaskingPolicyException("masking policy " + fileName + ": " + where + ".tables must be a mapping");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> tit = tables.fields(); tit.hasNext(); ) {
+          Map.Entry<String, JsonNode> t = tit.next();
+          tableMap.put(t.getKey(), parseTable(fileName, where + ".tables." + t.getKey(), t.getValue()));
+        }
+      }
+      databases.put(db.getKey(), tableMap);
+    }
+    return new MaskingPolicy(fileName, new PersonalDataDetector(patterns), databases);
+  }
+
+  private static TableRules parseTable(String file, String where, JsonNode node) {
+    if (node == null || !node.isObject()) {
+      throw new MaskingPolicyException("masking policy " + file + ": " + where
+          + " must be a mapping with 'columns' and optionally 'default'");
+    }
+    checkKeys(file, where, node, TABLE_KEYS);
+    MaskRule tableDefault = node.has("default") ? parseRule(file, where + ".default", node.get("default")) : null;
+    Map<String, MaskRule> columns = new LinkedHashMap<>();
+    JsonNode cols = node.get("columns");
+    if (cols != null && !cols.isNull()) {
+      if (!cols.isObject()) {
+        throw new MaskingPolicyException("masking policy " + file + ": " + where + ".columns must map column names to policies");
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = cols.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> c = it.next();
+        columns.put(c.getKey(), parseRule(file, where + ".columns." + c.getKey(), c.getValue()));
+      }
+    }
+    return new TableRules(tableDefault, columns);
+  }
+
+  private static MaskRule parseRule(String file, String where, JsonNode node) {
+    String policy;
+    JsonNode value = null;
+    boolean lowercase = false;
+    if (node != null && node.isTextual()) {
+      policy = node.asText();
+    } else if (node != null && node.isObject()) {
+      checkKeys(file, where, node, RULE_KEYS);
+      JsonNode p = node.get("policy");
+      if (p == null || !p.isTextual()) {
+        throw new MaskingPolicyException("masking policy " + file + ": " + where
+            + " needs 'policy', one of: " + MaskKind.allNames());
+      }
+      policy = p.asText();
+      value = node.get("value");
+      JsonNode normalize = node.get("normalize");
+      if (normalize != null) {
+        if (!"lowercase".equals(normalize.asText())) {
+          throw new MaskingPolicyException("masking policy " + file + ": " + where
+              + ".normalize must be 'lowercase', got " + normalize);
+        }
+        lowercase = true;
+      }
+    } else {
+      throw new MaskingPolicyException("masking policy " + file + ": " + where
+          + " must be a policy name or {policy: ...}; policies are: " + MaskKind.allNames());
+    }
+    MaskKind kind = MaskKind.parse(policy);
+    if (kind == null) {
+      throw new MaskingPolicyException("masking policy " + file + ": " + where + " has unknown policy '" + policy
+          + "'; use one of: " + MaskKind.allNames());
+    }
+    if (value != null && kind != MaskKind.REDACT) {
+      throw new MaskingPolicyException("masking policy " + file + ": " + where
+          + ".value is only for 'redact'");
+    }
+    if (lowercase && kind != MaskKind.HASH) {
+      throw new MaskingPolicyException("masking policy " + file + ": " + where + ".normalize is only for 'hash'");
+    }
+    if (value != null && !value.isNull() && !value.isValueNode()) {
+      throw new MaskingPolicyException("masking policy " + file + ": " + where + ".value must be text or null");
+    }
+    String constant = value == null || value.isNull() ? null : value.asText();
+    return new MaskRule(kind, constant, lowercase);
+  }
+
+  private static void checkKeys(String file, String where, JsonNode node, Set<String> allowed) {
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!allowed.contains(key)) {
+        throw new MaskingPolicyException("masking policy " + file + ": unknown key '" + key + "' at " + where
+            + "; allowed keys there: " + String.join(", ", allowed.stream().sorted().toList()));
+      }
+    }
+  }
+
+  private static List<String> stringList(String file, String key, JsonNode node) {
+    if (!node.isArray()) {
+      throw new MaskingPolicyException("masking policy " + file + ": '" + key + "' must be a list of regular expressions");
+    }
+    List<String> out = new ArrayList<>();
+    node.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  /** Tables the policy names in a database that are not in {@code existing}: a typo to report at plan time. */
+  public List<String> unknownTables(String database, Set<String> existing) {
+    Map<String, TableRules> tables = databases.getOrDefault(database, Map.of());
+    return tables.keySet().stream().filter(t -> !existing.contains(t)).sorted().toList();
+  }
+
+  /**
+   * Decides every column of a table, or throws {@link MaskingPolicyException} naming the file, table,
+   * column and fix. Runs before any row is read.
+   */
+  public TableMasking resolve(TableSchema schema) {
+    TableRules rules = databases.getOrDefault(schema.database(), Map.of()).get(schema.table());
+    Map<String, MaskRule> named = rules == null ? Map.of() : rules.columns();
+    MaskRule tableDefault = rules == null ? null : rules.tableDefault();
+    String table = schema.qualifiedName();
+
+    for (String column : named.keySet()) {
+      if (schema.column(column) == null) {
+        throw new MaskingPolicyException("masking policy " + fileName + ": table " + table + " has no column '"
+            + column + "'; its columns are: " + schema.columns().stream().map(SourceColumn::name).toList()
+            + ". Fix: rename or remove the entry.");
+      }
+    }
+    List<String> problems = new ArrayList<>();
+    List<SourceColumn> sources = new ArrayList<>();
+    List<MappedColumn> mapped = new ArrayList<>();
+    List<MaskRule> chosen = new ArrayList<>();
+    List<String> reasons = new ArrayList<>();
+    for (SourceColumn c : schema.columns()) {
+      MaskRule explicit = find(named, c.name());
+      MaskRule rule;
+      String reason;
+      if (explicit != null) {
+        rule = explicit;
+        reason = "policy";
+      } else {
+        String personal = detector.match(c.name());
+        if (personal != null && (tableDefault == null || tableDefault.kind() == MaskKind.KEEP)) {
+          problems.add("column '" + c.name() + "' looks personal (pattern '" + personal + "') and has no policy."
+              + " Fix: add databases." + schema.database() + ".tables." + schema.table() + ".columns." + c.name()
+              + " with one of " + MaskKind.allNames() + " (keep if it is not personal)");
+          continue;
+        }
+        rule = tableDefault == null ? MaskRule.KEEP : tableDefault;
+        reason = tableDefault == null ? "not personal" : "table default";
+      }
+      MappedColumn m = TypeMapping.map(c);
+      if (m == null && rule.kind() != MaskKind.DROP) {
+        problems.add("column '" + c.name() + "' has MySQL type '" + c.columnType()
+            + "' that rds2bq does not map. Fix: set it to drop, or convert it in a view of the source");
+        continue;
+      }
+      String incompatible = m == null ? null : incompatibility(rule, m);
+      if (incompatible != null) {
+        problems.add("column '" + c.name() + "' (" + c.columnType() + ") cannot take policy '"
+            + rule.kind().policyName() + "': " + incompatible);
+        continue;
+      }
+      sources.add(c);
+      mapped.add(m);
+      chosen.add(rule);
+      reasons.add(reason);
+    }
+    if (!problems.isEmpty()) {
+      throw new MaskingPolicyException("masking policy " + fileName + ", table " + table + ": "
+          + String.join("; ", problems));
+    }
+    List<String> keptNames = new ArrayList<>();
+    for (int i = 0; i < mapped.size(); i++) {
+      if (chosen.get(i).kind() != MaskKind.DROP) {
+        keptNames.add(sources.get(i).name());
+      }
+    }
+    List<String> outputNames = BigQueryNames.assign(keptNames);
+    List<ColumnDecision> decisions = new ArrayList<>();
+    int k = 0;
+    StringBuilder canonical = new StringBuilder("rds2bq-masking-v1\n").append(table).append('\n');
+    for (int i = 0; i < mapped.size(); i++) {
+      MaskRule rule = chosen.get(i);
+      MappedColumn m = mapped.get(i);
+      SourceColumn source = sources.get(i);
+      canonical.append(source.name()).append('=').append(rule.canonical()).append('\n');
+      if (rule.kind() == MaskKind.DROP) {
+        decisions.add(new ColumnDecision(source, m, rule, null, null, reasons.get(i)));
+      } else {
+        decisions.add(new ColumnDecision(source, m, rule, outputNames.get(k++), outputType(rule, m), reasons.get(i)));
+      }
+    }
+    return new TableMasking(decisions, sha256(canonical.toString()));
+  }
+
+  private static MaskRule find(Map<String, MaskRule> named, String column) {
+    MaskRule exact = named.get(column);
+    if (exact != null) {
+      return exact;
+    }
+    // MySQL column names are case-insensitive.
+    for (Map.Entry<String, MaskRule> e : named.entrySet()) {
+      if (e.getKey().equalsIgnoreCase(column)) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  private static String incompatibility(MaskRule rule, MappedColumn m) {
+    SourceFamily f = m.family();
+    switch (rule.kind()) {
+      case AGE_BAND:
+      case YEAR:
+      case YEAR_MONTH:
+        return f.isTemporal() ? null : "it needs a DATE, DATETIME or TIMESTAMP column";
+      case EMAIL_DOMAIN:
+        return f == SourceFamily.TEXT ? null : "it needs a text column";
+      default:
+        return null;
+    }
+  }
+
+  static ColumnType outputType(MaskRule rule, MappedColumn m) {
+    switch (rule.kind()) {
+      case KEEP:
+        return m.type();
+      case HASH:
+      case AGE_BAND:
+      case EMAIL_DOMAIN:
+        return ColumnType.of(OutputType.STRING);
+      case YEAR:
+      case YEAR_MONTH:
+        return ColumnType.of(OutputType.DATE);
+      case REDACT:
+        return rule.constant() == null ? m.type() : ColumnType.of(OutputType.STRING);
+      default:
+        throw new IllegalStateException(rule.kind().name());
+    }
+  }
+
+  static String sha256(String text) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,239 @@
+package dev.rds2bq.parquet;
+
+import dev.rds2bq.config.PipelineConfig.Compression;
+import dev.rds2bq.config.PipelineConfig.ParquetConfig;
+import dev.rds2bq.storage.ObjectStore;
+import dev.rds2bq.storage.Upload;
+import java.io.IOException;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * Writes rows into a sequence of Parquet objects named {@code <base>-00000.parquet},
+ * {@code <base>-00001.parquet}, ..., starting a new one once the current one reaches the target
+ * size. The size is checked every {@value #SIZE_CHECK_ROWS} rows, not per row. After any failure the
+ * writer is poisoned: {@link #abort()} discards the open upload, and no footer is written.
+ */
+public final class RollingParquetWriter {
+  static final int SIZE_CHECK_ROWS = 1024;
+
+  private final ObjectStore store;
+  private final String keyBase;
+  private final MessageType schema;
+  private final FieldWriter[] writers;
+  private final Map<String, String> metadata;
+  private final ParquetConfig options;
+  private final Set<String> plainColumns;
+  private final long targetBytes;
+  private final List<WrittenFile> files = new ArrayList<>();
+
+  private ParquetWriter<ResultSet> current;
+  private Upload upload;
+  private long rowsInFile;
+  private long rows;
+  private boolean failed;
+
+  public record WrittenFile(String key, long bytes, long rows) {}
+
+  /**
+   * @param plainColumns columns known to be unique (a single-column key, hashes), written without a
+   *     dictionary: trying one first would only cost time
+   */
+  public RollingParquetWriter(ObjectStore store, String keyBase, MessageType schema, FieldWriter[] writers,
+      Map<String, String> metadata, ParquetConfig options, Set<String> plainColumns) {
+    this.store = store;
+    this.keyBase = keyBase;
+    this.schema = schema;
+    this.writers = writers;
+    this.metadata = metadata;
+    this.options = options;
+    this.plainColumns = plainColumns;
+    this.targetBytes = options.targetFileMiB() * 1024L * 1024L;
+  }
+
+  public void write(ResultSet row) throws IOException {
+    if (failed) {
+      throw new IllegalStateException("writer is poisoned by an earlier failure");
+    }
+    try {
+      if (current == null) {
+        open();
+      }
+      current.write(row);
+      rowsInFile++;
+      rows++;
+      if ((rowsInFile & (SIZE_CHECK_ROWS - 1)) == 0 && current.getDataSize() >= targetBytes) {
+        closeCurrent();
+      }
+    } catch (IOException | RuntimeException e) {
+      failed = true;
+      throw e;
+    }
+  }
+
+  /** Closes the last file and returns every file written. An empty table still yields one file. */
+  public List<WrittenFile> finish() throws IOException {
+    if (failed) {
+      throw new IllegalStateException("writer is poisoned by an earlier failure");
+    }
+    try {
+      if (current == null && files.isEmpty()) {
+        open();
+      }
+      if (current != null) {
+        closeCurrent();
+      }
+    } catch (IOException | RuntimeException e) {
+      failed = true;
+      throw e;
+    }
+    return List.copyOf(files);
+  }
+
+  /** Discards the file being written. Files already committed stay; the publish step ignores them. */
+  public void abort() {
+    failed = true;
+    if (upload != null) {
+      upload.abort();
+      upload = null;
+    }
+    current = null;
+  }
+
+  public long rows() {
+    return rows;
+  }
+
+  private void open() throws IOException {
+    String key = String.format("%s-%05d.parquet", keyBase, files.size());
+    upload = store.begin(key);
+    Builder b = new Builder(new UploadOutputFile(upload), new ResultSetWriteSupport(schema, writers, metadata))
+        .withConf(new PlainParquetConfiguration())
+        .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+        .withCompressionCodec(codec(options.compression()))
+        .withRowGroupSize(options.rowGroupMiB() * 1024L * 1024L)
+        .withPageSize(options.pageKiB() * 1024)
+        .withDictionaryPageSize(options.pageKiB() * 1024)
+        .withMaxPaddingSize(0)
+        .withValidation(false);
+    for (String column : plainColumns) {
+      b = b.withDictionaryEncoding(column, false);
+    }
+    current = b.build();
+    rowsInFile = 0;
+  }
+
+  private void closeCurrent() throws IOException {
+    current.close();
+    current = null;
+    long bytes = upload.commit();
+    files.add(new WrittenFile(upload.key(), bytes, rowsInFile));
+    upload = null;
+    rowsInFile = 0;
+  }
+
+  private static CompressionCodecName codec(Compression c) {
+    switch (c) {
+      case ZSTD:
+        return CompressionCodecName.ZSTD;
+      case UNCOMPRESSED:
+        return CompressionCodecName.UNCOMPRESSED;
+      default:
+        return CompressionCodecName.SNAPPY;
+    }
+  }
+
+  private static final class Builder extends ParquetWriter.Builder<ResultSet, Builder> {
+    private final WriteSupport<ResultSet> support;
+
+    Builder(OutputFile file, WriteSupport<ResultSet> support) {
+      super(file);
+      this.support = support;
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
+
+    @Override
+    protected WriteSupport<ResultSet> getWriteSupport(Configuration conf) {
+      return support;
+    }
+
+    @Override
+    protected WriteSupport<ResultSet> getWriteSupport(org.apache.parquet.conf.ParquetConfiguration conf) {
+      return support;
+    }
+  }
+
+  /** Parquet's view of an {@link Upload}: a position-aware stream, no block size. */
+  static final class UploadOutputFile implements OutputFile {
+    private final Upload upload;
+
+    UploadOutputFile(Upload upload) {
+      this.upload = upload;
+    }
+
+    @Override
+    public PositionOutputStream create(long blockSizeHint) {
+      return stream();
+    }
+
+    @Override
+    public PositionOutputStream createOrOverwrite(long blockSizeHint) {
+      return stream();
+    }
+
+    private PositionOutputStream stream() {
+      return new PositionOutputStream() {
+        @Override
+        public long getPos() {
+          return upload.position();
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+          upload.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          upload.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+          upload.close();
+        }
+      };
+    }
+
+    @Override
+    public boolean supportsBlockSize() {
+      return false;
+    }
+
+    @Override
+    public long defaultBlockSize() {
+      return 0;
+    }
+
+    @Override
+    public String getPath() {
+      return upload.key();
+    }
+  }
+}

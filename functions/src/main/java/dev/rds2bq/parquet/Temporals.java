@@ -1,0 +1,65 @@
+package dev.rds2bq.parquet;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * Reads DATE, DATETIME and TIMESTAMP values. The connection runs with zeroDateTimeBehavior=EXCEPTION,
+ * so a zero date ('0000-00-00', or a zero month or day) arrives as an exception; this class tells it
+ * from a real failure by looking at the raw text, and hands it to the zero-date policy.
+ */
+final class Temporals {
+  private Temporals() {}
+
+  /** The date, or null for SQL NULL or a zero date that the policy turned into NULL. */
+  static LocalDate date(ResultSet rs, int col, String column, ZeroDateCounter zeros) throws SQLException {
+    try {
+      return rs.getObject(col, LocalDate.class);
+    } catch (SQLException | RuntimeException e) {
+      return zeroOrRethrow(rs, col, column, zeros, e);
+    }
+  }
+
+  static LocalDateTime dateTime(ResultSet rs, int col, String column, ZeroDateCounter zeros) throws SQLException {
+    try {
+      return rs.getObject(col, LocalDateTime.class);
+    } catch (SQLException | RuntimeException e) {
+      return zeroOrRethrow(rs, col, column, zeros, e);
+    }
+  }
+
+  /** Microseconds since the epoch of a wall-clock value read as UTC. */
+  static long micros(LocalDateTime t) {
+    return t.toEpochSecond(ZoneOffset.UTC) * 1_000_000L + t.getNano() / 1_000;
+  }
+
+  private static <T> T zeroOrRethrow(ResultSet rs, int col, String column, ZeroDateCounter zeros, Exception e)
+      throws SQLException {
+    String raw;
+    try {
+      raw = rs.getString(col);
+    } catch (SQLException second) {
+      e.addSuppressed(second);
+      raw = null;
+    }
+    if (raw != null && isZeroDate(raw)) {
+      zeros.zeroDate(column, raw);
+      return null;
+    }
+    if (e instanceof SQLException sql) {
+      throw sql;
+    }
+    throw (RuntimeException) e;
+  }
+
+  /** True for '0000-00-00...' and for dates with a zero month or day, which MySQL allows in some modes. */
+  static boolean isZeroDate(String raw) {
+    if (raw.length() < 10 || raw.charAt(4) != '-' || raw.charAt(7) != '-') {
+      return false;
+    }
+    return raw.startsWith("0000") || raw.startsWith("00", 5) || raw.startsWith("00", 8);
+  }
+}

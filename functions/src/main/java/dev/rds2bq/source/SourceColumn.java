@@ -1,0 +1,28 @@
+package dev.rds2bq.source;
+
+/**
+ * One column as information_schema describes it. {@code dataType} is lower case ({@code int},
+ * {@code varchar}, ...); {@code columnType} is the full declaration ({@code int(10) unsigned}).
+ */
+public record SourceColumn(
+    String name,
+    int ordinal,
+    String dataType,
+    String columnType,
+    boolean nullable,
+    long precision,
+    int scale,
+    int datetimePrecision,
+    String charset,
+    String comment,
+    boolean json) {
+
+  public boolean unsigned() {
+    return columnType.contains("unsigned");
+  }
+
+  /** The bit width of a BIT(n) column, 1 to 64. */
+  public int bitWidth() {
+    return (int) precision;
+  }
+}

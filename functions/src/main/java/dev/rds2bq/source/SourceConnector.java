@@ -1,0 +1,151 @@
+package dev.rds2bq.source;
+
+import dev.rds2bq.config.DatabaseSecret;
+import dev.rds2bq.config.PipelineConfig.SourceConfig;
+import dev.rds2bq.config.PipelineConfig.TlsMode;
+import dev.rds2bq.error.ConfigException;
+import dev.rds2bq.error.InvalidInputException;
+import dev.rds2bq.error.SourceUnavailableException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+import java.util.Properties;
+
+/**
+ * Opens read-only connections to the replica. Each connection is in UTC and inside one consistent
+ * snapshot, and streams results through the binary protocol (server-side prepared statements), the
+ * fastest single-connection read measured here (docs/benchmarks.md).
+ */
+public final class SourceConnector {
+  private final DatabaseSecret login;
+  private final SourceConfig config;
+  private final Path trustStore;
+
+  public SourceConnector(DatabaseSecret login, SourceConfig config) {
+    this.login = login;
+    this.config = config;
+    this.trustStore = config.tls() == TlsMode.VERIFY ? trustStoreFromPem(Path.of(config.caBundle())) : null;
+  }
+
+  public String endpoint() {
+    return login.host() + ":" + login.port();
+  }
+
+  /** A connection to {@code database}, already inside a consistent read-only snapshot. */
+  public Connection openSnapshot(String database) {
+    Connection c = open(database);
+    try (Statement s = c.createStatement()) {
+      s.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+      s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+      return c;
+    } catch (SQLException e) {
+      closeQuietly(c);
+      throw translate(e, database);
+    }
+  }
+
+  public Connection open(String database) {
+    Properties p = new Properties();
+    p.setProperty("user", login.username());
+    p.setProperty("password", login.password());
+    p.setProperty("characterEncoding", "UTF-8");
+    p.setProperty("connectionTimeZone", "UTC");
+    p.setProperty("forceConnectionTimeZoneToSession", "true");
+    p.setProperty("preserveInstants", "true");
+    p.setProperty("useServerPrepStmts", "true");
+    p.setProperty("useCursorFetch", "false");
+    p.setProperty("zeroDateTimeBehavior", "EXCEPTION");
+    p.setProperty("tinyInt1isBit", "false");
+    p.setProperty("transformedBitIsBoolean", "false");
+    p.setProperty("yearIsDateType", "false");
+    p.setProperty("useInformationSchema", "true");
+    p.setProperty("connectTimeout", String.valueOf(config.connectTimeoutSeconds() * 1000));
+    p.setProperty("socketTimeout", String.valueOf(config.socketTimeoutSeconds() * 1000));
+    p.setProperty("netTimeoutForStreamingResults", String.valueOf(Math.max(600, config.socketTimeoutSeconds())));
+    p.setProperty("readOnlyPropagatesToServer", "true");
+    if (trustStore != null) {
+      p.setProperty("sslMode", "VERIFY_IDENTITY");
+      p.setProperty("trustCertificateKeyStoreUrl", trustStore.toUri().toString());
+      p.setProperty("trustCertificateKeyStoreType", "PKCS12");
+      p.setProperty("trustCertificateKeyStorePassword", "rds2bq");
+      p.setProperty("fallbackToSystemTrustStore", "false");
+    } else {
+      p.setProperty("sslMode", "DISABLED");
+      p.setProperty("allowPublicKeyRetrieval", "true");
+    }
+    String url = "jdbc:mysql://" + login.host() + ":" + login.port() + "/" + database;
+    try {
+      Connection c = DriverManager.getConnection(url, p);
+      c.setReadOnly(true);
+      return c;
+    } catch (SQLException e) {
+      throw translate(e, database);
+    }
+  }
+
+  /** Maps driver errors to the ASL's error classes; messages carry the endpoint, never the login. */
+  public RuntimeException translate(SQLException e, String database) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    int code = e.getErrorCode();
+    if (code == 1045 || state.startsWith("28")) {
+      return new ConfigException("the source " + endpoint() + " refused the login of the configured secret;"
+          + " check its username and password");
+    }
+    if (code == 1049) {
+      return new InvalidInputException("database '" + database + "' does not exist on " + endpoint());
+    }
+    if (code == 1044 || code == 1142 || code == 1143) {
+      return new ConfigException("the source login may not read '" + database + "' on " + endpoint()
+          + "; grant it SELECT (" + e.getMessage() + ")");
+    }
+    return new SourceUnavailableException("source " + endpoint() + " failed (SQLState " + state + ", code " + code
+        + "): " + e.getMessage(), e);
+  }
+
+  /** Connector/J wants a key store; RDS ships its CAs as a PEM bundle, so build one at start-up. */
+  private static Path trustStoreFromPem(Path pem) {
+    if (!Files.isReadable(pem)) {
+      throw new ConfigException("config key 'source.caBundle': cannot read the CA bundle " + pem
+          + "; download the RDS bundle for your region (docs/configuration.md) or set tls: disabled for a local server");
+    }
+    try (InputStream in = Files.newInputStream(pem)) {
+      Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+      if (certs.isEmpty()) {
+        throw new ConfigException("config key 'source.caBundle': " + pem + " holds no PEM certificate");
+      }
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      int i = 0;
+      for (Certificate cert : certs) {
+        ks.setCertificateEntry("rds-ca-" + i++, cert);
+      }
+      Path store = Files.createTempFile("rds2bq-truststore", ".p12");
+      try (OutputStream out = Files.newOutputStream(store)) {
+        ks.store(out, "rds2bq".toCharArray());
+      }
+      store.toFile().deleteOnExit();
+      return store;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new ConfigException("config key 'source.caBundle': " + pem + " is not a PEM certificate bundle: " + e.getMessage());
+    }
+  }
+
+  static void closeQuietly(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // Closing a broken connection: nothing to add to the first error.
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package dev.rds2bq.types;
+
+/** A value type as written to Parquet, each with one BigQuery type (see docs/type-mapping.md). */
+public enum OutputType {
+  BOOLEAN,
+  INT32,
+  INT64,
+  FLOAT,
+  DOUBLE,
+  /** DECIMAL(p,s): INT64 below 19 digits, FIXED_LEN_BYTE_ARRAY above. */
+  DECIMAL,
+  DATE,
+  /** A wall-clock date and time with no zone: BigQuery DATETIME. */
+  DATETIME,
+  /** An instant in UTC: BigQuery TIMESTAMP. */
+  TIMESTAMP,
+  STRING,
+  JSON,
+  BYTES
+}

