@@ -26,7 +26,12 @@ public record DatabaseSecret(String host, int port, String username, String pass
     }
     String host = requiredText(secretId, root, "host");
     String username = requiredText(secretId, root, "username");
-    String password = requiredText(secretId, root, "password");
+    JsonNode pw = root.get("password");
+    if (pw == null || !pw.isTextual()) {
+      throw new ConfigException("secret '" + secretId + "' lacks the text field 'password'; the RDS format needs"
+          + " host, port, username, password");
+    }
+    String password = pw.asText();
     JsonNode portNode = root.get("port");
     int port = 3306;
     if (portNode != null && !portNode.isNull()) {

@@ -1,0 +1,115 @@
+package dev.rds2bq.testing;
+
+import dev.rds2bq.config.MapSecretSource;
+import dev.rds2bq.config.PipelineConfig;
+import dev.rds2bq.export.ExportListener;
+import dev.rds2bq.export.TableExporter;
+import dev.rds2bq.localstack.EmbeddedMySql;
+import dev.rds2bq.localstack.LocalS3;
+import dev.rds2bq.mask.MaskingPolicy;
+import dev.rds2bq.export.ExportEngines;
+import dev.rds2bq.storage.ObjectStore;
+import dev.rds2bq.storage.S3ObjectStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The real servers the tests share: one embedded MariaDB and one S3Proxy per test JVM, started on
+ * first use and stopped at exit. Each test works in its own database and bucket.
+ */
+public final class LocalStack {
+  public static final String SOURCE_SECRET = "test/source";
+  public static final String HASH_SECRET = "test/hash-key";
+  public static final String HASH_KEY = "test-hash-key-0123456789abcdef0123456789";
+
+  private static LocalStack instance;
+
+  public final EmbeddedMySql mysql;
+  public final LocalS3 s3;
+  public final S3Client s3Client;
+  private final Path root;
+
+  private LocalStack(Path root) {
+    this.root = root;
+    this.mysql = EmbeddedMySql.start(null);
+    this.s3 = LocalS3.start(root.resolve("s3"));
+    this.s3Client = s3.client();
+  }
+
+  public static synchronized LocalStack get() {
+    if (instance == null) {
+      try {
+        instance = new LocalStack(Files.createTempDirectory("rds2bq-test"));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      LocalStack started = instance;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        started.s3Client.close();
+        started.s3.close();
+        started.mysql.close();
+      }));
+    }
+    return instance;
+  }
+
+  /** Runs statements in a fresh database. */
+  public void database(String name, String... statements) throws SQLException {
+    mysql.recreateDatabase(name);
+    try (Connection c = mysql.connect(name); Statement s = c.createStatement()) {
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+    }
+  }
+
+  /** A fresh, empty bucket. */
+  public String bucket(String name) {
+    s3.createBucket(name);
+    for (ObjectStore.StoredObject o : store(name).list("")) {
+      store(name).delete(o.key());
+    }
+    return name;
+  }
+
+  public ObjectStore store(String bucket) {
+    return new S3ObjectStore(s3Client, bucket, 5 * 1024 * 1024);
+  }
+
+  /** Where S3Proxy keeps an object, for DuckDB to read as an independent reader. */
+  public Path file(String bucket, String key) {
+    return root.resolve("s3").resolve(bucket).resolve(key);
+  }
+
+  public static PipelineConfig config(String bucket, String extraYaml) {
+    return PipelineConfig.parse("test-config", "bucket: " + bucket + "\n"
+        + "prefix: exports\n"
+        + "source: {secretId: " + SOURCE_SECRET + ", tls: disabled}\n"
+        + "masking: {policyFile: masking.yaml, hashKeySecretId: " + HASH_SECRET + "}\n"
+        + extraYaml);
+  }
+
+  public Map<String, String> secrets(String database) {
+    Map<String, String> m = new HashMap<>();
+    m.put(SOURCE_SECRET, mysql.secretJson(database));
+    m.put(HASH_SECRET, HASH_KEY);
+    return m;
+  }
+
+  public TableExporter exporter(PipelineConfig config, String database, String policyYaml) {
+    return exporter(config, database, policyYaml, store(config.bucket()));
+  }
+
+  public TableExporter exporter(PipelineConfig config, String database, String policyYaml, ObjectStore store) {
+    MaskingPolicy policy = MaskingPolicy.parse("masking.yaml", policyYaml);
+    return ExportEngines.create(config, policy, new MapSecretSource(secrets(database)), store, ExportListener.NONE);
+  }
+}
