@@ -60,6 +60,9 @@ public final class SourceConnector {
     p.setProperty("user", login.username());
     p.setProperty("password", login.password());
     p.setProperty("characterEncoding", "UTF-8");
+    // Without this the server sends latin1 (and other) columns in their own charset; text is
+    // written to Parquet without decoding, so it must arrive as UTF-8.
+    p.setProperty("characterSetResults", "UTF-8");
     p.setProperty("connectionTimeZone", "UTC");
     p.setProperty("forceConnectionTimeZoneToSession", "true");
     p.setProperty("preserveInstants", "true");

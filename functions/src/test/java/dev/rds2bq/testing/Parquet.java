@@ -20,7 +20,7 @@ public final class Parquet {
   public static List<Map<String, Object>> query(List<Path> files, String sql) throws SQLException {
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
       s.execute("SET TimeZone = 'UTC'");
-      s.execute("CREATE VIEW t AS SELECT * FROM read_parquet(" + list(files) + ")");
+      s.execute("CREATE VIEW t AS SELECT * FROM read_parquet(" + list(files) + ", hive_partitioning = false)");
       List<Map<String, Object>> rows = new ArrayList<>();
       try (ResultSet rs = s.executeQuery(sql)) {
         ResultSetMetaData md = rs.getMetaData();
