@@ -37,7 +37,8 @@ public record DatabaseSecret(String host, int port, String username, String pass
     if (portNode != null && !portNode.isNull()) {
       if (portNode.canConvertToInt() && portNode.asInt() > 0 && portNode.asInt() < 65536) {
         port = portNode.asInt();
-      } else if (portNode.isTextual() && portNode.asText().matches("\\d{1,5}")) {
+      } else if (portNode.isTextual() && portNode.asText().matches("\\d{1,5}")
+          && Integer.parseInt(portNode.asText()) > 0 && Integer.parseInt(portNode.asText()) < 65536) {
         port = Integer.parseInt(portNode.asText());
       } else {
         throw new ConfigException("secret '" + secretId + "': field 'port' must be a TCP port number");
@@ -51,7 +52,7 @@ public record DatabaseSecret(String host, int port, String username, String pass
     JsonNode node = root.get(field);
     if (node == null || node.isNull() || !node.isValueNode() || node.asText().isEmpty()) {
       throw new ConfigException("secret '" + secretId + "' lacks the field '" + field
-          + "'; the RDS format needs host, port, username, password");
+          + "'; the RDS format needs host, username, password (and port, 3306 by default)");
     }
     return node.asText();
   }

@@ -24,7 +24,8 @@ public record PipelineConfig(
 
   public enum TlsMode { VERIFY, DISABLED }
 
-  public enum ZeroDatePolicy { ERROR, NULL }
+  /** A bare YAML {@code null} would read as "not set", so the NULL policy is spelled {@code as_null}. */
+  public enum ZeroDatePolicy { ERROR, AS_NULL }
 
   public enum Compression { SNAPPY, ZSTD, UNCOMPRESSED }
 

@@ -1,9 +1,9 @@
 package dev.rds2bq.error;
 
 /**
- * Base of every error the handlers let escape. The simple class name is what Step Functions sees as
- * the error name, so each subclass is a contract with {@code statemachine/}: user faults are never
- * retried, transient faults are.
+ * Base of every error the handlers let escape. The Java runtime reports the fully qualified class
+ * name as the error type, which Step Functions matches in ErrorEquals, so each subclass is a contract
+ * with {@code statemachine/}: user faults are never retried, transient faults are.
  */
 public abstract class Rds2bqException extends RuntimeException {
   protected Rds2bqException(String message) {

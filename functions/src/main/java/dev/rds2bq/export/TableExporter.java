@@ -270,9 +270,11 @@ public final class TableExporter {
       if (d.dropped()) {
         out.add(new ColumnEntry(s.name(), s.columnType(), null, null, null, "drop", d.reason(), s.comment()));
       } else {
+        org.apache.parquet.schema.PrimitiveType p = parquet.getType(d.outputName()).asPrimitiveType();
+        String physical = p.getPrimitiveTypeName().name()
+            + (p.getTypeLength() > 0 && p.getPrimitiveTypeName().name().startsWith("FIXED") ? "(" + p.getTypeLength() + ")" : "");
         out.add(new ColumnEntry(s.name(), s.columnType(), d.outputName(),
-            parquet.getType(d.outputName()).toString().replaceFirst("^optional ", "").replaceFirst(" [^ ]+;?$", "")
-                .trim(),
+            p.getLogicalTypeAnnotation() == null ? physical : physical + " " + p.getLogicalTypeAnnotation(),
             d.outputType().bigQueryType(), d.rule().canonical(), d.reason(), s.comment()));
       }
     }

@@ -202,7 +202,13 @@ public final class MaskingPolicy {
       throw new MaskingPolicyException("masking policy " + file + ": '" + key + "' must be a list of regular expressions");
     }
     List<String> out = new ArrayList<>();
-    node.forEach(n -> out.add(n.asText()));
+    for (JsonNode n : node) {
+      if (!n.isTextual() || n.asText().isEmpty()) {
+        throw new MaskingPolicyException("masking policy " + file + ": '" + key
+            + "' must hold non-empty regular expressions as text; got " + n);
+      }
+      out.add(n.asText());
+    }
     return out;
   }
 
@@ -255,7 +261,7 @@ public final class MaskingPolicy {
       MappedColumn m = TypeMapping.map(c);
       if (m == null && rule.kind() != MaskKind.DROP) {
         problems.add("column '" + c.name() + "' has MySQL type '" + c.columnType()
-            + "' that rds2bq does not map. Fix: set it to drop, or convert it in a view of the source");
+            + "' that rds2bq does not map. Fix: set it to drop in the policy");
         continue;
       }
       String incompatible = m == null ? null : incompatibility(rule, m);

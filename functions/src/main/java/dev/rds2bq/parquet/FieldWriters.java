@@ -428,7 +428,7 @@ public final class FieldWriters {
     }
   }
 
-  /** Age at the run date in decades: "0s", "10s", ... "100s". A birthday after the run date is NULL. */
+  /** Age at the run date in decades: "0s", "10s", ... up to "190s". A birthday after the run date is NULL. */
   static final class AgeBand extends FieldWriter {
     private static final Binary[] BANDS = new Binary[20];
 
@@ -550,7 +550,8 @@ public final class FieldWriters {
 
     @Override
     public void write(ResultSet rs, RecordConsumer out) throws SQLException {
-      if (rs.getObject(column) == null) {
+      // getString, not getObject: it does not convert, so zero dates and TIME beyond 24 h pass.
+      if (rs.getString(column) == null) {
         return;
       }
       out.startField(field, fieldIndex);

@@ -16,19 +16,32 @@ final class Temporals {
 
   /** The date, or null for SQL NULL or a zero date that the policy turned into NULL. */
   static LocalDate date(ResultSet rs, int col, String column, ZeroDateCounter zeros) throws SQLException {
+    LocalDate v;
     try {
-      return rs.getObject(col, LocalDate.class);
+      v = rs.getObject(col, LocalDate.class);
     } catch (SQLException | RuntimeException e) {
       return zeroOrRethrow(rs, col, column, zeros, e);
     }
+    if (v != null && v.getYear() < 1) {
+      // MySQL keeps '0000-01-01'; BigQuery starts at 0001-01-01.
+      zeros.zeroDate(column, v.toString());
+      return null;
+    }
+    return v;
   }
 
   static LocalDateTime dateTime(ResultSet rs, int col, String column, ZeroDateCounter zeros) throws SQLException {
+    LocalDateTime v;
     try {
-      return rs.getObject(col, LocalDateTime.class);
+      v = rs.getObject(col, LocalDateTime.class);
     } catch (SQLException | RuntimeException e) {
       return zeroOrRethrow(rs, col, column, zeros, e);
     }
+    if (v != null && v.getYear() < 1) {
+      zeros.zeroDate(column, v.toString());
+      return null;
+    }
+    return v;
   }
 
   /** Microseconds since the epoch of a wall-clock value read as UTC. */
@@ -48,6 +61,9 @@ final class Temporals {
     if (raw != null && isZeroDate(raw)) {
       zeros.zeroDate(column, raw);
       return null;
+    }
+    if (raw != null && !(e instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08"))) {
+      zeros.invalidDate(column, raw, e);
     }
     if (e instanceof SQLException sql) {
       throw sql;

@@ -20,10 +20,17 @@ public final class ZeroDateCounter {
   void zeroDate(String column, String rawValue) {
     if (policy == ZeroDatePolicy.ERROR) {
       throw new DataException("table " + table + ", column " + column + " holds the zero date '" + rawValue
-          + "', which BigQuery cannot store. Fix: set config key zeroDates: null to write NULL (the count is"
+          + "', which BigQuery cannot store. Fix: set config key zeroDates: as_null to write NULL (the count is"
           + " reported), or clean the source rows");
     }
     counts.merge(column, 1L, Long::sum);
+  }
+
+  /** A date MySQL accepted (ALLOW_INVALID_DATES) that exists in no calendar, such as 2023-02-30. */
+  void invalidDate(String column, String rawValue, Exception cause) {
+    throw new DataException("table " + table + ", column " + column + " holds '" + rawValue
+        + "', which is not a calendar date (the server allows it under ALLOW_INVALID_DATES). Fix: clean the"
+        + " source rows, or drop or redact the column in the masking policy", cause);
   }
 
   public Map<String, Long> counts() {
