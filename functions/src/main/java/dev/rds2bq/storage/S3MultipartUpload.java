@@ -1,5 +1,6 @@
 package dev.rds2bq.storage;
 
+import dev.rds2bq.error.StorageUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -192,7 +193,7 @@ final class S3MultipartUpload extends Upload {
       if (cause instanceof SdkException sdk) {
         throw S3ObjectStore.translate(sdk, "upload part of", key);
       }
-      throw new IllegalStateException("uploading a part of " + key + " failed", cause);
+      throw new StorageUnavailableException("uploading a part of " + key + " failed: " + cause, cause);
     }
   }
 

@@ -11,6 +11,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
  * S3Proxy over a folder: buckets are folders and objects are files, so a run's output can be browsed
@@ -59,13 +60,17 @@ public final class LocalS3 implements AutoCloseable {
   }
 
   public S3Client client() {
+    return clientBuilder().build();
+  }
+
+  /** A client builder set up for this server, for callers that add their own configuration. */
+  public S3ClientBuilder clientBuilder() {
     return S3Client.builder()
         .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
         .forcePathStyle(true)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .build();
+        .httpClientBuilder(UrlConnectionHttpClient.builder());
   }
 
   public void createBucket(String bucket) {
