@@ -1,0 +1,109 @@
+package dev.rds2bq.handler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rds2bq.error.InvalidInputException;
+import dev.rds2bq.export.ExportRequest;
+import dev.rds2bq.export.ExportResult;
+import dev.rds2bq.localstack.DemoData;
+import dev.rds2bq.testing.LocalStack;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every sample in events/ExportTable/ through the handler, against Sakila. */
+class ExportTableHandlerTest {
+  private static final LocalStack stack = LocalStack.get();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static ExportTableHandler handler;
+  private static String bucket;
+
+  @BeforeAll
+  static void load() throws Exception {
+    DemoData.loadSakila(stack.mysql);
+    String policy;
+    try (InputStream in = DemoData.class.getResourceAsStream("/demo/masking.yaml")) {
+      policy = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    bucket = stack.bucket("handler");
+    handler = new ExportTableHandler(stack.exporter(LocalStack.config(bucket, ""), "sakila", policy));
+  }
+
+  static Stream<Path> samples() throws IOException, URISyntaxException {
+    Path folder = Path.of(ExportTableHandlerTest.class.getResource("/events/ExportTable").toURI());
+    List<Path> files;
+    try (Stream<Path> s = Files.list(folder)) {
+      files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+    }
+    assertFalse(files.isEmpty());
+    return files.stream();
+  }
+
+  @ParameterizedTest
+  @MethodSource("samples")
+  void sampleExportsExactlyTheRowsOfItsRange(Path sample) throws Exception {
+    byte[] input = Files.readAllBytes(sample);
+    ExportRequest request = JSON.readValue(input, ExportRequest.class);
+    assertEquals(JSON.readTree(input), JSON.readTree(JSON.writeValueAsBytes(request)), "the input round-trips");
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    handler.handleRequest(new ByteArrayInputStream(input), out, null);
+    ExportResult result = JSON.readValue(out.toByteArray(), ExportResult.class);
+
+    assertEquals(request.table(), result.table());
+    assertEquals(expectedRows(request), result.rowsWritten());
+    assertEquals(result.rowsWritten(), result.files().stream().mapToLong(ExportResult.FileEntry::rows).sum());
+    for (ExportResult.FileEntry f : result.files()) {
+      assertTrue(f.key().startsWith("exports/sakila/" + request.table() + "/dt=" + request.runDate() + "/run="
+          + request.runId() + "/part-" + request.partLabel() + "-"), f.key());
+      assertEquals(f.bytes(), Files.size(stack.file(bucket, f.key())));
+    }
+  }
+
+  @Test
+  void malformedInputIsAnInvalidInputError() {
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> handler.handleRequest(
+        new ByteArrayInputStream("{\"runId\":\"r\",\"tabel\":\"x\"}".getBytes(StandardCharsets.UTF_8)),
+        new ByteArrayOutputStream(), null));
+    assertTrue(e.getMessage().contains("tabel"), e.getMessage());
+  }
+
+  private static long expectedRows(ExportRequest r) throws Exception {
+    String sql = "SELECT COUNT(*) FROM `" + r.table() + "`";
+    if (r.range() != null) {
+      sql += " WHERE " + (r.range().lo() == null ? "TRUE" : "`" + r.range().column() + "` >= ?")
+          + " AND " + (r.range().hi() == null ? "TRUE" : "`" + r.range().column() + "` < ?");
+    }
+    try (Connection c = stack.mysql.connect(r.database()); PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = 1;
+      if (r.range() != null && r.range().lo() != null) {
+        ps.setLong(i++, Long.parseLong(r.range().lo()));
+      }
+      if (r.range() != null && r.range().hi() != null) {
+        ps.setLong(i, Long.parseLong(r.range().hi()));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+}
