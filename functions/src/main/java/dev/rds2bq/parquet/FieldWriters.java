@@ -74,6 +74,9 @@ public final class FieldWriters {
       case UNSIGNED_BIGINT:
         return new UnsignedBigint(c, f, i, type.decimalByteLength());
       case DECIMAL:
+        if (type.decimalFitsInt()) {
+          return new DecimalInt(c, f, i, type.scale());
+        }
         return type.decimalFitsLong() ? new DecimalLong(c, f, i, type.scale())
             : new DecimalFixed(c, f, i, type.scale(), type.decimalByteLength());
       case FLOAT:
@@ -194,7 +197,29 @@ public final class FieldWriters {
     }
   }
 
-  /** DECIMAL(p ≤ 18, s) as its unscaled value in an INT64. */
+  /** DECIMAL(p ≤ 9, s) as its unscaled value in an INT32. */
+  static final class DecimalInt extends FieldWriter {
+    private final int scale;
+
+    DecimalInt(int c, String f, int i, int scale) {
+      super(c, f, i);
+      this.scale = scale;
+    }
+
+    @Override
+    public void write(ResultSet rs, RecordConsumer out) throws SQLException {
+      BigDecimal v = rs.getBigDecimal(column);
+      if (v == null) {
+        return;
+      }
+      int unscaled = (v.scale() == scale ? v : v.setScale(scale)).unscaledValue().intValueExact();
+      out.startField(field, fieldIndex);
+      out.addInteger(unscaled);
+      out.endField(field, fieldIndex);
+    }
+  }
+
+  /** DECIMAL(10 ≤ p ≤ 18, s) as its unscaled value in an INT64. */
   static final class DecimalLong extends FieldWriter {
     private final int scale;
 

@@ -122,6 +122,7 @@ public final class RollingParquetWriter {
     Builder b = new Builder(new UploadOutputFile(upload), new ResultSetWriteSupport(schema, writers, metadata))
         .withConf(new PlainParquetConfiguration())
         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+        .withCodecFactory(new PageCompressors())
         .withCompressionCodec(codec(options.compression()))
         .withRowGroupSize(options.rowGroupMiB() * 1024L * 1024L)
         .withPageSize(options.pageKiB() * 1024)

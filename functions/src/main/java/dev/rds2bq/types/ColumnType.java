@@ -9,7 +9,8 @@ import org.apache.parquet.schema.Types;
 
 /** An output column's type: the Parquet field it becomes and the BigQuery type that field loads as. */
 public record ColumnType(OutputType type, int precision, int scale) {
-  /** Decimals up to this many digits travel as INT64. */
+  /** Decimals up to this many digits travel as INT32, up to the next as INT64 (the Parquet spec's choice). */
+  public static final int MAX_INT_DECIMAL_DIGITS = 9;
   public static final int MAX_LONG_DECIMAL_DIGITS = 18;
   /** BigQuery NUMERIC: 29 integer digits, 9 fraction digits. */
   static final int NUMERIC_INTEGER_DIGITS = 29;
@@ -23,7 +24,12 @@ public record ColumnType(OutputType type, int precision, int scale) {
     return new ColumnType(OutputType.DECIMAL, precision, scale);
   }
 
-  /** Whether a DECIMAL of this type is written as an unscaled INT64. */
+  /** Whether a DECIMAL of this type is written as an unscaled INT32. */
+  public boolean decimalFitsInt() {
+    return precision <= MAX_INT_DECIMAL_DIGITS;
+  }
+
+  /** Whether a DECIMAL of this type is written as an unscaled INT32 or INT64. */
   public boolean decimalFitsLong() {
     return precision <= MAX_LONG_DECIMAL_DIGITS;
   }
@@ -51,7 +57,9 @@ public record ColumnType(OutputType type, int precision, int scale) {
       case DOUBLE:
         return Types.optional(PrimitiveTypeName.DOUBLE).named(name);
       case DECIMAL:
-        if (decimalFitsLong()) {
+        if (decimalFitsInt()) {
+          b = Types.optional(PrimitiveTypeName.INT32);
+        } else if (decimalFitsLong()) {
           b = Types.optional(PrimitiveTypeName.INT64);
         } else {
           b = Types.optional(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY).length(decimalByteLength());

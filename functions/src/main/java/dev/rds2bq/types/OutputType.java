@@ -7,7 +7,7 @@ public enum OutputType {
   INT64,
   FLOAT,
   DOUBLE,
-  /** DECIMAL(p,s): INT64 below 19 digits, FIXED_LEN_BYTE_ARRAY above. */
+  /** DECIMAL(p,s): INT32 up to 9 digits, INT64 up to 18, FIXED_LEN_BYTE_ARRAY above. */
   DECIMAL,
   DATE,
   /** A wall-clock date and time with no zone: BigQuery DATETIME. */

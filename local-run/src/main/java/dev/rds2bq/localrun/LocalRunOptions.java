@@ -1,0 +1,98 @@
+package dev.rds2bq.localrun;
+
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The command line of the local run, parsed once; {@code --help} prints {@link #USAGE}. */
+record LocalRunOptions(
+    Path dataDir,
+    String jdbcUrl,
+    String user,
+    List<String> databases,
+    List<String> tables,
+    Path policy,
+    LocalDate runDate,
+    long users,
+    long stepLogs,
+    long meals,
+    boolean help) {
+
+  static final String USAGE = """
+      usage: ./rds2bq-local [options]
+
+      Exports MySQL tables through the masking policy into Parquet on a local S3 (S3Proxy over a folder)
+      and prints a summary. With no source given it starts an embedded MariaDB with two demo databases:
+      sakila and healthapp (a generated health-care app).
+
+        --data-dir DIR      where the S3 objects are kept (default: local-data)
+        --jdbc-url URL      export this server instead, e.g. jdbc:mysql://127.0.0.1:3306/app
+                            (the password comes from the environment variable RDS2BQ_SOURCE_PASSWORD)
+        --user NAME         login for --jdbc-url (default: root)
+        --databases A,B     databases to export (default: the demo ones, or the database of --jdbc-url)
+        --tables T1,T2      only these tables (names or database.table)
+        --policy FILE       masking policy (default: the demo policy)
+        --run-date DATE     the run date, YYYY-MM-DD (default: today in UTC)
+        --users N           demo app users (default 2000); --step-logs N (default 50000); --meals N (default 10000)
+      """;
+
+  static LocalRunOptions parse(String[] args) {
+    Path dataDir = Path.of("local-data");
+    String jdbcUrl = null;
+    String user = "root";
+    List<String> databases = new ArrayList<>();
+    List<String> tables = new ArrayList<>();
+    Path policy = null;
+    LocalDate runDate = LocalDate.now(java.time.ZoneOffset.UTC);
+    long users = 2_000;
+    long stepLogs = 50_000;
+    long meals = 10_000;
+    boolean help = false;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "--help", "-h" -> help = true;
+        case "--data-dir" -> dataDir = Path.of(value(args, ++i, a));
+        case "--jdbc-url" -> jdbcUrl = value(args, ++i, a);
+        case "--user" -> user = value(args, ++i, a);
+        case "--databases" -> databases = List.of(value(args, ++i, a).split(","));
+        case "--tables" -> tables = List.of(value(args, ++i, a).split(","));
+        case "--policy" -> policy = Path.of(value(args, ++i, a));
+        case "--run-date" -> {
+          String v = value(args, ++i, a);
+          try {
+            runDate = LocalDate.parse(v);
+          } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("--run-date must be YYYY-MM-DD, got '" + v + "'");
+          }
+        }
+        case "--users" -> users = count(args, ++i, a);
+        case "--step-logs" -> stepLogs = count(args, ++i, a);
+        case "--meals" -> meals = count(args, ++i, a);
+        default -> throw new IllegalArgumentException("unknown option '" + a + "'; see --help");
+      }
+    }
+    return new LocalRunOptions(dataDir, jdbcUrl, user, databases, tables, policy, runDate, users, stepLogs, meals, help);
+  }
+
+  private static String value(String[] args, int i, String option) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(option + " needs a value; see --help");
+    }
+    return args[i];
+  }
+
+  private static long count(String[] args, int i, String option) {
+    String v = value(args, i, option);
+    try {
+      long n = Long.parseLong(v.replace("_", ""));
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException ignored) {
+      // fall through to the message
+    }
+    throw new IllegalArgumentException(option + " must be a positive whole number, got '" + v + "'");
+  }
+}
