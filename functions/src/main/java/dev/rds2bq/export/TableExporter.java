@@ -34,6 +34,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -182,8 +183,13 @@ public final class TableExporter {
   private static void release(Connection c, boolean ok) {
     try {
       if (ok) {
-        c.rollback();
-        c.close();
+        // The snapshot was opened in SQL, so it is ended in SQL: with autocommit on, JDBC's
+        // rollback() would throw and skip the close.
+        try (Statement s = c.createStatement()) {
+          s.execute("ROLLBACK");
+        } finally {
+          c.close();
+        }
       } else {
         c.abort(Runnable::run);
       }

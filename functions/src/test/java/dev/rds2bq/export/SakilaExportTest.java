@@ -70,6 +70,15 @@ class SakilaExportTest {
     }
   }
 
+  @org.junit.jupiter.api.AfterAll
+  static void noConnectionOutlivesItsExport() throws SQLException {
+    try (Connection c = stack.mysql.connect(null); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = 'sakila'")) {
+      rs.next();
+      assertEquals(0, rs.getInt(1), "connections to sakila left open after the exports");
+    }
+  }
+
   private static Set<String> values(String... queries) throws SQLException {
     Set<String> values = new HashSet<>();
     try (Connection c = stack.mysql.connect("sakila"); Statement s = c.createStatement()) {

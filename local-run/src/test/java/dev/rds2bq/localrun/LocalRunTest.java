@@ -1,0 +1,55 @@
+package dev.rds2bq.localrun;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's run command, at a small size: the whole demo exports, and a broken policy fails the run. */
+class LocalRunTest {
+  @TempDir
+  Path dir;
+
+  private int run(ByteArrayOutputStream out, String... args) throws Exception {
+    return new LocalRun(new PrintStream(out, true, StandardCharsets.UTF_8)).run(LocalRunOptions.parse(args));
+  }
+
+  @Test
+  void demoExportsEveryTableAndFailsClosedOnAnUndecidedColumn() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int failed = run(out, "--data-dir", dir.toString(), "--users", "300", "--step-logs", "2000", "--meals", "500",
+        "--run-date", "2026-11-26");
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, failed, text);
+    assertTrue(text.contains("all tables complete"), text);
+    assertTrue(text.contains("healthapp.users"), text);
+    assertTrue(text.matches("(?s).*sakila\\.rental\\s+16,044\\s+16,044.*"), text);
+    assertTrue(Files.isDirectory(dir.resolve("s3/rds2bq-local/exports/healthapp/users/dt=2026-11-26")));
+
+    Path policy = dir.resolve("policy.yaml");
+    Files.writeString(policy, "databases: {healthapp: {tables: {users: {columns: {name: drop}}}}}");
+    ByteArrayOutputStream second = new ByteArrayOutputStream();
+    int failures = run(second, "--data-dir", dir.toString(), "--users", "50", "--step-logs", "50", "--meals", "50",
+        "--databases", "healthapp", "--tables", "users,meals", "--policy", policy.toString());
+    String text2 = second.toString(StandardCharsets.UTF_8);
+    assertEquals(1, failures, text2);
+    assertTrue(text2.contains("healthapp.users FAILED: MaskingPolicyException"), text2);
+    assertTrue(text2.contains("'email' looks personal"), text2);
+    assertTrue(text2.matches("(?s).*healthapp\\.meals\\s+50\\s+50.*"), "the other table still exports: " + text2);
+  }
+
+  @Test
+  void badOptionsAreNamed() {
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> LocalRunOptions.parse(new String[] {"--users", "x"}))
+        .getMessage().contains("--users must be a positive whole number"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> LocalRunOptions.parse(new String[] {"--frobnicate"}))
+        .getMessage().contains("unknown option '--frobnicate'"));
+  }
+}
