@@ -180,6 +180,11 @@ public final class RollingParquetWriter {
     }
   }
 
+  /** Parquet's view of an {@link Upload}, for writers other than this one (the benchmark's baseline). */
+  public static OutputFile outputFile(Upload upload) {
+    return new UploadOutputFile(upload);
+  }
+
   /** Parquet's view of an {@link Upload}: a position-aware stream, no block size. */
   static final class UploadOutputFile implements OutputFile {
     private final Upload upload;

@@ -1,0 +1,25 @@
+package dev.rds2bq.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rds2bq.testing.LocalStack;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Keeps the benchmark from rotting: every path runs once on a small table. No timing is asserted. */
+class ExportBenchmarkTest {
+  @Test
+  void everyPathRunsAndPrintsItsFigures() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    List<ExportBenchmark.Figure> figures = ExportBenchmark.run(LocalStack.get(), 3_000, 1,
+        new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    String out = bytes.toString(StandardCharsets.UTF_8);
+    assertEquals(5, figures.size(), out);
+    assertTrue(figures.stream().allMatch(f -> f.rows() == 3_000 && f.seconds() > 0), out);
+    assertTrue(out.contains("a  streaming read (ceiling)") && out.contains("vs (a)"), out);
+  }
+}
