@@ -98,7 +98,8 @@ public final class TableExporter {
       List<String> selected = new ArrayList<>();
       List<Type> fields = new ArrayList<>();
       List<FieldWriter> writers = new ArrayList<>();
-      Set<String> plainColumns = new HashSet<>();
+      Set<String> noDictionary = new HashSet<>();
+      Set<String> noStatistics = new HashSet<>();
       for (ColumnDecision d : masking.columns()) {
         if (d.dropped()) {
           continue;
@@ -112,8 +113,11 @@ public final class TableExporter {
         fields.add(d.outputType().parquetField(d.outputName()));
         boolean uniqueKey = schema.primaryKey().size() == 1
             && schema.primaryKey().get(0).equalsIgnoreCase(d.sourceName()) && d.rule().kind() == MaskKind.KEEP;
-        if (uniqueKey || d.rule().kind() == MaskKind.HASH) {
-          plainColumns.add(d.outputName());
+        if (uniqueKey || EncodingHints.mostlyDistinct(d)) {
+          noDictionary.add(d.outputName());
+        }
+        if (!EncodingHints.statisticsUseful(d)) {
+          noStatistics.add(d.outputName());
         }
       }
       MessageType parquetSchema = new MessageType("rds2bq", fields);
@@ -128,7 +132,7 @@ public final class TableExporter {
       String keyBase = tablePrefix(config.prefix(), request.database(), request.table(), request.runDate(),
           request.runId()) + "part-" + request.partLabel();
       writer = new RollingParquetWriter(store, keyBase, parquetSchema, writers.toArray(new FieldWriter[0]), footer,
-          config.parquet(), plainColumns);
+          config.parquet(), noDictionary, noStatistics);
 
       String sql = selectSql(schema, selected, request.range());
       try (PreparedStatement ps = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY,

@@ -27,7 +27,8 @@ import org.apache.parquet.schema.MessageType;
  * writer is poisoned: {@link #abort()} discards the open upload, and no footer is written.
  */
 public final class RollingParquetWriter {
-  static final int SIZE_CHECK_ROWS = 1024;
+  /** A power of two: at a few hundred bytes a row, a file overshoots its target by about a megabyte. */
+  static final int SIZE_CHECK_ROWS = 4096;
 
   private final ObjectStore store;
   private final String keyBase;
@@ -35,7 +36,8 @@ public final class RollingParquetWriter {
   private final FieldWriter[] writers;
   private final Map<String, String> metadata;
   private final ParquetConfig options;
-  private final Set<String> plainColumns;
+  private final Set<String> noDictionary;
+  private final Set<String> noStatistics;
   private final long targetBytes;
   private final List<WrittenFile> files = new ArrayList<>();
 
@@ -48,18 +50,20 @@ public final class RollingParquetWriter {
   public record WrittenFile(String key, long bytes, long rows) {}
 
   /**
-   * @param plainColumns columns known to be unique (a single-column key, hashes), written without a
-   *     dictionary: trying one first would only cost time
+   * @param noDictionary columns whose values are mostly distinct (a single-column key, hashes, long
+   *     text, timestamps), written without a dictionary: trying one first would only cost time
+   * @param noStatistics columns whose min/max prune nothing (hashes, long text, JSON, binaries)
    */
   public RollingParquetWriter(ObjectStore store, String keyBase, MessageType schema, FieldWriter[] writers,
-      Map<String, String> metadata, ParquetConfig options, Set<String> plainColumns) {
+      Map<String, String> metadata, ParquetConfig options, Set<String> noDictionary, Set<String> noStatistics) {
     this.store = store;
     this.keyBase = keyBase;
     this.schema = schema;
     this.writers = writers;
     this.metadata = metadata;
     this.options = options;
-    this.plainColumns = plainColumns;
+    this.noDictionary = noDictionary;
+    this.noStatistics = noStatistics;
     this.targetBytes = options.targetFileMiB() * 1024L * 1024L;
   }
 
@@ -128,9 +132,14 @@ public final class RollingParquetWriter {
         .withPageSize(options.pageKiB() * 1024)
         .withDictionaryPageSize(options.pageKiB() * 1024)
         .withMaxPaddingSize(0)
-        .withValidation(false);
-    for (String column : plainColumns) {
+        .withValidation(false)
+        // Size statistics (per-page byte and level histograms) help no reader of ours and cost per value.
+        .withSizeStatisticsEnabled(false);
+    for (String column : noDictionary) {
       b = b.withDictionaryEncoding(column, false);
+    }
+    for (String column : noStatistics) {
+      b = b.withStatisticsEnabled(column, false);
     }
     current = b.build();
     rowsInFile = 0;
