@@ -12,7 +12,8 @@ import dev.rds2bq.mask.TableMasking;
 import dev.rds2bq.parquet.FieldWriter;
 import dev.rds2bq.parquet.FieldWriters;
 import dev.rds2bq.parquet.HmacHasher;
-import dev.rds2bq.parquet.ResultSetWriteSupport.RowReadException;
+import dev.rds2bq.parquet.ReadAs;
+import dev.rds2bq.parquet.RowWriteSupport.RowReadException;
 import dev.rds2bq.parquet.RollingParquetWriter;
 import dev.rds2bq.parquet.RollingParquetWriter.WrittenFile;
 import dev.rds2bq.parquet.ZeroDateCounter;
@@ -139,16 +140,23 @@ public final class TableExporter {
           ResultSet.CONCUR_READ_ONLY)) {
         ps.setFetchSize(Integer.MIN_VALUE);
         bindRange(ps, schema, request.range());
-        long nextProgress = FIRST_PROGRESS;
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            writer.write(rs);
-            if (writer.rows() == nextProgress) {
-              LOG.info("export progress table={} range={} rows={}", qualified, request.partLabel(), nextProgress);
-              listener.progress(request, nextProgress);
-              nextProgress <<= 1;
-            }
+        ReadAs[] readAs = new ReadAs[selected.size()];
+        for (FieldWriter w : writers) {
+          if (w.column() > 0) {
+            readAs[w.column() - 1] = w.readAs();
           }
+        }
+        long[] nextProgress = {FIRST_PROGRESS};
+        try (ResultSet rs = ps.executeQuery()) {
+          RowPipeline.copy(rs, readAs, writer, rows -> {
+            if (rows >= nextProgress[0]) {
+              LOG.info("export progress table={} range={} rows={}", qualified, request.partLabel(), rows);
+              listener.progress(request, rows);
+              while (nextProgress[0] <= rows) {
+                nextProgress[0] <<= 1;
+              }
+            }
+          });
         }
       }
       List<WrittenFile> written = writer.finish();

@@ -1,6 +1,5 @@
 package dev.rds2bq.parquet;
 
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.apache.parquet.io.api.RecordConsumer;
 
@@ -21,7 +20,15 @@ public abstract class FieldWriter {
     this.fieldIndex = fieldIndex;
   }
 
-  public abstract void write(ResultSet row, RecordConsumer out) throws SQLException;
+  public abstract void write(Row row, RecordConsumer out) throws SQLException;
+
+  /** The getter this writer uses on its column; the reader thread calls it ahead of time. */
+  public abstract ReadAs readAs();
+
+  /** 1-based index in the SELECT list, 0 when the column is not selected. */
+  public int column() {
+    return column;
+  }
 
   public String field() {
     return field;

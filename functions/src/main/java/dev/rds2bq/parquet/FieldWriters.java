@@ -8,7 +8,6 @@ import dev.rds2bq.types.SourceFamily;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -110,12 +109,17 @@ public final class FieldWriters {
   // ---- kept values -------------------------------------------------------------------------------
 
   static final class Int32 extends FieldWriter {
+    @Override
+    public ReadAs readAs() {
+      return ReadAs.INT;
+    }
+
     Int32(int c, String f, int i) {
       super(c, f, i);
     }
 
     @Override
-    public void write(ResultSet rs, RecordConsumer out) throws SQLException {
+    public void write(Row rs, RecordConsumer out) throws SQLException {
       int v = rs.getInt(column);
       if (v == 0 && rs.wasNull()) {
         return;
@@ -127,12 +131,17 @@ public final class FieldWriters {
   }
 
   static final class Int64 extends FieldWriter {
+    @Override
+    public ReadAs readAs() {
+      return ReadAs.LONG;
+    }
+
     Int64(int c, String f, int i) {
       super(c, f, i);
     }
 
     @Override
-    public void write(ResultSet rs, RecordConsumer out) throws SQLException {
+    public void write(Row rs, RecordConsumer out) throws SQLException {
       long v = rs.getLong(column);
       if (v == 0 && rs.wasNull()) {
         return;
@@ -144,12 +153,17 @@ public final class FieldWriters {
   }
 
   static final class Float32 extends FieldWriter {
+    @Override
+    public ReadAs readAs() {
+      return ReadAs.FLOAT;
+    }
+
     Float32(int c, String f, int i) {
       super(c, f, i);
     }
 
     @Override
-    public void write(ResultSet rs, RecordConsumer out) throws SQLException {
+    public void write(Row rs, RecordConsumer out) throws SQLException {
       float v = rs.getFloat(column);
       if (v == 0 && rs.wasNull()) {
         return;
@@ -161,12 +175,17 @@ public final class FieldWriters {
   }
 
   static final class Float64 extends FieldWriter {
+    @Override
+    public ReadAs readAs() {
+      return ReadAs.DOUBLE;
+    }
+
     Float64(int c, String f, int i) {
       super(c, f, i);
     }
 
     @Override
-    public void write(ResultSet rs, RecordConsumer out) throws SQLException {
+    public void write(Row rs, RecordConsumer out) throws SQLException {
       double v = rs.getDouble(column);
       if (v == 0 && rs.wasNull()) {
         return;
@@ -178,6 +197,11 @@ public final class FieldWriters {
   }
 
   static final class UnsignedBigint extends FieldWriter {
+    @Override
+    public ReadAs readAs() {
+      return ReadAs.BIG_DECIMAL;
+    }
+
     private final int length;
 
     UnsignedBigint(int c, String f, int i, int length) {
@@ -186,7 +210,7 @@ public final class FieldWriters {
     }
 
     @Override
-    public void write(ResultSet rs, RecordConsumer out) throws SQLException {
+    public void write(Row rs, RecordConsumer out) throws SQLException {
       BigDecimal v = rs.getBigDecimal(column);
       if (v == null) {
         return;
@@ -199,6 +223,11 @@ public final class FieldWriters {
 
   /** DECIMAL(p ≤ 9, s) as its unscaled value in an INT32. */
   static final class DecimalInt extends FieldWriter {
+    @Override
+    public ReadAs readAs() {
+      return ReadAs.BIG_DECIMAL;
+    }
+
     private final int scale;
 
     DecimalInt(int c, String f, int i, int scale) {
@@ -207,7 +236,7 @@ public final class FieldWriters {
     }
 
     @Override
-    public void write(ResultSet rs, RecordConsumer out) throws SQLException {
+    public void write(Row rs, RecordConsumer out) throws SQLException {
       BigDecimal v = rs.getBigDecimal(column);
       if (v == null) {
         return;
@@ -221,6 +250,11 @@ public final class FieldWriters {
 
   /** DECIMAL(10 ≤ p ≤ 18, s) as its unscaled value in an INT64. */
   static final class DecimalLong extends FieldWriter {
+    @Override
+    public ReadAs readAs() {
+      return ReadAs.BIG_DECIMAL;
+    }
+
     private final int scale;
 
     DecimalLong(int c, String f, int i, int scale) {
@@ -229,7 +263,7 @@ public final class FieldWriters {
     }
 
     @Override
-    public void write(ResultSet rs, RecordConsumer out) throws SQLException {
+    public void write(Row rs, RecordConsumer out) throws SQLException {
       BigDecimal v = rs.getBigDecimal(column);
       if (v == null) {
         return;
@@ -243,6 +277,11 @@ public final class FieldWriters {
   }
 
   static final class DecimalFixed extends FieldWriter {
+    @Override
+    public ReadAs readAs() {
+      return ReadAs.BIG_DECIMAL;
+    }
+
     private final int scale;
     private final int length;
 
@@ -253,7 +292,7 @@ public final class FieldWriters {
     }
 
     @Override
-    public void write(ResultSet rs, RecordConsumer out) throws SQLException {
+    public void write(Row rs, RecordConsumer out) throws SQLException {
       BigDecimal v = rs.getBigDecimal(column);
       if (v == null) {
         return;
@@ -266,12 +305,17 @@ public final class FieldWriters {
   }
 
   static final class BitBoolean extends FieldWriter {
+    @Override
+    public ReadAs readAs() {
+      return ReadAs.BYTES;
+    }
+
     BitBoolean(int c, String f, int i) {
       super(c, f, i);
     }
 
     @Override
-    public void write(ResultSet rs, RecordConsumer out) throws SQLException {
+    public void write(Row rs, RecordConsumer out) throws SQLException {
       byte[] v = rs.getBytes(column);
       if (v == null) {
         return;
@@ -283,12 +327,17 @@ public final class FieldWriters {
   }
 
   static final class Bits extends FieldWriter {
+    @Override
+    public ReadAs readAs() {
+      return ReadAs.BYTES;
+    }
+
     Bits(int c, String f, int i) {
       super(c, f, i);
     }
 
     @Override
-    public void write(ResultSet rs, RecordConsumer out) throws SQLException {
+    public void write(Row rs, RecordConsumer out) throws SQLException {
       byte[] v = rs.getBytes(column);
       if (v == null) {
         return;
@@ -300,6 +349,11 @@ public final class FieldWriters {
   }
 
   static final class Bits64 extends FieldWriter {
+    @Override
+    public ReadAs readAs() {
+      return ReadAs.BYTES;
+    }
+
     private final int length;
 
     Bits64(int c, String f, int i, int length) {
@@ -308,7 +362,7 @@ public final class FieldWriters {
     }
 
     @Override
-    public void write(ResultSet rs, RecordConsumer out) throws SQLException {
+    public void write(Row rs, RecordConsumer out) throws SQLException {
       byte[] v = rs.getBytes(column);
       if (v == null) {
         return;
@@ -320,6 +374,11 @@ public final class FieldWriters {
   }
 
   static final class DateDays extends FieldWriter {
+    @Override
+    public ReadAs readAs() {
+      return ReadAs.LOCAL_DATE;
+    }
+
     private final String source;
     private final ZeroDateCounter zeros;
 
@@ -330,7 +389,7 @@ public final class FieldWriters {
     }
 
     @Override
-    public void write(ResultSet rs, RecordConsumer out) throws SQLException {
+    public void write(Row rs, RecordConsumer out) throws SQLException {
       LocalDate v = Temporals.date(rs, column, source, zeros);
       if (v == null) {
         return;
@@ -343,6 +402,11 @@ public final class FieldWriters {
 
   /** DATETIME and TIMESTAMP: the session runs in UTC, so both arrive as UTC wall-clock values. */
   static final class DateTimeMicros extends FieldWriter {
+    @Override
+    public ReadAs readAs() {
+      return ReadAs.LOCAL_DATE_TIME;
+    }
+
     private final String source;
     private final ZeroDateCounter zeros;
 
@@ -353,7 +417,7 @@ public final class FieldWriters {
     }
 
     @Override
-    public void write(ResultSet rs, RecordConsumer out) throws SQLException {
+    public void write(Row rs, RecordConsumer out) throws SQLException {
       LocalDateTime v = Temporals.dateTime(rs, column, source, zeros);
       if (v == null) {
         return;
@@ -366,12 +430,17 @@ public final class FieldWriters {
 
   /** TIME spans -838:59:59 to 838:59:59, beyond BigQuery TIME: kept as its exact text. */
   static final class TimeText extends FieldWriter {
+    @Override
+    public ReadAs readAs() {
+      return ReadAs.STRING;
+    }
+
     TimeText(int c, String f, int i) {
       super(c, f, i);
     }
 
     @Override
-    public void write(ResultSet rs, RecordConsumer out) throws SQLException {
+    public void write(Row rs, RecordConsumer out) throws SQLException {
       String v = rs.getString(column);
       if (v == null) {
         return;
@@ -384,12 +453,17 @@ public final class FieldWriters {
 
   /** Text arrives as UTF-8 (character_set_results is utf8mb4) and is written without decoding. */
   static final class RawBytes extends FieldWriter {
+    @Override
+    public ReadAs readAs() {
+      return ReadAs.BYTES;
+    }
+
     RawBytes(int c, String f, int i) {
       super(c, f, i);
     }
 
     @Override
-    public void write(ResultSet rs, RecordConsumer out) throws SQLException {
+    public void write(Row rs, RecordConsumer out) throws SQLException {
       byte[] v = rs.getBytes(column);
       if (v == null) {
         return;
@@ -402,12 +476,17 @@ public final class FieldWriters {
 
   /** MySQL stores geometry as a 4-byte SRID followed by WKB; BigQuery reads WKB. */
   static final class GeometryWkb extends FieldWriter {
+    @Override
+    public ReadAs readAs() {
+      return ReadAs.BYTES;
+    }
+
     GeometryWkb(int c, String f, int i) {
       super(c, f, i);
     }
 
     @Override
-    public void write(ResultSet rs, RecordConsumer out) throws SQLException {
+    public void write(Row rs, RecordConsumer out) throws SQLException {
       byte[] v = rs.getBytes(column);
       if (v == null) {
         return;
@@ -421,6 +500,11 @@ public final class FieldWriters {
   // ---- masked values -----------------------------------------------------------------------------
 
   static final class Hash extends FieldWriter {
+    @Override
+    public ReadAs readAs() {
+      return rawBytes ? ReadAs.BYTES : ReadAs.STRING;
+    }
+
     private final boolean rawBytes;
     private final boolean lowercase;
     private final HmacHasher hasher;
@@ -433,7 +517,7 @@ public final class FieldWriters {
     }
 
     @Override
-    public void write(ResultSet rs, RecordConsumer out) throws SQLException {
+    public void write(Row rs, RecordConsumer out) throws SQLException {
       byte[] v;
       if (rawBytes) {
         v = rs.getBytes(column);
@@ -455,6 +539,11 @@ public final class FieldWriters {
 
   /** Age at the run date in decades: "0s", "10s", ... up to "190s". A birthday after the run date is NULL. */
   static final class AgeBand extends FieldWriter {
+    @Override
+    public ReadAs readAs() {
+      return dateOnly ? ReadAs.LOCAL_DATE : ReadAs.LOCAL_DATE_TIME;
+    }
+
     private static final Binary[] BANDS = new Binary[20];
 
     static {
@@ -475,7 +564,7 @@ public final class FieldWriters {
     }
 
     @Override
-    public void write(ResultSet rs, RecordConsumer out) throws SQLException {
+    public void write(Row rs, RecordConsumer out) throws SQLException {
       LocalDate birthday = readDate(rs, column, dateOnly, source, ctx.zeroDates());
       if (birthday == null) {
         return;
@@ -500,6 +589,11 @@ public final class FieldWriters {
   }
 
   static final class TruncateDate extends FieldWriter {
+    @Override
+    public ReadAs readAs() {
+      return dateOnly ? ReadAs.LOCAL_DATE : ReadAs.LOCAL_DATE_TIME;
+    }
+
     private final boolean dateOnly;
     private final boolean toYear;
     private final String source;
@@ -514,7 +608,7 @@ public final class FieldWriters {
     }
 
     @Override
-    public void write(ResultSet rs, RecordConsumer out) throws SQLException {
+    public void write(Row rs, RecordConsumer out) throws SQLException {
       LocalDate d = readDate(rs, column, dateOnly, source, zeros);
       if (d == null) {
         return;
@@ -528,12 +622,17 @@ public final class FieldWriters {
 
   /** The part after the last '@', lower-cased; a value without one is NULL, never the raw value. */
   static final class EmailDomain extends FieldWriter {
+    @Override
+    public ReadAs readAs() {
+      return ReadAs.BYTES;
+    }
+
     EmailDomain(int c, String f, int i) {
       super(c, f, i);
     }
 
     @Override
-    public void write(ResultSet rs, RecordConsumer out) throws SQLException {
+    public void write(Row rs, RecordConsumer out) throws SQLException {
       byte[] v = rs.getBytes(column);
       if (v == null) {
         return;
@@ -566,6 +665,11 @@ public final class FieldWriters {
 
   /** Replaces every non-NULL value with the constant. */
   static final class Constant extends FieldWriter {
+    @Override
+    public ReadAs readAs() {
+      return ReadAs.STRING;
+    }
+
     private final Binary constant;
 
     Constant(int c, String f, int i, String constant) {
@@ -574,7 +678,7 @@ public final class FieldWriters {
     }
 
     @Override
-    public void write(ResultSet rs, RecordConsumer out) throws SQLException {
+    public void write(Row rs, RecordConsumer out) throws SQLException {
       // getString, not getObject: it does not convert, so zero dates and TIME beyond 24 h pass.
       if (rs.getString(column) == null) {
         return;
@@ -586,17 +690,22 @@ public final class FieldWriters {
   }
 
   static final class AlwaysNull extends FieldWriter {
+    @Override
+    public ReadAs readAs() {
+      return ReadAs.NONE;
+    }
+
     AlwaysNull(String f, int i) {
       super(0, f, i);
     }
 
     @Override
-    public void write(ResultSet rs, RecordConsumer out) {}
+    public void write(Row rs, RecordConsumer out) {}
   }
 
   // ---- helpers -----------------------------------------------------------------------------------
 
-  static LocalDate readDate(ResultSet rs, int col, boolean dateOnly, String source, ZeroDateCounter zeros)
+  static LocalDate readDate(Row rs, int col, boolean dateOnly, String source, ZeroDateCounter zeros)
       throws SQLException {
     if (dateOnly) {
       return Temporals.date(rs, col, source, zeros);

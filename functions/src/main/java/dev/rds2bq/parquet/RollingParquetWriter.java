@@ -5,7 +5,6 @@ import dev.rds2bq.config.PipelineConfig.ParquetConfig;
 import dev.rds2bq.storage.ObjectStore;
 import dev.rds2bq.storage.Upload;
 import java.io.IOException;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +40,7 @@ public final class RollingParquetWriter {
   private final long targetBytes;
   private final List<WrittenFile> files = new ArrayList<>();
 
-  private ParquetWriter<ResultSet> current;
+  private ParquetWriter<Row> current;
   private Upload upload;
   private long rowsInFile;
   private long rows;
@@ -67,7 +66,7 @@ public final class RollingParquetWriter {
     this.targetBytes = options.targetFileMiB() * 1024L * 1024L;
   }
 
-  public void write(ResultSet row) throws IOException {
+  public void write(Row row) throws IOException {
     if (failed) {
       throw new IllegalStateException("writer is poisoned by an earlier failure");
     }
@@ -123,7 +122,7 @@ public final class RollingParquetWriter {
   private void open() throws IOException {
     String key = String.format("%s-%05d.parquet", keyBase, files.size());
     upload = store.begin(key);
-    Builder b = new Builder(new UploadOutputFile(upload), new ResultSetWriteSupport(schema, writers, metadata))
+    Builder b = new Builder(new UploadOutputFile(upload), new RowWriteSupport(schema, writers, metadata))
         .withConf(new PlainParquetConfiguration())
         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
         .withCodecFactory(new PageCompressors())
@@ -165,10 +164,10 @@ public final class RollingParquetWriter {
     }
   }
 
-  private static final class Builder extends ParquetWriter.Builder<ResultSet, Builder> {
-    private final WriteSupport<ResultSet> support;
+  private static final class Builder extends ParquetWriter.Builder<Row, Builder> {
+    private final WriteSupport<Row> support;
 
-    Builder(OutputFile file, WriteSupport<ResultSet> support) {
+    Builder(OutputFile file, WriteSupport<Row> support) {
       super(file);
       this.support = support;
     }
@@ -179,12 +178,12 @@ public final class RollingParquetWriter {
     }
 
     @Override
-    protected WriteSupport<ResultSet> getWriteSupport(Configuration conf) {
+    protected WriteSupport<Row> getWriteSupport(Configuration conf) {
       return support;
     }
 
     @Override
-    protected WriteSupport<ResultSet> getWriteSupport(org.apache.parquet.conf.ParquetConfiguration conf) {
+    protected WriteSupport<Row> getWriteSupport(org.apache.parquet.conf.ParquetConfiguration conf) {
       return support;
     }
   }

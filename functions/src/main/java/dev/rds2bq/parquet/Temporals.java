@@ -1,6 +1,5 @@
 package dev.rds2bq.parquet;
 
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -15,7 +14,7 @@ final class Temporals {
   private Temporals() {}
 
   /** The date, or null for SQL NULL or a zero date that the policy turned into NULL. */
-  static LocalDate date(ResultSet rs, int col, String column, ZeroDateCounter zeros) throws SQLException {
+  static LocalDate date(Row rs, int col, String column, ZeroDateCounter zeros) throws SQLException {
     LocalDate v;
     try {
       v = rs.getObject(col, LocalDate.class);
@@ -30,7 +29,7 @@ final class Temporals {
     return v;
   }
 
-  static LocalDateTime dateTime(ResultSet rs, int col, String column, ZeroDateCounter zeros) throws SQLException {
+  static LocalDateTime dateTime(Row rs, int col, String column, ZeroDateCounter zeros) throws SQLException {
     LocalDateTime v;
     try {
       v = rs.getObject(col, LocalDateTime.class);
@@ -49,7 +48,7 @@ final class Temporals {
     return t.toEpochSecond(ZoneOffset.UTC) * 1_000_000L + t.getNano() / 1_000;
   }
 
-  private static <T> T zeroOrRethrow(ResultSet rs, int col, String column, ZeroDateCounter zeros, Exception e)
+  private static <T> T zeroOrRethrow(Row rs, int col, String column, ZeroDateCounter zeros, Exception e)
       throws SQLException {
     String raw;
     try {

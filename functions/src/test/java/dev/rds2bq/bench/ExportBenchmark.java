@@ -19,8 +19,6 @@ import dev.rds2bq.types.SourceFamily;
 import dev.rds2bq.types.TypeMapping;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +74,9 @@ public final class ExportBenchmark {
                         postal_code: keep, last_ip: keep}
       """;
 
-  record Figure(String path, long rows, double seconds, long peakHeap, long outputBytes) {}
+  /** One measured run; CPU seconds of this JVM and of the MariaDB server process during it. */
+  record Figure(String path, long rows, double seconds, long peakHeap, long outputBytes, double clientCpu,
+      double serverCpu) {}
 
   public static void main(String[] args) throws Exception {
     long[] sizes = Arrays.stream((args.length == 0 ? "1000000,5000000" : args[0]).split(","))
@@ -131,14 +131,69 @@ public final class ExportBenchmark {
 
   static Figure measure(String path, long rows, Body body) throws Exception {
     System.gc();
-    List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
-        .filter(p -> p.getType() == MemoryType.HEAP).toList();
-    heap.forEach(MemoryPoolMXBean::resetPeakUsage);
+    HeapSampler sampler = new HeapSampler();
+    double client0 = clientCpu();
+    double server0 = serverCpu();
     long start = System.nanoTime();
-    long output = body.run();
+    long output;
+    try {
+      output = body.run();
+    } finally {
+      sampler.stop();
+    }
     double seconds = (System.nanoTime() - start) / 1e9;
-    long peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-    return new Figure(path, rows, seconds, peak, output);
+    return new Figure(path, rows, seconds, sampler.peak(), output, clientCpu() - client0, serverCpu() - server0);
+  }
+
+  /** Heap in use (live and garbage), sampled every 5 ms: what the -Xmx limit has to hold. */
+  static final class HeapSampler {
+    private final java.lang.management.MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile long peak;
+
+    HeapSampler() {
+      thread = new Thread(() -> {
+        while (running) {
+          peak = Math.max(peak, memory.getHeapMemoryUsage().getUsed());
+          try {
+            Thread.sleep(5);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "heap-sampler");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    void stop() throws InterruptedException {
+      running = false;
+      thread.join();
+    }
+
+    long peak() {
+      return peak;
+    }
+  }
+
+  static double clientCpu() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime() / 1e9;
+  }
+
+  /** CPU seconds of the mariadbd process (user + system), from /proc. */
+  static double serverCpu() {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().command().orElse("").endsWith("mariadbd"))
+        .mapToDouble(p -> {
+          try {
+            String[] f = Files.readString(Path.of("/proc/" + p.pid() + "/stat")).split("\\) ")[1].split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+          } catch (Exception e) {
+            return 0;
+          }
+        }).sum();
   }
 
   static long export(TableExporter exporter, long rows) {
@@ -248,14 +303,16 @@ public final class ExportBenchmark {
 
   static void print(PrintStream out, List<Figure> figures, long rows, long sourceBytes) {
     double ceiling = median(figures, "a  streaming read (ceiling)");
-    out.printf("%n%-32s %9s %9s %12s %9s %8s %10s%n", "path (median of runs)", "runs", "seconds", "rows/s",
-        "MB/s", "vs (a)", "peak heap");
+    out.printf("%n%-32s %5s %8s %10s %7s %7s %10s %10s %10s%n", "path (median of runs)", "runs", "seconds",
+        "rows/s", "MB/s", "vs (a)", "peak heap", "JVM cpu s", "DB cpu s");
     for (String path : figures.stream().map(Figure::path).distinct().toList()) {
       List<Figure> runs = figures.stream().filter(f -> f.path().equals(path)).toList();
       double s = median(figures, path);
       long peak = runs.stream().mapToLong(Figure::peakHeap).max().orElse(0);
-      out.printf("%-32s %9d %9.2f %,12.0f %9.1f %8.2f %8d MB%n", path, runs.size(), s, rows / s,
-          sourceBytes / s / 1e6, ceiling / s, peak >> 20);
+      double jvm = runs.stream().mapToDouble(Figure::clientCpu).sorted().toArray()[runs.size() / 2];
+      double db = runs.stream().mapToDouble(Figure::serverCpu).sorted().toArray()[runs.size() / 2];
+      out.printf("%-32s %5d %8.2f %,10.0f %7.1f %7.2f %7d MB %10.2f %10.2f%n", path, runs.size(), s, rows / s,
+          sourceBytes / s / 1e6, ceiling / s, peak >> 20, jvm, db);
     }
     out.printf("source bytes consumed per read: %.1f MB; Parquet written by the masked export: %.1f MB%n",
         sourceBytes / 1e6, figures.stream().filter(f -> f.path().startsWith("b  export, masked -> S3"))

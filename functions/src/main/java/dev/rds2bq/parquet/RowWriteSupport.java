@@ -1,6 +1,5 @@
 package dev.rds2bq.parquet;
 
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
@@ -11,16 +10,16 @@ import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * Writes the current row of a JDBC cursor straight into Parquet's record consumer: no Avro record,
- * no boxed values, no decoded strings in between. The benchmark prints this path next to the Avro one.
+ * Writes a row straight into Parquet's record consumer: no Avro record, no boxed values, no decoded
+ * strings in between. The benchmark prints this path next to the Avro one.
  */
-public final class ResultSetWriteSupport extends WriteSupport<ResultSet> {
+public final class RowWriteSupport extends WriteSupport<Row> {
   private final MessageType schema;
   private final FieldWriter[] writers;
   private final Map<String, String> metadata;
   private RecordConsumer consumer;
 
-  public ResultSetWriteSupport(MessageType schema, FieldWriter[] writers, Map<String, String> metadata) {
+  public RowWriteSupport(MessageType schema, FieldWriter[] writers, Map<String, String> metadata) {
     this.schema = schema;
     this.writers = writers;
     this.metadata = metadata;
@@ -42,7 +41,7 @@ public final class ResultSetWriteSupport extends WriteSupport<ResultSet> {
   }
 
   @Override
-  public void write(ResultSet row) {
+  public void write(Row row) {
     RecordConsumer out = consumer;
     FieldWriter[] ws = writers;
     out.startMessage();
