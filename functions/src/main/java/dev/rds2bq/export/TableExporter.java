@@ -147,8 +147,11 @@ public final class TableExporter {
           }
         }
         long[] nextProgress = {FIRST_PROGRESS};
+        RollingParquetWriter sink = writer;
         try (ResultSet rs = ps.executeQuery()) {
-          RowPipeline.copy(rs, readAs, writer, rows -> {
+          // On failure the connection is dropped before the result set closes: closing a streaming
+          // result first would read every remaining row of the table.
+          dropOnFailure(connection, () -> RowPipeline.copy(rs, readAs, sink, rows -> {
             if (rows >= nextProgress[0]) {
               LOG.info("export progress table={} range={} rows={}", qualified, request.partLabel(), rows);
               listener.progress(request, rows);
@@ -156,7 +159,7 @@ public final class TableExporter {
                 nextProgress[0] <<= 1;
               }
             }
-          });
+          }));
         }
       }
       List<WrittenFile> written = writer.finish();
@@ -207,6 +210,23 @@ public final class TableExporter {
       }
     } catch (SQLException ignored) {
       // The export's own outcome is what matters.
+    }
+  }
+
+  interface Copy {
+    long run() throws SQLException, IOException;
+  }
+
+  private static void dropOnFailure(Connection c, Copy copy) throws SQLException, IOException {
+    try {
+      copy.run();
+    } catch (SQLException | IOException | RuntimeException | Error e) {
+      try {
+        c.abort(Runnable::run);
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
     }
   }
 

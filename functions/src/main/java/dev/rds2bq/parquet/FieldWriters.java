@@ -73,6 +73,9 @@ public final class FieldWriters {
       case UNSIGNED_BIGINT:
         return new UnsignedBigint(c, f, i, type.decimalByteLength());
       case DECIMAL:
+        if (type.type() == dev.rds2bq.types.OutputType.STRING) {
+          return new DecimalText(c, f, i);
+        }
         if (type.decimalFitsInt()) {
           return new DecimalInt(c, f, i, type.scale());
         }
@@ -217,6 +220,29 @@ public final class FieldWriters {
       }
       out.startField(field, fieldIndex);
       out.addBinary(Binary.fromConstantByteArray(twosComplement(v.toBigIntegerExact(), length)));
+      out.endField(field, fieldIndex);
+    }
+  }
+
+  /** A decimal wider than BIGNUMERIC, as its exact plain text. */
+  static final class DecimalText extends FieldWriter {
+    @Override
+    public ReadAs readAs() {
+      return ReadAs.BIG_DECIMAL;
+    }
+
+    DecimalText(int c, String f, int i) {
+      super(c, f, i);
+    }
+
+    @Override
+    public void write(Row rs, RecordConsumer out) throws SQLException {
+      BigDecimal v = rs.getBigDecimal(column);
+      if (v == null) {
+        return;
+      }
+      out.startField(field, fieldIndex);
+      out.addBinary(Binary.fromString(v.toPlainString()));
       out.endField(field, fieldIndex);
     }
   }

@@ -15,6 +15,8 @@ public record ColumnType(OutputType type, int precision, int scale) {
   /** BigQuery NUMERIC: 29 integer digits, 9 fraction digits. */
   static final int NUMERIC_INTEGER_DIGITS = 29;
   static final int NUMERIC_SCALE = 9;
+  /** BigQuery BIGNUMERIC: 38 whole integer digits (76.76 digits in all), 38 fraction digits. */
+  public static final int BIGNUMERIC_INTEGER_DIGITS = 38;
 
   public static ColumnType of(OutputType type) {
     return new ColumnType(type, 0, 0);

@@ -34,7 +34,11 @@ public final class TypeMapping {
             : of(c, SourceFamily.LONG, ColumnType.of(OutputType.INT64));
       case "decimal":
       case "numeric":
-        return of(c, SourceFamily.DECIMAL, ColumnType.decimal((int) c.precision(), c.scale()));
+        // BIGNUMERIC holds 38 integer digits; DECIMAL(65,0) holds 65. Wider columns travel as
+        // exact text rather than fail the load on their largest values.
+        return c.precision() - c.scale() > ColumnType.BIGNUMERIC_INTEGER_DIGITS
+            ? of(c, SourceFamily.DECIMAL, ColumnType.of(OutputType.STRING))
+            : of(c, SourceFamily.DECIMAL, ColumnType.decimal((int) c.precision(), c.scale()));
       case "float":
         return of(c, SourceFamily.FLOAT, ColumnType.of(OutputType.FLOAT));
       case "double":

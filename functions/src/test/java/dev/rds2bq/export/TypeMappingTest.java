@@ -50,6 +50,8 @@ class TypeMappingTest {
           "DECIMAL(38,9)", "NUMERIC", "-" + "9".repeat(29) + "." + "9".repeat(9), "9".repeat(29) + "." + "9".repeat(9)),
       new Case("d65", "DECIMAL(65,30)", "-" + "9".repeat(35) + "." + "9".repeat(30), "9".repeat(35) + "." + "9".repeat(30),
           "DOUBLE", "BIGNUMERIC", null, null),
+      new Case("d650", "DECIMAL(65,0)", "-" + "9".repeat(65), "9".repeat(65), "VARCHAR", "STRING",
+          "-" + "9".repeat(65), "9".repeat(65)),
       new Case("fl", "FLOAT", "-3.40282e38", "1.17549e-38", "FLOAT", "FLOAT64", "-3.40282e+38", "1.17549e-38"),
       new Case("db", "DOUBLE", "-1.7976931348623157e308", "4.9e-324", "DOUBLE", "FLOAT64", "-1.7976931348623157e+308",
           "5e-324"),

@@ -38,6 +38,35 @@ class ZeroDateTest {
     assertEquals(List.of(), stack.store(bucket).list(""));
   }
 
+  /**
+   * A failure on the first row must not stream the rest of the table first: closing a streaming
+   * result set reads every remaining row unless the connection is dropped. The server's byte count
+   * tells which happened.
+   */
+  @Test
+  void aFailureEarlyInABigTableStopsTheStream() throws Exception {
+    stack.database("zeros_big",
+        "SET SESSION sql_mode = ''",
+        "CREATE TABLE z (id INT PRIMARY KEY, d DATE, filler VARCHAR(300))",
+        "INSERT INTO z VALUES (1, '0000-00-00', REPEAT('x', 300))",
+        "INSERT INTO z SELECT seq, '2020-01-01', REPEAT('y', 300) FROM seq_2_to_200000");
+    String bucket = stack.bucket("zeros-big");
+    long before = bytesSent();
+    assertThrows(DataException.class, () -> stack.exporter(LocalStack.config(bucket, ""), "zeros_big",
+        "databases: {}").export(new ExportRequest("r1", "2026-11-26", "zeros_big", "z", null)));
+    long sent = bytesSent() - before;
+    assertTrue(sent < 20_000_000, "the server sent " + sent + " bytes of a 60 MB table after the failure");
+    assertEquals(List.of(), stack.store(bucket).list(""));
+  }
+
+  private static long bytesSent() throws Exception {
+    try (java.sql.Connection c = stack.mysql.connect(null); java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS LIKE 'Bytes_sent'")) {
+      rs.next();
+      return rs.getLong(2);
+    }
+  }
+
   @Test
   void asNullWritesNullAndCountsPerColumn() throws Exception {
     String bucket = stack.bucket("zeros-null");
