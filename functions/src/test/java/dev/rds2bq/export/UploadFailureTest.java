@@ -59,6 +59,26 @@ class UploadFailureTest {
   }
 
   @Test
+  void filesRollAtTheTargetSizeAndZstdReadsBack() throws Exception {
+    String bucket = stack.bucket("rolling");
+    ExportResult r = stack.exporter(LocalStack.config(bucket,
+            "parquet: {compression: zstd, targetFileMiB: 2, rowGroupMiB: 16}\n"), "big", POLICY)
+        .export(new ExportRequest("r1", "2026-11-26", "big", "users", new KeyRange(7, "id", "1001", null)));
+    assertTrue(r.files().size() >= 3, "several files: " + r.files());
+    for (int i = 0; i < r.files().size(); i++) {
+      assertTrue(r.files().get(i).key().endsWith(String.format("part-00007-%05d.parquet", i)), r.files().get(i).key());
+    }
+    assertEquals(149_000, r.rowsWritten());
+    java.util.List<java.nio.file.Path> files = r.files().stream().map(f -> stack.file(bucket, f.key())).toList();
+    java.util.Map<String, Object> agg = dev.rds2bq.testing.Parquet.query(files,
+        "SELECT count(*) AS n, count(DISTINCT id) AS ids, min(id) AS lo, max(id) AS hi FROM t").get(0);
+    assertEquals(149_000L, ((Number) agg.get("n")).longValue());
+    assertEquals(149_000L, ((Number) agg.get("ids")).longValue(), "no row twice across files");
+    assertEquals(1001L, ((Number) agg.get("lo")).longValue(), "the range's lower bound is inclusive");
+    assertEquals(150_000L, ((Number) agg.get("hi")).longValue());
+  }
+
+  @Test
   void theSameExportSucceedsWithoutTheFault() {
     String bucket = stack.bucket("upload-ok");
     ExportResult r = stack.exporter(LocalStack.config(bucket,
