@@ -1,6 +1,7 @@
 package dev.rds2bq.parquet;
 
 import java.sql.SQLException;
+import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 
 /**
@@ -32,5 +33,43 @@ public abstract class FieldWriter {
 
   public String field() {
     return field;
+  }
+
+  // One value of this writer's field; every field is optional, so a NULL is simply not emitted.
+
+  protected final void emitInt(RecordConsumer out, int v) {
+    out.startField(field, fieldIndex);
+    out.addInteger(v);
+    out.endField(field, fieldIndex);
+  }
+
+  protected final void emitLong(RecordConsumer out, long v) {
+    out.startField(field, fieldIndex);
+    out.addLong(v);
+    out.endField(field, fieldIndex);
+  }
+
+  protected final void emitFloat(RecordConsumer out, float v) {
+    out.startField(field, fieldIndex);
+    out.addFloat(v);
+    out.endField(field, fieldIndex);
+  }
+
+  protected final void emitDouble(RecordConsumer out, double v) {
+    out.startField(field, fieldIndex);
+    out.addDouble(v);
+    out.endField(field, fieldIndex);
+  }
+
+  protected final void emitBoolean(RecordConsumer out, boolean v) {
+    out.startField(field, fieldIndex);
+    out.addBoolean(v);
+    out.endField(field, fieldIndex);
+  }
+
+  protected final void emitBinary(RecordConsumer out, Binary v) {
+    out.startField(field, fieldIndex);
+    out.addBinary(v);
+    out.endField(field, fieldIndex);
   }
 }

@@ -127,9 +127,7 @@ public final class FieldWriters {
       if (v == 0 && rs.wasNull()) {
         return;
       }
-      out.startField(field, fieldIndex);
-      out.addInteger(v);
-      out.endField(field, fieldIndex);
+      emitInt(out, v);
     }
   }
 
@@ -149,9 +147,7 @@ public final class FieldWriters {
       if (v == 0 && rs.wasNull()) {
         return;
       }
-      out.startField(field, fieldIndex);
-      out.addLong(v);
-      out.endField(field, fieldIndex);
+      emitLong(out, v);
     }
   }
 
@@ -171,9 +167,7 @@ public final class FieldWriters {
       if (v == 0 && rs.wasNull()) {
         return;
       }
-      out.startField(field, fieldIndex);
-      out.addFloat(v);
-      out.endField(field, fieldIndex);
+      emitFloat(out, v);
     }
   }
 
@@ -193,9 +187,7 @@ public final class FieldWriters {
       if (v == 0 && rs.wasNull()) {
         return;
       }
-      out.startField(field, fieldIndex);
-      out.addDouble(v);
-      out.endField(field, fieldIndex);
+      emitDouble(out, v);
     }
   }
 
@@ -218,9 +210,7 @@ public final class FieldWriters {
       if (v == null) {
         return;
       }
-      out.startField(field, fieldIndex);
-      out.addBinary(Binary.fromConstantByteArray(twosComplement(v.toBigIntegerExact(), length)));
-      out.endField(field, fieldIndex);
+      emitBinary(out, Binary.fromConstantByteArray(twosComplement(v.toBigIntegerExact(), length)));
     }
   }
 
@@ -241,9 +231,7 @@ public final class FieldWriters {
       if (v == null) {
         return;
       }
-      out.startField(field, fieldIndex);
-      out.addBinary(Binary.fromString(v.toPlainString()));
-      out.endField(field, fieldIndex);
+      emitBinary(out, Binary.fromString(v.toPlainString()));
     }
   }
 
@@ -268,9 +256,7 @@ public final class FieldWriters {
         return;
       }
       int unscaled = (v.scale() == scale ? v : v.setScale(scale)).unscaledValue().intValueExact();
-      out.startField(field, fieldIndex);
-      out.addInteger(unscaled);
-      out.endField(field, fieldIndex);
+      emitInt(out, unscaled);
     }
   }
 
@@ -296,9 +282,7 @@ public final class FieldWriters {
       }
       long unscaled = v.scale() == scale ? v.unscaledValue().longValueExact()
           : v.setScale(scale).unscaledValue().longValueExact();
-      out.startField(field, fieldIndex);
-      out.addLong(unscaled);
-      out.endField(field, fieldIndex);
+      emitLong(out, unscaled);
     }
   }
 
@@ -324,9 +308,7 @@ public final class FieldWriters {
         return;
       }
       BigInteger unscaled = (v.scale() == scale ? v : v.setScale(scale)).unscaledValue();
-      out.startField(field, fieldIndex);
-      out.addBinary(Binary.fromConstantByteArray(twosComplement(unscaled, length)));
-      out.endField(field, fieldIndex);
+      emitBinary(out, Binary.fromConstantByteArray(twosComplement(unscaled, length)));
     }
   }
 
@@ -346,9 +328,7 @@ public final class FieldWriters {
       if (v == null) {
         return;
       }
-      out.startField(field, fieldIndex);
-      out.addBoolean(unsignedBits(v) != 0);
-      out.endField(field, fieldIndex);
+      emitBoolean(out, unsignedBits(v) != 0);
     }
   }
 
@@ -368,9 +348,7 @@ public final class FieldWriters {
       if (v == null) {
         return;
       }
-      out.startField(field, fieldIndex);
-      out.addLong(unsignedBits(v));
-      out.endField(field, fieldIndex);
+      emitLong(out, unsignedBits(v));
     }
   }
 
@@ -393,9 +371,7 @@ public final class FieldWriters {
       if (v == null) {
         return;
       }
-      out.startField(field, fieldIndex);
-      out.addBinary(Binary.fromConstantByteArray(twosComplement(new BigInteger(1, v), length)));
-      out.endField(field, fieldIndex);
+      emitBinary(out, Binary.fromConstantByteArray(twosComplement(new BigInteger(1, v), length)));
     }
   }
 
@@ -420,9 +396,7 @@ public final class FieldWriters {
       if (v == null) {
         return;
       }
-      out.startField(field, fieldIndex);
-      out.addInteger((int) v.toEpochDay());
-      out.endField(field, fieldIndex);
+      emitInt(out, (int) v.toEpochDay());
     }
   }
 
@@ -448,9 +422,7 @@ public final class FieldWriters {
       if (v == null) {
         return;
       }
-      out.startField(field, fieldIndex);
-      out.addLong(Temporals.micros(v));
-      out.endField(field, fieldIndex);
+      emitLong(out, Temporals.micros(v));
     }
   }
 
@@ -471,9 +443,7 @@ public final class FieldWriters {
       if (v == null) {
         return;
       }
-      out.startField(field, fieldIndex);
-      out.addBinary(Binary.fromString(v));
-      out.endField(field, fieldIndex);
+      emitBinary(out, Binary.fromString(v));
     }
   }
 
@@ -494,9 +464,7 @@ public final class FieldWriters {
       if (v == null) {
         return;
       }
-      out.startField(field, fieldIndex);
-      out.addBinary(Binary.fromConstantByteArray(v));
-      out.endField(field, fieldIndex);
+      emitBinary(out, Binary.fromConstantByteArray(v));
     }
   }
 
@@ -517,9 +485,7 @@ public final class FieldWriters {
       if (v == null) {
         return;
       }
-      out.startField(field, fieldIndex);
-      out.addBinary(Binary.fromConstantByteArray(v, 4, v.length - 4));
-      out.endField(field, fieldIndex);
+      emitBinary(out, Binary.fromConstantByteArray(v, 4, v.length - 4));
     }
   }
 
@@ -557,9 +523,7 @@ public final class FieldWriters {
       if (lowercase) {
         v = new String(v, StandardCharsets.UTF_8).trim().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
       }
-      out.startField(field, fieldIndex);
-      out.addBinary(Binary.fromConstantByteArray(hasher.hexDigest(v)));
-      out.endField(field, fieldIndex);
+      emitBinary(out, Binary.fromConstantByteArray(hasher.hexDigest(v)));
     }
   }
 
@@ -599,9 +563,7 @@ public final class FieldWriters {
       if (age < 0) {
         return;
       }
-      out.startField(field, fieldIndex);
-      out.addBinary(BANDS[Math.min(age / 10, BANDS.length - 1)]);
-      out.endField(field, fieldIndex);
+      emitBinary(out, BANDS[Math.min(age / 10, BANDS.length - 1)]);
     }
 
     static int ageOn(LocalDate birthday, LocalDate day) {
@@ -640,9 +602,7 @@ public final class FieldWriters {
         return;
       }
       LocalDate t = toYear ? LocalDate.of(d.getYear(), 1, 1) : d.withDayOfMonth(1);
-      out.startField(field, fieldIndex);
-      out.addInteger((int) t.toEpochDay());
-      out.endField(field, fieldIndex);
+      emitInt(out, (int) t.toEpochDay());
     }
   }
 
@@ -683,9 +643,7 @@ public final class FieldWriters {
         byte b = v[start + k];
         domain[k] = b >= 'A' && b <= 'Z' ? (byte) (b + 32) : b;
       }
-      out.startField(field, fieldIndex);
-      out.addBinary(Binary.fromConstantByteArray(domain));
-      out.endField(field, fieldIndex);
+      emitBinary(out, Binary.fromConstantByteArray(domain));
     }
   }
 
@@ -709,9 +667,7 @@ public final class FieldWriters {
       if (rs.getString(column) == null) {
         return;
       }
-      out.startField(field, fieldIndex);
-      out.addBinary(constant);
-      out.endField(field, fieldIndex);
+      emitBinary(out, constant);
     }
   }
 

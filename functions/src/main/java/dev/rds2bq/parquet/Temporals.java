@@ -15,28 +15,23 @@ final class Temporals {
 
   /** The date, or null for SQL NULL or a zero date that the policy turned into NULL. */
   static LocalDate date(Row rs, int col, String column, ZeroDateCounter zeros) throws SQLException {
-    LocalDate v;
-    try {
-      v = rs.getObject(col, LocalDate.class);
-    } catch (SQLException | RuntimeException e) {
-      return zeroOrRethrow(rs, col, column, zeros, e);
-    }
-    if (v != null && v.getYear() < 1) {
-      // MySQL keeps '0000-01-01'; BigQuery starts at 0001-01-01.
-      zeros.zeroDate(column, v.toString());
-      return null;
-    }
-    return v;
+    return read(rs, col, LocalDate.class, LocalDate::getYear, column, zeros);
   }
 
   static LocalDateTime dateTime(Row rs, int col, String column, ZeroDateCounter zeros) throws SQLException {
-    LocalDateTime v;
+    return read(rs, col, LocalDateTime.class, LocalDateTime::getYear, column, zeros);
+  }
+
+  private static <T> T read(Row rs, int col, Class<T> type, java.util.function.ToIntFunction<T> year, String column,
+      ZeroDateCounter zeros) throws SQLException {
+    T v;
     try {
-      v = rs.getObject(col, LocalDateTime.class);
+      v = rs.getObject(col, type);
     } catch (SQLException | RuntimeException e) {
       return zeroOrRethrow(rs, col, column, zeros, e);
     }
-    if (v != null && v.getYear() < 1) {
+    if (v != null && year.applyAsInt(v) < 1) {
+      // MySQL keeps '0000-01-01'; BigQuery starts at 0001-01-01.
       zeros.zeroDate(column, v.toString());
       return null;
     }
