@@ -14,6 +14,7 @@ public record ExportResult(
     String runDate,
     String database,
     String table,
+    String tableComment,
     KeyRange range,
     long rowsRead,
     long rowsWritten,

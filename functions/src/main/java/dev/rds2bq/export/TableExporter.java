@@ -170,7 +170,7 @@ public final class TableExporter {
           written.size(), durationMs);
       listener.progress(request, rows);
       return new ExportResult(request.runId(), request.runDate(), request.database(), request.table(),
-          request.range(), rows, rows,
+          schema.comment(), request.range(), rows, rows,
           written.stream().map(f -> new FileEntry(f.key(), f.bytes(), f.rows())).toList(),
           columnEntries(masking, parquetSchema),
           schemaFingerprint, masking.fingerprint(),

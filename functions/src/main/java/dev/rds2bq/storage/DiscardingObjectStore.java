@@ -49,4 +49,9 @@ public final class DiscardingObjectStore implements ObjectStore {
 
   @Override
   public void delete(String key) {}
+
+  @Override
+  public byte[] get(String key) {
+    return null;
+  }
 }

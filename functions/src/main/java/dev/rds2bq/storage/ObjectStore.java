@@ -18,5 +18,8 @@ public interface ObjectStore {
 
   void delete(String key);
 
+  /** A small object's bytes, or null when there is none. */
+  byte[] get(String key);
+
   record StoredObject(String key, long size) {}
 }

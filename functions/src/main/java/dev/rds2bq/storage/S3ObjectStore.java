@@ -85,6 +85,17 @@ public final class S3ObjectStore implements ObjectStore {
     }
   }
 
+  @Override
+  public byte[] get(String key) {
+    try {
+      return s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
+    } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+      return null;
+    } catch (SdkException e) {
+      throw translate(e, "get", key);
+    }
+  }
+
   /** Access and bucket errors are the user's to fix; the rest may pass on retry. */
   static RuntimeException translate(SdkException e, String action, String key) {
     if (e instanceof S3Exception s3e) {

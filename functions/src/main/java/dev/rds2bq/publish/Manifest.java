@@ -1,0 +1,44 @@
+package dev.rds2bq.publish;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code _manifest.json}: the complete description of one published snapshot of a table
+ * (docs/data-contract.md). Readers take the file list from here, never from a listing.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Manifest(
+    int formatVersion,
+    String database,
+    String table,
+    String tableComment,
+    String runId,
+    String runDate,
+    String publishedAt,
+    long rows,
+    long bytes,
+    List<File> files,
+    List<Field> parquetSchema,
+    List<BigQueryField> bigQuerySchema,
+    List<Column> columns,
+    String schemaFingerprint,
+    String policyFingerprint,
+    String hashKeyId,
+    Map<String, Long> zeroDates) {
+
+  public static final int FORMAT_VERSION = 1;
+
+  /** A data file; {@code range} is the label of the key range that wrote it. */
+  public record File(String key, long bytes, long rows, String range) {}
+
+  public record Field(String name, String type) {}
+
+  /** The destination column, as the load step declares it. */
+  public record BigQueryField(String name, String type, String mode, String description) {}
+
+  /** A source column and what became of it; {@code output} is absent when the policy dropped it. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Column(String source, String sourceType, String output, String policy, String comment) {}
+}

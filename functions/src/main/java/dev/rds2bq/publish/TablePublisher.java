@@ -1,0 +1,205 @@
+package dev.rds2bq.publish;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.rds2bq.error.IntegrityException;
+import dev.rds2bq.error.InvalidInputException;
+import dev.rds2bq.export.ExportResult;
+import dev.rds2bq.export.ExportResult.ColumnEntry;
+import dev.rds2bq.export.ExportResult.FileEntry;
+import dev.rds2bq.export.TableExporter;
+import dev.rds2bq.storage.ObjectStore;
+import dev.rds2bq.storage.ObjectStore.StoredObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Makes one table's snapshot visible, all or nothing. It checks what the run wrote against what the
+ * exports reported (every file there with its size, rows adding up, one schema across ranges),
+ * deletes files no export reported (left by failed or retried attempts), then writes
+ * {@code _manifest.json}, {@code _SUCCESS} last, and moves the table's {@code _latest.json} pointer
+ * forward. Nothing is written when a check fails.
+ */
+public final class TablePublisher {
+  public static final String MANIFEST = "_manifest.json";
+  public static final String SUCCESS = "_SUCCESS";
+  public static final String LATEST = "_latest.json";
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final ObjectStore store;
+  private final String prefix;
+  private final Clock clock;
+
+  public TablePublisher(ObjectStore store, String prefix, Clock clock) {
+    this.store = store;
+    this.prefix = prefix;
+    this.clock = clock;
+  }
+
+  public PublishResult publish(PublishRequest request) {
+    String table = request.database() + "." + request.table();
+    validate(request);
+    List<ExportResult> exports = request.exports();
+    String runPrefix = TableExporter.tablePrefix(prefix, request.database(), request.table(), request.runDate(),
+        request.runId());
+
+    Map<String, Long> stored = new HashMap<>();
+    for (StoredObject o : store.list(runPrefix)) {
+      stored.put(o.key(), o.size());
+    }
+    List<Manifest.File> files = new ArrayList<>();
+    Set<String> reported = new HashSet<>();
+    long rows = 0;
+    long bytes = 0;
+    Map<String, Long> zeroDates = new TreeMap<>();
+    for (ExportResult e : exports) {
+      long fileRows = 0;
+      for (FileEntry f : e.files()) {
+        Long size = stored.get(f.key());
+        if (size == null) {
+          throw new IntegrityException(table + ": file " + f.key() + " reported by range " + label(e)
+              + " is not in the bucket; export the range again");
+        }
+        if (size != f.bytes()) {
+          throw new IntegrityException(table + ": file " + f.key() + " holds " + size + " bytes, its export reported "
+              + f.bytes() + "; export the range again");
+        }
+        reported.add(f.key());
+        files.add(new Manifest.File(f.key(), f.bytes(), f.rows(), label(e)));
+        fileRows += f.rows();
+        bytes += f.bytes();
+      }
+      if (fileRows != e.rowsWritten() || e.rowsRead() != e.rowsWritten()) {
+        throw new IntegrityException(table + ": range " + label(e) + " read " + e.rowsRead() + " rows, wrote "
+            + e.rowsWritten() + ", and its files hold " + fileRows + "; export the range again");
+      }
+      rows += e.rowsWritten();
+      e.zeroDates().forEach((column, n) -> zeroDates.merge(column, n, Long::sum));
+    }
+
+    int strays = 0;
+    for (String key : stored.keySet()) {
+      if (!reported.contains(key) && !isMarker(runPrefix, key)) {
+        store.delete(key); // a part of a failed or retried attempt: never part of the snapshot
+        strays++;
+      }
+    }
+    files.sort((a, b) -> a.key().compareTo(b.key()));
+    ExportResult first = exports.get(0);
+    Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, request.database(), request.table(),
+        first.tableComment(), request.runId(), request.runDate(), clock.instant().toString(), rows, bytes, files,
+        first.columns().stream().filter(c -> c.output() != null)
+            .map(c -> new Manifest.Field(c.output(), c.parquetType())).toList(),
+        first.columns().stream().filter(c -> c.output() != null)
+            .map(c -> new Manifest.BigQueryField(c.output(), c.bigQueryType(), "NULLABLE", description(c))).toList(),
+        first.columns().stream()
+            .map(c -> new Manifest.Column(c.source(), c.sourceType(), c.output(), c.policy(), c.comment())).toList(),
+        first.schemaFingerprint(), first.policyFingerprint(), first.hashKeyId(), zeroDates);
+
+    String manifestKey = runPrefix + MANIFEST;
+    store.delete(runPrefix + SUCCESS); // a re-run is incomplete until its own marker lands
+    store.put(manifestKey, json(manifest), "application/json");
+    store.put(runPrefix + SUCCESS, new byte[0], "text/plain");
+    moveLatest(request, manifestKey);
+    return new PublishResult(request.database(), request.table(), request.runId(), request.runDate(), manifestKey,
+        files.size(), rows, bytes, strays);
+  }
+
+  private void validate(PublishRequest r) {
+    if (r.exports() == null || r.exports().isEmpty()) {
+      throw new InvalidInputException("PublishTable needs the export results of " + r.database() + "." + r.table());
+    }
+    try {
+      LocalDate.parse(r.runDate() == null ? "" : r.runDate());
+    } catch (DateTimeParseException e) {
+      throw new InvalidInputException("runDate must be YYYY-MM-DD; got '" + r.runDate() + "'");
+    }
+    String table = r.database() + "." + r.table();
+    ExportResult first = r.exports().get(0);
+    Set<String> labels = new HashSet<>();
+    for (ExportResult e : r.exports()) {
+      if (!r.runId().equals(e.runId()) || !r.runDate().equals(e.runDate()) || !r.database().equals(e.database())
+          || !r.table().equals(e.table())) {
+        throw new InvalidInputException(table + ": an export result of " + e.database() + "." + e.table() + " run "
+            + e.runId() + "/" + e.runDate() + " was passed to the publish of run " + r.runId() + "/" + r.runDate());
+      }
+      if (!labels.add(label(e))) {
+        throw new InvalidInputException(table + ": range " + label(e) + " appears twice");
+      }
+      if (!first.schemaFingerprint().equals(e.schemaFingerprint())
+          || !first.policyFingerprint().equals(e.policyFingerprint())) {
+        throw new IntegrityException(table + ": range " + label(e) + " was written with another schema or masking"
+            + " policy than range " + label(first) + " (the table or the policy changed during the run); run the"
+            + " table again");
+      }
+    }
+    if (r.expectedRanges() != null && r.expectedRanges() != r.exports().size()) {
+      throw new IntegrityException(table + ": the plan made " + r.expectedRanges() + " ranges but "
+          + r.exports().size() + " exports reported; a table with a failed range is not published");
+    }
+  }
+
+  /** Moves {@code _latest.json} to this run unless it already points at a later run date. */
+  private void moveLatest(PublishRequest r, String manifestKey) {
+    String latestKey = (prefix.isEmpty() ? "" : prefix + "/") + r.database() + "/" + r.table() + "/" + LATEST;
+    byte[] current = store.get(latestKey);
+    if (current != null) {
+      try {
+        String currentDate = JSON.readTree(current).path("runDate").asText("");
+        if (currentDate.compareTo(r.runDate()) > 0) {
+          return;
+        }
+      } catch (IOException unreadable) {
+        // A damaged pointer is replaced.
+      }
+    }
+    Map<String, String> latest = new TreeMap<>();
+    latest.put("runDate", r.runDate());
+    latest.put("runId", r.runId());
+    latest.put("manifest", manifestKey);
+    latest.put("publishedAt", clock.instant().toString());
+    store.put(latestKey, json(latest), "application/json");
+  }
+
+  static String description(ColumnEntry c) {
+    String comment = c.comment() == null || c.comment().isBlank() ? null : c.comment().trim();
+    String masked = switch (c.policy().replaceAll("\\(.*", "")) {
+      case "hash" -> "masked: HMAC-SHA256 of the value, hex" + (c.policy().contains("lowercase") ? ", after trim and lower-case" : "");
+      case "age_band" -> "masked: age band (decade) from the birthday at the run date";
+      case "year" -> "masked: truncated to January 1st of the year";
+      case "year_month" -> "masked: truncated to the first day of the month";
+      case "redact" -> "masked: redacted";
+      case "email_domain" -> "masked: e-mail domain only";
+      default -> null;
+    };
+    String text = comment == null ? masked : masked == null ? comment : comment + " (" + masked + ")";
+    return text == null ? null : text.length() > 1024 ? text.substring(0, 1024) : text;
+  }
+
+  private static boolean isMarker(String runPrefix, String key) {
+    return key.equals(runPrefix + MANIFEST) || key.equals(runPrefix + SUCCESS);
+  }
+
+  private static String label(ExportResult e) {
+    return e.range() == null ? "full" : e.range().label();
+  }
+
+  private static byte[] json(Object value) {
+    try {
+      return JSON.writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package dev.rds2bq.publish;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rds2bq.error.IntegrityException;
+import dev.rds2bq.export.ExportRequest;
+import dev.rds2bq.export.ExportResult;
+import dev.rds2bq.export.KeyRange;
+import dev.rds2bq.export.TableExporter;
+import dev.rds2bq.storage.ObjectStore;
+import dev.rds2bq.testing.LocalStack;
+import dev.rds2bq.testing.Parquet;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Publishing a table of three ranges: all or nothing, strays removed, the pointer moved forward. */
+class TablePublisherTest {
+  private static final LocalStack stack = LocalStack.get();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String POLICY = "databases: {pub: {tables: {members: {columns: {email: hash, name: drop}}}}}";
+  private static final String RUN_PREFIX = "exports/pub/members/dt=2026-11-26/run=r1/";
+  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-26T03:10:00Z"), ZoneOffset.UTC);
+
+  private String bucket;
+  private ObjectStore store;
+  private TableExporter exporter;
+  private TablePublisher publisher;
+
+  @BeforeAll
+  static void load() throws Exception {
+    stack.database("pub",
+        "CREATE TABLE members (id INT PRIMARY KEY COMMENT 'member id', name VARCHAR(40), email VARCHAR(80)"
+            + " COMMENT 'login e-mail', points INT) COMMENT 'club members'",
+        "INSERT INTO members SELECT seq, CONCAT('n', seq), CONCAT('m', seq, '@example.com'), seq % 7"
+            + " FROM seq_1_to_3000");
+  }
+
+  @BeforeEach
+  void fresh() {
+    bucket = stack.bucket("publish");
+    store = stack.store(bucket);
+    exporter = stack.exporter(LocalStack.config(bucket, ""), "pub", POLICY);
+    publisher = new TablePublisher(store, "exports", CLOCK);
+  }
+
+  private List<ExportResult> exportThreeRanges(String runId, String runDate) {
+    List<ExportResult> results = new ArrayList<>();
+    String[][] bounds = {{null, "1000"}, {"1000", "2000"}, {"2000", null}};
+    for (int i = 0; i < bounds.length; i++) {
+      results.add(exporter.export(new ExportRequest(runId, runDate, "pub", "members",
+          new KeyRange(i, "id", bounds[i][0], bounds[i][1]))));
+    }
+    return results;
+  }
+
+  @Test
+  void publishesAManifestThenSuccessThenTheLatestPointer() throws Exception {
+    PublishResult r = publisher.publish(new PublishRequest("r1", "2026-11-26", "pub", "members", 3,
+        exportThreeRanges("r1", "2026-11-26")));
+    assertEquals(3000, r.rows());
+    assertEquals(3, r.files());
+    assertEquals(RUN_PREFIX + "_manifest.json", r.manifestKey());
+    assertTrue(store.get(RUN_PREFIX + "_SUCCESS") != null);
+
+    JsonNode m = JSON.readTree(store.get(r.manifestKey()));
+    assertEquals(3000, m.get("rows").asLong());
+    assertEquals("club members", m.get("tableComment").asText());
+    assertEquals("2026-11-26T03:10:00Z", m.get("publishedAt").asText());
+    List<Path> files = new ArrayList<>();
+    m.get("files").forEach(f -> files.add(stack.file(bucket, f.get("key").asText())));
+    assertEquals(3000L, ((Number) Parquet.query(files, "SELECT count(DISTINCT id) AS n FROM t").get(0).get("n"))
+        .longValue(), "the manifest's files hold every row once");
+    JsonNode email = m.get("bigQuerySchema").get(1);
+    assertEquals("email", email.get("name").asText());
+    assertEquals("STRING", email.get("type").asText());
+    assertEquals("login e-mail (masked: HMAC-SHA256 of the value, hex)", email.get("description").asText());
+    assertEquals("drop", m.get("columns").get(1).get("policy").asText());
+    assertFalse(m.get("columns").get(1).has("output"));
+
+    JsonNode latest = JSON.readTree(store.get("exports/pub/members/_latest.json"));
+    assertEquals(r.manifestKey(), latest.get("manifest").asText());
+  }
+
+  @Test
+  void filesOfAFailedAttemptAreDeletedAndNotPublished() {
+    List<ExportResult> results = exportThreeRanges("r1", "2026-11-26");
+    // A first attempt of range 1 that died after its first file, and a part of an attempt never reported.
+    store.put(RUN_PREFIX + "part-00001-00001.parquet", new byte[] {1, 2, 3}, "application/octet-stream");
+    store.put(RUN_PREFIX + "part-00009-00000.parquet", new byte[] {4}, "application/octet-stream");
+    PublishResult r = publisher.publish(new PublishRequest("r1", "2026-11-26", "pub", "members", 3, results));
+    assertEquals(2, r.strayFilesDeleted());
+    assertNull(store.get(RUN_PREFIX + "part-00001-00001.parquet"));
+    assertEquals(5, store.list(RUN_PREFIX).size(), "three data files, the manifest and _SUCCESS");
+  }
+
+  @Test
+  void aMissingFileOrAWrongCountPublishesNothing() {
+    List<ExportResult> results = exportThreeRanges("r1", "2026-11-26");
+    store.delete(results.get(1).files().get(0).key());
+    IntegrityException e = assertThrows(IntegrityException.class,
+        () -> publisher.publish(new PublishRequest("r1", "2026-11-26", "pub", "members", 3, results)));
+    assertTrue(e.getMessage().contains("pub.members") && e.getMessage().contains("range 00001"), e.getMessage());
+    assertNull(store.get(RUN_PREFIX + "_manifest.json"));
+    assertNull(store.get(RUN_PREFIX + "_SUCCESS"));
+    assertNull(store.get("exports/pub/members/_latest.json"));
+
+    List<ExportResult> fresh = exportThreeRanges("r1", "2026-11-26");
+    ExportResult e0 = fresh.get(0);
+    fresh.set(0, new ExportResult(e0.runId(), e0.runDate(), e0.database(), e0.table(), e0.tableComment(), e0.range(),
+        e0.rowsRead() + 1, e0.rowsWritten() + 1, e0.files(), e0.columns(), e0.schemaFingerprint(),
+        e0.policyFingerprint(), e0.hashKeyId(), e0.zeroDates(), e0.durationMs()));
+    assertTrue(assertThrows(IntegrityException.class,
+        () -> publisher.publish(new PublishRequest("r1", "2026-11-26", "pub", "members", 3, fresh)))
+        .getMessage().contains("its files hold"));
+  }
+
+  @Test
+  void aTableWithAMissingRangeOrAChangedSchemaIsNotPublished() {
+    List<ExportResult> results = exportThreeRanges("r1", "2026-11-26");
+    assertTrue(assertThrows(IntegrityException.class, () -> publisher.publish(new PublishRequest("r1", "2026-11-26",
+        "pub", "members", 3, results.subList(0, 2)))).getMessage().contains("the plan made 3 ranges"));
+    ExportResult e2 = results.get(2);
+    List<ExportResult> changed = new ArrayList<>(results.subList(0, 2));
+    changed.add(new ExportResult(e2.runId(), e2.runDate(), e2.database(), e2.table(), e2.tableComment(), e2.range(),
+        e2.rowsRead(), e2.rowsWritten(), e2.files(), e2.columns(), "another-schema", e2.policyFingerprint(),
+        e2.hashKeyId(), e2.zeroDates(), e2.durationMs()));
+    assertTrue(assertThrows(IntegrityException.class, () -> publisher.publish(new PublishRequest("r1", "2026-11-26",
+        "pub", "members", 3, changed))).getMessage().contains("another schema or masking policy"));
+    assertNull(store.get(RUN_PREFIX + "_SUCCESS"));
+  }
+
+  @Test
+  void aReRunReplacesItsSnapshotAndAnOlderDateDoesNotMoveLatest() throws Exception {
+    publisher.publish(new PublishRequest("r1", "2026-11-26", "pub", "members", 3, exportThreeRanges("r1", "2026-11-26")));
+    PublishResult again = publisher.publish(
+        new PublishRequest("r1", "2026-11-26", "pub", "members", 3, exportThreeRanges("r1", "2026-11-26")));
+    assertEquals(3000, JSON.readTree(store.get(again.manifestKey())).get("rows").asLong(), "replaced, not appended");
+    assertEquals(5, store.list(RUN_PREFIX).size());
+
+    PublishResult older = publisher.publish(
+        new PublishRequest("r0", "2026-11-20", "pub", "members", 3, exportThreeRanges("r0", "2026-11-20")));
+    JsonNode latest = JSON.readTree(store.get("exports/pub/members/_latest.json"));
+    assertEquals("2026-11-26", latest.get("runDate").asText(), "a re-run of an older date keeps the newest pointer");
+    assertTrue(store.get(older.manifestKey()) != null);
+  }
+}
