@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.rds2bq.error.ConfigException;
 import java.io.IOException;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -20,7 +21,11 @@ public record PipelineConfig(
     SourceConfig source,
     MaskingConfig masking,
     ParquetConfig parquet,
-    ZeroDatePolicy zeroDates) {
+    ZeroDatePolicy zeroDates,
+    List<String> databases,
+    TableFilter tables,
+    PlanningConfig planning,
+    String runDateZone) {
 
   public enum TlsMode { VERIFY, DISABLED }
 
@@ -64,8 +69,39 @@ public record PipelineConfig(
     }
   }
 
+  /** Which tables a run exports: glob patterns over {@code table} or {@code database.table}. */
+  public record TableFilter(List<String> include, List<String> exclude) {
+    public TableFilter {
+      include = include == null || include.isEmpty() ? List.of("*") : List.copyOf(include);
+      exclude = exclude == null ? List.of() : List.copyOf(exclude);
+    }
+  }
+
+  /**
+   * @param rowsPerRange rows one export Lambda reads (aim at a few minutes)
+   * @param bigTableRows a table estimated above this many rows is split into ranges
+   * @param bigTableMiB ... or above this many MiB of data
+   * @param maxPlanKiB plans larger than this go to S3 and travel as a reference
+   */
+  public record PlanningConfig(Long rowsPerRange, Long bigTableRows, Long bigTableMiB, Integer maxPlanKiB) {
+    public PlanningConfig {
+      rowsPerRange = rowsPerRange == null ? 2_000_000L : rowsPerRange;
+      bigTableRows = bigTableRows == null ? 4_000_000L : bigTableRows;
+      bigTableMiB = bigTableMiB == null ? 2_048L : bigTableMiB;
+      maxPlanKiB = maxPlanKiB == null ? 200 : maxPlanKiB;
+    }
+
+    public static PlanningConfig defaults() {
+      return new PlanningConfig(null, null, null, null);
+    }
+  }
+
   public PipelineConfig {
     prefix = prefix == null ? "" : prefix.replaceAll("^/+|/+$", "");
+    databases = databases == null ? List.of() : List.copyOf(databases);
+    tables = tables == null ? new TableFilter(null, null) : tables;
+    planning = planning == null ? PlanningConfig.defaults() : planning;
+    runDateZone = runDateZone == null ? "UTC" : runDateZone;
     parquet = parquet == null ? ParquetConfig.defaults() : parquet;
     zeroDates = zeroDates == null ? ZeroDatePolicy.ERROR : zeroDates;
   }
@@ -126,6 +162,17 @@ public record PipelineConfig(
         "between 16 (BigQuery loads smaller row groups slowly) and 512", parquet.rowGroupMiB());
     require(origin, "parquet.pageKiB", parquet.pageKiB() >= 64 && parquet.pageKiB() <= 8192,
         "between 64 and 8192", parquet.pageKiB());
+    require(origin, "planning.rowsPerRange", planning.rowsPerRange() >= 1000, "at least 1000", planning.rowsPerRange());
+    require(origin, "planning.maxPlanKiB", planning.maxPlanKiB() >= 1 && planning.maxPlanKiB() <= 250,
+        "between 1 and 250 (Step Functions passes at most 256 KiB between states)", planning.maxPlanKiB());
+    boolean zoneOk;
+    try {
+      java.time.ZoneId.of(runDateZone);
+      zoneOk = true;
+    } catch (java.time.DateTimeException e) {
+      zoneOk = false;
+    }
+    require(origin, "runDateZone", zoneOk, "a time-zone id such as Asia/Tokyo or UTC", runDateZone);
     require(origin, "parquet.uploadPartMiB", parquet.uploadPartMiB() >= 5 && parquet.uploadPartMiB() <= 512,
         "between 5 (the S3 minimum part) and 512", parquet.uploadPartMiB());
   }

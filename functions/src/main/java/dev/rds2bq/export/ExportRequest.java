@@ -22,8 +22,8 @@ public record ExportRequest(String runId, String runDate, String database, Strin
     if (table == null || table.isBlank()) {
       throw new InvalidInputException("table is required");
     }
-    if (range != null && (range.column() == null || range.id() < 0)) {
-      throw new InvalidInputException("range needs 'id' (0 or more) and 'column', with optional 'lo' and 'hi'");
+    if (range != null && range.id() < 0) {
+      throw new InvalidInputException("range needs 'id' (0 or more), with optional 'column', 'lo' and 'hi'");
     }
     try {
       return LocalDate.parse(runDate == null ? "" : runDate);

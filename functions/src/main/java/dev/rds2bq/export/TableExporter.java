@@ -257,6 +257,9 @@ public final class TableExporter {
   }
 
   private static SourceColumn keyColumn(TableSchema schema, KeyRange range) {
+    if (range.column() == null && !schema.primaryKey().isEmpty()) {
+      return schema.column(schema.primaryKey().get(0));
+    }
     if (schema.primaryKey().isEmpty() || !schema.primaryKey().get(0).equalsIgnoreCase(range.column())) {
       throw new InvalidInputException("range column '" + range.column() + "' of " + schema.qualifiedName()
           + " is not the first primary-key column " + (schema.primaryKey().isEmpty() ? "(the table has no primary key;"

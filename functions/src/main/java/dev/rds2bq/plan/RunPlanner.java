@@ -1,0 +1,229 @@
+package dev.rds2bq.plan;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rds2bq.config.PipelineConfig;
+import dev.rds2bq.error.ConfigException;
+import dev.rds2bq.error.InvalidInputException;
+import dev.rds2bq.error.MaskingPolicyException;
+import dev.rds2bq.export.KeyRange;
+import dev.rds2bq.mask.MaskingPolicy;
+import dev.rds2bq.plan.RunPlan.TablePlan;
+import dev.rds2bq.source.SchemaReader;
+import dev.rds2bq.source.SourceConnector;
+import dev.rds2bq.source.TableSchema;
+import dev.rds2bq.storage.ObjectStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Plans a run: the run id and date, the tables (discovered in information_schema, filtered by the
+ * config's include/exclude and the input's subset), each table's masking checked before any export
+ * starts, and big tables split into key ranges.
+ */
+public final class RunPlanner {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final PipelineConfig config;
+  private final SourceConnector connector;
+  private final MaskingPolicy policy;
+  private final ObjectStore store;
+  private final Clock clock;
+
+  public RunPlanner(PipelineConfig config, SourceConnector connector, MaskingPolicy policy, ObjectStore store,
+      Clock clock) {
+    this.config = config;
+    this.connector = connector;
+    this.policy = policy;
+    this.store = store;
+    this.clock = clock;
+  }
+
+  public RunPlan plan(PlanInput input) {
+    if (config.databases().isEmpty()) {
+      throw new ConfigException("config key 'databases' must list the databases to export; got nothing");
+    }
+    String runDate = runDate(input);
+    String runId = input.runId() != null ? input.runId() : newRunId();
+    if (!runId.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
+      throw new InvalidInputException("runId must be 1-128 letters, digits, '_', '.' or '-'; got '" + runId + "'");
+    }
+    List<TablePlan> tables = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    RangePlanner ranges = new RangePlanner(config.planning().rowsPerRange());
+    Map<String, Map<String, long[]>> catalog = new LinkedHashMap<>();
+    for (String db : config.databases()) {
+      try (Connection c = connector.open(db)) {
+        catalog.put(db, estimates(c, db));
+        List<String> unknown = policy.unknownTables(db, catalog.get(db).keySet());
+        if (!unknown.isEmpty()) {
+          problems.add("masking policy " + policy.fileName() + " names tables that database '" + db
+              + "' does not have: " + unknown + ". Fix: rename or remove them");
+        }
+      } catch (SQLException e) {
+        throw connector.translate(e, db);
+      }
+    }
+    List<String[]> chosen = choose(catalog, input.tables());
+    if (chosen.isEmpty()) {
+      throw new InvalidInputException("no table to export: the databases " + config.databases()
+          + " have no base table that the config's tables.include/exclude rules select");
+    }
+    for (String[] dt : chosen) {
+      String db = dt[0];
+      String table = dt[1];
+      long[] est = catalog.get(db).get(table);
+      try (Connection c = connector.open(db)) {
+        TableSchema schema = new SchemaReader(c).read(db, table);
+        try {
+          policy.resolve(schema);
+        } catch (MaskingPolicyException e) {
+          problems.add(e.getMessage());
+          continue;
+        }
+        boolean big = est[0] > config.planning().bigTableRows() || est[1] > config.planning().bigTableMiB() << 20;
+        RangePlanner.TableRanges r = big ? ranges.plan(c, schema, est[0])
+            : new RangePlanner.TableRanges(List.of(), schema.primaryKey().isEmpty()
+                ? "no primary key: exported as one range" : "small: one range");
+        List<KeyRange> compact = r.ranges().stream()
+            .map(k -> new KeyRange(k.id(), null, k.lo(), k.hi())).toList();
+        tables.add(new TablePlan(db, table, est[0], r.note(), Math.max(1, compact.size()), compact));
+      } catch (SQLException e) {
+        throw connector.translate(e, db);
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new MaskingPolicyException("the run was not started; " + problems.size()
+          + " masking problem(s) must be fixed first: " + String.join(" | ", problems));
+    }
+    int rangeCount = tables.stream().mapToInt(TablePlan::expectedRanges).sum();
+    boolean load = input.load() == null || input.load();
+    RunPlan plan = new RunPlan(runId, runDate, load, tables.size(), rangeCount, null, tables);
+    byte[] json = json(plan);
+    if (json.length <= config.planning().maxPlanKiB() * 1024) {
+      return plan;
+    }
+    // Too big for the state machine's payload: the full plan goes to S3, the output keeps the counts.
+    String key = (config.prefix().isEmpty() ? "" : config.prefix() + "/") + "_plans/dt=" + runDate + "/run=" + runId
+        + "/plan.json";
+    store.put(key, json, "application/json");
+    List<TablePlan> slim = tables.stream().map(t -> new TablePlan(t.database(), t.table(), t.estimatedRows(),
+        t.note(), t.expectedRanges(), null)).toList();
+    return new RunPlan(runId, runDate, load, tables.size(), rangeCount, key, slim);
+  }
+
+  private String runDate(PlanInput input) {
+    if (input.runDate() != null) {
+      try {
+        return LocalDate.parse(input.runDate()).toString();
+      } catch (DateTimeParseException e) {
+        throw new InvalidInputException("runDate must be YYYY-MM-DD; got '" + input.runDate() + "'");
+      }
+    }
+    Instant start = clock.instant();
+    if (input.startTime() != null) {
+      try {
+        start = Instant.parse(input.startTime());
+      } catch (DateTimeParseException e) {
+        throw new InvalidInputException("the execution start time '" + input.startTime() + "' is not an ISO instant");
+      }
+    }
+    return LocalDate.ofInstant(start, ZoneId.of(config.runDateZone())).toString();
+  }
+
+  private String newRunId() {
+    byte[] r = new byte[2];
+    RANDOM.nextBytes(r);
+    return RUN_ID_TIME.format(clock.instant().atOffset(ZoneOffset.UTC)) + "-" + HexFormat.of().formatHex(r);
+  }
+
+  /** Base tables of a database with their estimated rows and data bytes. */
+  private static Map<String, long[]> estimates(Connection c, String db) throws SQLException {
+    new SchemaReader(c).baseTables(db); // an unknown database fails here, naming it
+    Map<String, long[]> out = new LinkedHashMap<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME, COALESCE(TABLE_ROWS, 0),"
+        + " COALESCE(DATA_LENGTH, 0) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'"
+        + " ORDER BY TABLE_NAME")) {
+      ps.setString(1, db);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Tables after the config's filter and the input's subset; an unknown name lists the valid ones. */
+  private List<String[]> choose(Map<String, Map<String, long[]>> catalog, List<String> requested) {
+    List<String[]> eligible = new ArrayList<>();
+    for (Map.Entry<String, Map<String, long[]>> db : catalog.entrySet()) {
+      for (String table : db.getValue().keySet()) {
+        String qualified = db.getKey() + "." + table;
+        if (matches(config.tables().include(), table, qualified) && !matches(config.tables().exclude(), table, qualified)) {
+          eligible.add(new String[] {db.getKey(), table});
+        }
+      }
+    }
+    if (requested == null || requested.isEmpty()) {
+      return eligible;
+    }
+    List<String[]> chosen = new ArrayList<>();
+    List<String> unknown = new ArrayList<>();
+    for (String name : requested) {
+      List<String[]> hits = eligible.stream()
+          .filter(e -> name.equals(e[1]) || name.equals(e[0] + "." + e[1])).toList();
+      if (hits.isEmpty()) {
+        unknown.add(name);
+      }
+      for (String[] h : hits) {
+        if (chosen.stream().noneMatch(c -> c[0].equals(h[0]) && c[1].equals(h[1]))) {
+          chosen.add(h);
+        }
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new InvalidInputException("input 'tables' names " + unknown + ", which are not tables this run can export;"
+          + " valid names: " + eligible.stream().map(e -> e[0] + "." + e[1]).toList());
+    }
+    return chosen;
+  }
+
+  private static boolean matches(List<String> globs, String table, String qualified) {
+    for (String g : globs) {
+      Pattern p = Pattern.compile(("\\Q" + g + "\\E").replace("*", "\\E.*\\Q").replace("?", "\\E.\\Q"));
+      if (p.matcher(table).matches() || p.matcher(qualified).matches()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static byte[] json(Object value) {
+    try {
+      return JSON.writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
