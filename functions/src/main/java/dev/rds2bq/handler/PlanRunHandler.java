@@ -10,6 +10,7 @@ import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.error.InvalidInputException;
 import dev.rds2bq.export.ExportEngines;
 import dev.rds2bq.plan.PlanInput;
+import dev.rds2bq.plan.RunGuard;
 import dev.rds2bq.plan.RunPlanner;
 import dev.rds2bq.source.SourceConnector;
 import dev.rds2bq.storage.S3ObjectStore;
@@ -26,13 +27,15 @@ import org.joda.time.DateTime;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * PlanRun: a console click ({@code {}}), the EventBridge schedule's event, or
  * {@code {tables?, runDate?, load?, runId?, startTime?}} in; the run plan out (events/PlanRun/).
  */
 public final class PlanRunHandler implements RequestStreamHandler {
-  static final Set<String> INPUT_KEYS = Set.of("tables", "runDate", "load", "runId", "startTime");
+  static final Set<String> INPUT_KEYS =
+      Set.of("tables", "runDate", "load", "runId", "startTime", "executionArn", "allowConcurrent");
   private final RunPlanner planner;
 
   public PlanRunHandler() {
@@ -45,7 +48,8 @@ public final class PlanRunHandler implements RequestStreamHandler {
     this.planner = new RunPlanner(config,
         new SourceConnector(DatabaseSecret.parse(secretId, secrets.secretString(secretId)), config.source()),
         ExportEngines.readPolicy(config, configFile.toAbsolutePath().getParent()),
-        new S3ObjectStore(s3, config.bucket(), config.parquet().uploadPartMiB() << 20), Clock.systemUTC());
+        new S3ObjectStore(s3, config.bucket(), config.parquet().uploadPartMiB() << 20), Clock.systemUTC(),
+        new RunGuard(SfnClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build()));
   }
 
   public PlanRunHandler(RunPlanner planner) {
@@ -95,8 +99,12 @@ public final class PlanRunHandler implements RequestStreamHandler {
     if (load != null && !load.isBoolean()) {
       throw new InvalidInputException("'load' must be true or false; got " + load);
     }
+    JsonNode allow = node.get("allowConcurrent");
+    if (allow != null && !allow.isBoolean()) {
+      throw new InvalidInputException("'allowConcurrent' must be true or false; got " + allow);
+    }
     return new PlanInput(tables, text(node, "runDate"), load == null ? null : load.asBoolean(), text(node, "runId"),
-        text(node, "startTime"));
+        text(node, "startTime"), text(node, "executionArn"), allow != null && allow.asBoolean());
   }
 
   private static String text(JsonNode node, String key) {

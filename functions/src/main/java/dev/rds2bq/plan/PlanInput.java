@@ -5,9 +5,15 @@ import java.util.List;
 /**
  * What a run was asked for, whatever form it came in: a console click ({@code {}}), the schedule's
  * event, or {@code {"tables": [...], "runDate": "YYYY-MM-DD", "load": false, "runId": "..."}}.
- * {@code startTime} is the execution's start, which fixes the default run date.
+ * {@code startTime} is the execution's start, which fixes the default run date; {@code executionArn}
+ * identifies the execution for the one-run-at-a-time check, which {@code allowConcurrent} skips.
  */
-public record PlanInput(List<String> tables, String runDate, Boolean load, String runId, String startTime) {
+public record PlanInput(List<String> tables, String runDate, Boolean load, String runId, String startTime,
+    String executionArn, boolean allowConcurrent) {
+  public PlanInput(List<String> tables, String runDate, Boolean load, String runId, String startTime) {
+    this(tables, runDate, load, runId, startTime, null, false);
+  }
+
   public static PlanInput empty() {
     return new PlanInput(List.of(), null, null, null, null);
   }

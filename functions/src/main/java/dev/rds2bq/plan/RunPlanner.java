@@ -49,9 +49,17 @@ public final class RunPlanner {
   private final MaskingPolicy policy;
   private final ObjectStore store;
   private final Clock clock;
+  private final RunGuard guard;
 
   public RunPlanner(PipelineConfig config, SourceConnector connector, MaskingPolicy policy, ObjectStore store,
       Clock clock) {
+    this(config, connector, policy, store, clock, null);
+  }
+
+  /** @param guard the one-run-at-a-time check; null where there is no state machine (the local run) */
+  public RunPlanner(PipelineConfig config, SourceConnector connector, MaskingPolicy policy, ObjectStore store,
+      Clock clock, RunGuard guard) {
+    this.guard = guard;
     this.config = config;
     this.connector = connector;
     this.policy = policy;
@@ -62,6 +70,9 @@ public final class RunPlanner {
   public RunPlan plan(PlanInput input) {
     if (config.databases().isEmpty()) {
       throw new ConfigException("config key 'databases' must list the databases to export; got nothing");
+    }
+    if (guard != null && !input.allowConcurrent()) {
+      guard.ensureAlone(input.executionArn());
     }
     String runDate = runDate(input);
     String runId = input.runId() != null ? input.runId() : newRunId();
