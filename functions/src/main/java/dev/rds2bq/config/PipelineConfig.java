@@ -25,7 +25,8 @@ public record PipelineConfig(
     List<String> databases,
     TableFilter tables,
     PlanningConfig planning,
-    String runDateZone) {
+    String runDateZone,
+    PublishConfig publish) {
 
   public enum TlsMode { VERIFY, DISABLED }
 
@@ -96,7 +97,18 @@ public record PipelineConfig(
     }
   }
 
+  /**
+   * @param verifySourceCount count each range's rows in the source at publish time; off by default,
+   *     since a replica that keeps changing gives other counts than the export's snapshot
+   */
+  public record PublishConfig(Boolean verifySourceCount) {
+    public PublishConfig {
+      verifySourceCount = verifySourceCount != null && verifySourceCount;
+    }
+  }
+
   public PipelineConfig {
+    publish = publish == null ? new PublishConfig(false) : publish;
     prefix = prefix == null ? "" : prefix.replaceAll("^/+|/+$", "");
     databases = databases == null ? List.of() : List.copyOf(databases);
     tables = tables == null ? new TableFilter(null, null) : tables;

@@ -2,7 +2,6 @@ package dev.rds2bq.export;
 
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.error.DataException;
-import dev.rds2bq.error.InvalidInputException;
 import dev.rds2bq.export.ExportResult.ColumnEntry;
 import dev.rds2bq.export.ExportResult.FileEntry;
 import dev.rds2bq.mask.ColumnDecision;
@@ -20,14 +19,9 @@ import dev.rds2bq.parquet.ZeroDateCounter;
 import dev.rds2bq.source.SchemaReader;
 import dev.rds2bq.source.SourceColumn;
 import dev.rds2bq.source.SourceConnector;
-import dev.rds2bq.source.SqlIdentifiers;
 import dev.rds2bq.source.TableSchema;
 import dev.rds2bq.storage.ObjectStore;
-import dev.rds2bq.types.MappedColumn;
-import dev.rds2bq.types.SourceFamily;
-import dev.rds2bq.types.TypeMapping;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -135,11 +129,11 @@ public final class TableExporter {
       writer = new RollingParquetWriter(store, keyBase, parquetSchema, writers.toArray(new FieldWriter[0]), footer,
           config.parquet(), noDictionary, noStatistics);
 
-      String sql = selectSql(schema, selected, request.range());
+      String sql = RangeQueries.select(schema, selected, request.range());
       try (PreparedStatement ps = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY,
           ResultSet.CONCUR_READ_ONLY)) {
         ps.setFetchSize(Integer.MIN_VALUE);
-        bindRange(ps, schema, request.range());
+        RangeQueries.bind(ps, schema, request.range());
         ReadAs[] readAs = new ReadAs[selected.size()];
         for (FieldWriter w : writers) {
           if (w.column() > 0) {
@@ -227,80 +221,6 @@ public final class TableExporter {
         e.addSuppressed(suppressed);
       }
       throw e;
-    }
-  }
-
-  static String selectSql(TableSchema schema, List<String> columns, KeyRange range) {
-    StringBuilder sql = new StringBuilder("SELECT ");
-    if (columns.isEmpty()) {
-      sql.append('1');
-    }
-    for (int i = 0; i < columns.size(); i++) {
-      sql.append(i == 0 ? "" : ", ").append(SqlIdentifiers.quote(columns.get(i)));
-    }
-    sql.append(" FROM ").append(SqlIdentifiers.quote(schema.database())).append('.')
-        .append(SqlIdentifiers.quote(schema.table()));
-    if (range != null) {
-      String k = SqlIdentifiers.quote(keyColumn(schema, range).name());
-      List<String> where = new ArrayList<>();
-      if (range.lo() != null) {
-        where.add(k + " >= ?");
-      }
-      if (range.hi() != null) {
-        where.add(k + " < ?");
-      }
-      if (!where.isEmpty()) {
-        sql.append(" WHERE ").append(String.join(" AND ", where));
-      }
-    }
-    return sql.toString();
-  }
-
-  private static SourceColumn keyColumn(TableSchema schema, KeyRange range) {
-    if (range.column() == null && !schema.primaryKey().isEmpty()) {
-      return schema.column(schema.primaryKey().get(0));
-    }
-    if (schema.primaryKey().isEmpty() || !schema.primaryKey().get(0).equalsIgnoreCase(range.column())) {
-      throw new InvalidInputException("range column '" + range.column() + "' of " + schema.qualifiedName()
-          + " is not the first primary-key column " + (schema.primaryKey().isEmpty() ? "(the table has no primary key;"
-              + " export it without a range)" : "'" + schema.primaryKey().get(0) + "'"));
-    }
-    return schema.column(range.column());
-  }
-
-  /** Binds bounds with the key's own type: comparing an integer key with a string would go through DOUBLE. */
-  private static void bindRange(PreparedStatement ps, TableSchema schema, KeyRange range) throws SQLException {
-    if (range == null) {
-      return;
-    }
-    MappedColumn key = TypeMapping.map(keyColumn(schema, range));
-    int index = 1;
-    for (String bound : new String[] {range.lo(), range.hi()}) {
-      if (bound == null) {
-        continue;
-      }
-      try {
-        SourceFamily f = key == null ? SourceFamily.TEXT : key.family();
-        switch (f) {
-          case INT:
-          case LONG:
-          case YEAR:
-            ps.setLong(index++, Long.parseLong(bound));
-            break;
-          case UNSIGNED_BIGINT:
-          case DECIMAL:
-            ps.setBigDecimal(index++, new BigDecimal(bound));
-            break;
-          case BINARY:
-            ps.setBytes(index++, HexFormat.of().parseHex(bound));
-            break;
-          default:
-            ps.setString(index++, bound);
-        }
-      } catch (IllegalArgumentException e) {
-        throw new InvalidInputException("range bound '" + bound + "' does not fit key column '" + range.column()
-            + "' (" + (key == null ? "?" : key.source().columnType()) + ") of " + schema.qualifiedName());
-      }
     }
   }
 

@@ -7,6 +7,14 @@ import dev.rds2bq.error.InvalidInputException;
 import dev.rds2bq.export.ExportResult;
 import dev.rds2bq.export.ExportResult.ColumnEntry;
 import dev.rds2bq.export.ExportResult.FileEntry;
+import dev.rds2bq.export.RangeQueries;
+import dev.rds2bq.source.SchemaReader;
+import dev.rds2bq.source.SourceConnector;
+import dev.rds2bq.source.TableSchema;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import dev.rds2bq.export.TableExporter;
 import dev.rds2bq.storage.ObjectStore;
 import dev.rds2bq.storage.ObjectStore.StoredObject;
@@ -40,11 +48,18 @@ public final class TablePublisher {
   private final ObjectStore store;
   private final String prefix;
   private final Clock clock;
+  private final SourceConnector source;
 
   public TablePublisher(ObjectStore store, String prefix, Clock clock) {
+    this(store, prefix, clock, null);
+  }
+
+  /** @param source when not null, each range's rows are counted in the source and must match */
+  public TablePublisher(ObjectStore store, String prefix, Clock clock, SourceConnector source) {
     this.store = store;
     this.prefix = prefix;
     this.clock = clock;
+    this.source = source;
   }
 
   public PublishResult publish(PublishRequest request) {
@@ -88,6 +103,9 @@ public final class TablePublisher {
       e.zeroDates().forEach((column, n) -> zeroDates.merge(column, n, Long::sum));
     }
 
+    if (source != null) {
+      verifySourceCounts(table, request, exports);
+    }
     int strays = 0;
     for (String key : stored.keySet()) {
       if (!reported.contains(key) && !isMarker(runPrefix, key)) {
@@ -147,6 +165,29 @@ public final class TablePublisher {
     if (r.expectedRanges() != null && r.expectedRanges() != r.exports().size()) {
       throw new IntegrityException(table + ": the plan made " + r.expectedRanges() + " ranges but "
           + r.exports().size() + " exports reported; a table with a failed range is not published");
+    }
+  }
+
+  /** Counts every range in one snapshot of the source; a difference fails the publish. */
+  private void verifySourceCounts(String table, PublishRequest r, List<ExportResult> exports) {
+    try (Connection c = source.openSnapshot(r.database())) {
+      TableSchema schema = new SchemaReader(c).read(r.database(), r.table());
+      for (ExportResult e : exports) {
+        try (PreparedStatement ps = c.prepareStatement(RangeQueries.count(schema, e.range()))) {
+          RangeQueries.bind(ps, schema, e.range());
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            long counted = rs.getLong(1);
+            if (counted != e.rowsWritten()) {
+              throw new IntegrityException(table + ": range " + label(e) + " has " + counted + " rows in the source"
+                  + " now, the export wrote " + e.rowsWritten() + "; if the table changes during runs, turn off"
+                  + " config key publish.verifySourceCount, else export the range again");
+            }
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw source.translate(e, r.database());
     }
   }
 

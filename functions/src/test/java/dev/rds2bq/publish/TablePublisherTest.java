@@ -143,6 +143,26 @@ class TablePublisherTest {
   }
 
   @Test
+  void theSourceCountCheckCatchesRowsTheExportsDidNotSee() throws Exception {
+    dev.rds2bq.config.PipelineConfig config = LocalStack.config(bucket, "publish: {verifySourceCount: true}\n");
+    assertTrue(config.publish().verifySourceCount());
+    TablePublisher checking = new TablePublisher(store, "exports", CLOCK, new dev.rds2bq.source.SourceConnector(
+        dev.rds2bq.config.DatabaseSecret.parse("s", stack.mysql.secretJson("pub")), config.source()));
+    List<ExportResult> results = exportThreeRanges("r1", "2026-11-26");
+    assertEquals(3000, checking.publish(new PublishRequest("r1", "2026-11-26", "pub", "members", 3, results)).rows());
+    try (java.sql.Connection c = stack.mysql.connect("pub"); java.sql.Statement s = c.createStatement()) {
+      s.execute("DELETE FROM members WHERE id = 1500");
+      try {
+        IntegrityException e = assertThrows(IntegrityException.class, () -> checking.publish(
+            new PublishRequest("r1", "2026-11-26", "pub", "members", 3, results)));
+        assertTrue(e.getMessage().contains("range 00001 has 999 rows in the source"), e.getMessage());
+      } finally {
+        s.execute("INSERT INTO members VALUES (1500, 'n1500', 'm1500@example.com', 1500 % 7)");
+      }
+    }
+  }
+
+  @Test
   void aReRunReplacesItsSnapshotAndAnOlderDateDoesNotMoveLatest() throws Exception {
     publisher.publish(new PublishRequest("r1", "2026-11-26", "pub", "members", 3, exportThreeRanges("r1", "2026-11-26")));
     PublishResult again = publisher.publish(
