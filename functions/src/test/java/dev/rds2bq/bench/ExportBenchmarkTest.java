@@ -22,4 +22,14 @@ class ExportBenchmarkTest {
     assertTrue(figures.stream().allMatch(f -> f.rows() == 3_000 && f.seconds() > 0), out);
     assertTrue(out.contains("a  streaming read (ceiling)") && out.contains("vs (a)"), out);
   }
+
+  @Test
+  void theRangeBenchmarkRunsEachWorkerCount() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    List<RangeBenchmark.Figure> figures = RangeBenchmark.run(LocalStack.get(), 4_000, new int[] {1, 2},
+        new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    assertEquals(2, figures.size(), bytes.toString(StandardCharsets.UTF_8));
+    assertTrue(figures.get(1).ranges() >= 2, "two workers get two ranges");
+    assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("speedup"));
+  }
 }
