@@ -55,7 +55,8 @@ public final class RangeQueries {
       return schema.column(schema.primaryKey().get(0));
     }
     if (schema.primaryKey().isEmpty() || !schema.primaryKey().get(0).equalsIgnoreCase(range.column())) {
-      throw new InvalidInputException("range column '" + range.column() + "' of " + schema.qualifiedName()
+      throw new InvalidInputException("range column '" + (range.column() == null ? "(the primary key)" : range.column())
+          + "' of " + schema.qualifiedName()
           + " is not the first primary-key column " + (schema.primaryKey().isEmpty() ? "(the table has no primary key;"
               + " export it without a range)" : "'" + schema.primaryKey().get(0) + "'"));
     }
@@ -92,7 +93,7 @@ public final class RangeQueries {
             ps.setString(index++, bound);
         }
       } catch (IllegalArgumentException e) {
-        throw new InvalidInputException("range bound '" + bound + "' does not fit key column '" + range.column()
+        throw new InvalidInputException("range bound '" + bound + "' does not fit key column '" + keyColumn(schema, range).name()
             + "' (" + (key == null ? "?" : key.source().columnType()) + ") of " + schema.qualifiedName());
       }
     }

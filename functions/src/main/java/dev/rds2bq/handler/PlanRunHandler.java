@@ -31,7 +31,9 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * PlanRun: a console click ({@code {}}), the EventBridge schedule's event, or
- * {@code {tables?, runDate?, load?, runId?, startTime?}} in; the run plan out (events/PlanRun/).
+ * {@code {tables?, runDate?, load?, runId?, startTime?, executionArn?, allowConcurrent?}} in; the run
+ * plan out (events/PlanRun/). The state machine adds {@code executionArn} and {@code startTime} from
+ * its context object, which the one-run-at-a-time check and the default run date use.
  */
 public final class PlanRunHandler implements RequestStreamHandler {
   static final Set<String> INPUT_KEYS =
@@ -79,7 +81,12 @@ public final class PlanRunHandler implements RequestStreamHandler {
       event.setId(node.path("id").asText(null));
       event.setSource(node.path("source").asText());
       event.setDetailType(node.path("detail-type").asText());
-      event.setTime(new DateTime(node.path("time").asText()));
+      try {
+        event.setTime(new DateTime(node.path("time").asText()));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidInputException("the scheduled event's 'time' is not an ISO timestamp: '"
+            + node.path("time").asText() + "'");
+      }
       return new PlanInput(List.of(), null, null, null, Instant.ofEpochMilli(event.getTime().getMillis()).toString());
     }
     node.fieldNames().forEachRemaining(k -> {

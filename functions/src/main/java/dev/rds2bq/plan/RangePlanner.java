@@ -33,6 +33,8 @@ import java.util.List;
 public final class RangePlanner {
   /** Slices per wanted range when estimating density. */
   static final int SLICES_PER_RANGE = 16;
+  /** EXPLAINs per table at most: cheap index dives, but a plan of thousands of ranges must stay quick. */
+  static final int MAX_ESTIMATES = 20_000;
 
   private final long rowsPerRange;
 
@@ -95,8 +97,8 @@ public final class RangePlanner {
         "EXPLAIN SELECT " + k + " FROM " + t + " WHERE " + k + " >= ? AND " + k + " < ?")) {
       // Thin slices first, then slices holding more than half a range are cut again, so a dense
       // cluster in a wide key space still gets its boundaries. The number of estimates is bounded.
-      int budget = wanted * SLICES_PER_RANGE * 4;
-      List<Slice> slices = split(explain, min, max, wanted * SLICES_PER_RANGE);
+      int budget = Math.min(wanted * SLICES_PER_RANGE * 4, MAX_ESTIMATES);
+      List<Slice> slices = split(explain, min, max, Math.min(wanted * SLICES_PER_RANGE, MAX_ESTIMATES / 2));
       budget -= slices.size();
       long total = slices.stream().mapToLong(Slice::rows).sum();
       double perRange = (double) total / wanted;

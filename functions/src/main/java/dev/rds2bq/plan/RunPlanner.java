@@ -75,7 +75,7 @@ public final class RunPlanner {
       guard.ensureAlone(input.executionArn());
     }
     String runDate = runDate(input);
-    String runId = input.runId() != null ? input.runId() : newRunId();
+    String runId = input.runId() != null ? input.runId() : newRunId(start(input));
     if (!runId.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
       throw new InvalidInputException("runId must be 1-128 letters, digits, '_', '.' or '-'; got '" + runId + "'");
     }
@@ -100,32 +100,37 @@ public final class RunPlanner {
       throw new InvalidInputException("no table to export: the databases " + config.databases()
           + " have no base table that the config's tables.include/exclude rules select");
     }
+    // Every table's masking is decided before any range is planned: a refused run costs no key scans.
+    List<TableSchema> schemas = new ArrayList<>();
     for (String[] dt : chosen) {
-      String db = dt[0];
-      String table = dt[1];
-      long[] est = catalog.get(db).get(table);
-      try (Connection c = connector.open(db)) {
-        TableSchema schema = new SchemaReader(c).read(db, table);
-        try {
-          policy.resolve(schema);
-        } catch (MaskingPolicyException e) {
-          problems.add(e.getMessage());
-          continue;
-        }
+      try (Connection c = connector.open(dt[0])) {
+        TableSchema schema = new SchemaReader(c).read(dt[0], dt[1]);
+        policy.resolve(schema);
+        schemas.add(schema);
+      } catch (MaskingPolicyException e) {
+        problems.add(e.getMessage());
+      } catch (SQLException e) {
+        throw connector.translate(e, dt[0]);
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new MaskingPolicyException("the run was not started; " + problems.size()
+          + " masking problem(s) must be fixed first: " + String.join(" | ", problems));
+    }
+    for (TableSchema schema : schemas) {
+      long[] est = catalog.get(schema.database()).get(schema.table());
+      try (Connection c = connector.open(schema.database())) {
         boolean big = est[0] > config.planning().bigTableRows() || est[1] > config.planning().bigTableMiB() << 20;
         RangePlanner.TableRanges r = big ? ranges.plan(c, schema, est[0])
             : new RangePlanner.TableRanges(List.of(), schema.primaryKey().isEmpty()
                 ? "no primary key: exported as one range" : "small: one range");
         List<KeyRange> compact = r.ranges().stream()
             .map(k -> new KeyRange(k.id(), null, k.lo(), k.hi())).toList();
-        tables.add(new TablePlan(db, table, est[0], r.note(), Math.max(1, compact.size()), compact));
+        tables.add(new TablePlan(schema.database(), schema.table(), est[0], r.note(), Math.max(1, compact.size()),
+            compact));
       } catch (SQLException e) {
-        throw connector.translate(e, db);
+        throw connector.translate(e, schema.database());
       }
-    }
-    if (!problems.isEmpty()) {
-      throw new MaskingPolicyException("the run was not started; " + problems.size()
-          + " masking problem(s) must be fixed first: " + String.join(" | ", problems));
     }
     int rangeCount = tables.stream().mapToInt(TablePlan::expectedRanges).sum();
     boolean load = input.load() == null || input.load();
@@ -140,7 +145,13 @@ public final class RunPlanner {
     store.put(key, json, "application/json");
     List<TablePlan> slim = tables.stream().map(t -> new TablePlan(t.database(), t.table(), t.estimatedRows(),
         t.note(), t.expectedRanges(), null)).toList();
-    return new RunPlan(runId, runDate, load, tables.size(), rangeCount, key, slim);
+    RunPlan reference = new RunPlan(runId, runDate, load, tables.size(), rangeCount, key, slim);
+    if (json(reference).length > config.planning().maxPlanKiB() * 1024) {
+      throw new ConfigException("even without its ranges the plan of " + tables.size() + " tables exceeds planning."
+          + "maxPlanKiB (" + config.planning().maxPlanKiB() + " KiB); split the tables over several state machines"
+          + " with tables.include, or raise the limit up to 250");
+    }
+    return reference;
   }
 
   private String runDate(PlanInput input) {
@@ -151,21 +162,25 @@ public final class RunPlanner {
         throw new InvalidInputException("runDate must be YYYY-MM-DD; got '" + input.runDate() + "'");
       }
     }
-    Instant start = clock.instant();
-    if (input.startTime() != null) {
-      try {
-        start = Instant.parse(input.startTime());
-      } catch (DateTimeParseException e) {
-        throw new InvalidInputException("the execution start time '" + input.startTime() + "' is not an ISO instant");
-      }
-    }
-    return LocalDate.ofInstant(start, ZoneId.of(config.runDateZone())).toString();
+    return LocalDate.ofInstant(start(input), ZoneId.of(config.runDateZone())).toString();
   }
 
-  private String newRunId() {
+  /** The execution's start when the state machine passes it, else now: run id and run date share it. */
+  private Instant start(PlanInput input) {
+    if (input.startTime() == null) {
+      return clock.instant();
+    }
+    try {
+      return Instant.parse(input.startTime());
+    } catch (DateTimeParseException e) {
+      throw new InvalidInputException("the execution start time '" + input.startTime() + "' is not an ISO instant");
+    }
+  }
+
+  private static String newRunId(Instant start) {
     byte[] r = new byte[2];
     RANDOM.nextBytes(r);
-    return RUN_ID_TIME.format(clock.instant().atOffset(ZoneOffset.UTC)) + "-" + HexFormat.of().formatHex(r);
+    return RUN_ID_TIME.format(start.atOffset(ZoneOffset.UTC)) + "-" + HexFormat.of().formatHex(r);
   }
 
   /** Base tables of a database with their estimated rows and data bytes. */

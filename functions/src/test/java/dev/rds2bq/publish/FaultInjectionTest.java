@@ -116,6 +116,34 @@ class FaultInjectionTest {
     assertPublishedExactly(bucket, List.of(retried));
   }
 
+  /** Tables publish on their own: a table whose range failed is not published, the run's others are. */
+  @Test
+  void aFailedRangeKeepsItsTableUnpublishedWhileAnotherTablePublishes() throws Exception {
+    String bucket = stack.bucket("fault-tables");
+    PipelineConfig config = LocalStack.config(bucket, "");
+    try (Connection c = stack.mysql.connect("faults"); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE IF NOT EXISTS kinds (id INT PRIMARY KEY, label VARCHAR(10))");
+      s.execute("REPLACE INTO kinds VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+    }
+    String policy = "databases: {faults: {tables: {events: {columns: {}}, kinds: {columns: {}}}}}";
+    TableExporter exporter = ExportEngines.create(config, MaskingPolicy.parse("m.yaml", policy),
+        new MapSecretSource(stack.secrets("faults")), stack.store(bucket), ExportListener.NONE);
+    // events: range 1 of 2 failed for good (its retries ran out), so only range 0 reported.
+    ExportResult eventsRange0 = exporter.export(new ExportRequest("r1", "2026-11-26", "faults", "events",
+        new KeyRange(0, null, null, "100001")));
+    ExportResult kinds = exporter.export(new ExportRequest("r1", "2026-11-26", "faults", "kinds", null));
+    TablePublisher publisher = new TablePublisher(stack.store(bucket), "exports", Clock.systemUTC());
+    dev.rds2bq.error.IntegrityException failed = assertThrows(dev.rds2bq.error.IntegrityException.class,
+        () -> publisher.publish(new PublishRequest("r1", "2026-11-26", "faults", "events", 2, List.of(eventsRange0))));
+    assertTrue(failed.getMessage().contains("faults.events") && failed.getMessage().contains("not published"),
+        failed.getMessage());
+    assertEquals(3, publisher.publish(new PublishRequest("r1", "2026-11-26", "faults", "kinds", 1, List.of(kinds)))
+        .rows());
+    assertEquals(null, stack.store(bucket).get("exports/faults/events/dt=2026-11-26/run=r1/_SUCCESS"));
+    assertTrue(stack.store(bucket).get("exports/faults/kinds/dt=2026-11-26/run=r1/_SUCCESS") != null);
+    assertEquals(null, stack.store(bucket).get("exports/faults/events/_latest.json"));
+  }
+
   private static void assertPublishedExactly(String bucket, List<ExportResult> results) throws Exception {
     PublishResult published = new TablePublisher(stack.store(bucket), "exports", Clock.systemUTC())
         .publish(new PublishRequest("r1", "2026-11-26", "faults", "events", results.size(), results));
