@@ -11,8 +11,14 @@ import dev.rds2bq.export.TableExporter;
 import dev.rds2bq.localstack.DemoData;
 import dev.rds2bq.localstack.EmbeddedMySql;
 import dev.rds2bq.localstack.LocalS3;
+import dev.rds2bq.export.KeyRange;
 import dev.rds2bq.mask.MaskingPolicy;
-import dev.rds2bq.source.SchemaReader;
+import dev.rds2bq.plan.PlanInput;
+import dev.rds2bq.plan.RunPlan;
+import dev.rds2bq.plan.RunPlanner;
+import dev.rds2bq.publish.PublishRequest;
+import dev.rds2bq.publish.PublishResult;
+import dev.rds2bq.publish.TablePublisher;
 import dev.rds2bq.source.SourceConnector;
 import dev.rds2bq.source.SqlIdentifiers;
 import dev.rds2bq.storage.S3ObjectStore;
@@ -27,16 +33,14 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.LocalInputFile;
 
@@ -109,38 +113,49 @@ public final class LocalRun {
       }
       secrets.put(HASH_SECRET, System.getenv().getOrDefault("RDS2BQ_HASH_KEY", DEMO_HASH_KEY));
 
+      long rowsPerRange = o.rowsPerRange();
       PipelineConfig config = PipelineConfig.parse("local run", "bucket: " + BUCKET + "\nprefix: exports\n"
           + "source: {secretId: " + SOURCE_SECRET + ", tls: disabled}\n"
-          + "masking: {policyFile: masking.yaml, hashKeySecretId: " + HASH_SECRET + "}\n");
+          + "masking: {policyFile: masking.yaml, hashKeySecretId: " + HASH_SECRET + "}\n"
+          + "databases: [" + String.join(", ", databases) + "]\n"
+          + "planning: {rowsPerRange: " + rowsPerRange + ", bigTableRows: " + rowsPerRange + "}\n");
       MaskingPolicy policy = readPolicy(o.policy());
       MapSecretSource secretSource = new MapSecretSource(secrets);
-      Progress progress = new Progress(out);
-      TableExporter exporter = ExportEngines.create(config, policy, secretSource,
-          new S3ObjectStore(s3.client(), BUCKET, config.parquet().uploadPartMiB() << 20), progress);
+      S3ObjectStore store = new S3ObjectStore(s3.client(), BUCKET, config.parquet().uploadPartMiB() << 20);
+      TableExporter exporter = ExportEngines.create(config, policy, secretSource, store, new Progress(out));
       SourceConnector connector = new SourceConnector(
           dev.rds2bq.config.DatabaseSecret.parse(SOURCE_SECRET, secrets.get(SOURCE_SECRET)), config.source());
 
-      Map<String, List<String>> plan = plan(connector, policy, databases, o.tables());
-      out.printf("%nrun %s, run date %s: %d tables from %s%n%n", runId, o.runDate(),
-          plan.values().stream().mapToInt(List::size).sum(), String.join(", ", plan.keySet()));
-
+      // The same three steps as the state machine: plan (which refuses a run with an undecided
+      // personal column), export every range, publish every table whose ranges all succeeded.
+      RunPlan plan = new RunPlanner(config, connector, policy, store, Clock.systemUTC())
+          .plan(new PlanInput(o.tables(), o.runDate().toString(), false, runId, null));
+      out.printf("%nrun %s, run date %s: %d tables, %d ranges, from %s%n%n", runId, plan.runDate(), plan.tableCount(),
+          plan.rangeCount(), String.join(", ", databases));
+      TablePublisher publisher = new TablePublisher(store, config.prefix(), Clock.systemUTC());
       List<SummaryRow> rows = new ArrayList<>();
       int failed = 0;
-      for (Map.Entry<String, List<String>> db : plan.entrySet()) {
-        for (String table : db.getValue()) {
-          long sourceRows = countRows(connector, db.getKey(), table);
-          try {
-            ExportResult r = exporter.export(new ExportRequest(runId, o.runDate().toString(), db.getKey(), table, null));
-            long parquetRows = 0;
+      for (RunPlan.TablePlan t : plan.tables()) {
+        long sourceRows = countRows(connector, t.database(), t.table());
+        List<KeyRange> ranges = t.ranges().isEmpty() ? java.util.Collections.singletonList(null) : t.ranges();
+        try {
+          List<ExportResult> results = new ArrayList<>();
+          for (KeyRange range : ranges) {
+            results.add(exporter.export(new ExportRequest(runId, plan.runDate(), t.database(), t.table(), range)));
+          }
+          PublishResult published = publisher.publish(new PublishRequest(runId, plan.runDate(), t.database(),
+              t.table(), t.expectedRanges(), results));
+          long parquetRows = 0;
+          for (ExportResult r : results) {
             for (ExportResult.FileEntry f : r.files()) {
               parquetRows += footerRows(s3Root.resolve(BUCKET).resolve(f.key()));
             }
-            rows.add(SummaryRow.of(r, sourceRows, parquetRows));
-          } catch (Rds2bqException e) {
-            failed++;
-            out.printf("  %s.%s FAILED: %s: %s%n", db.getKey(), table, e.getClass().getSimpleName(), e.getMessage());
-            rows.add(SummaryRow.failed(db.getKey(), table, sourceRows, e.getClass().getSimpleName()));
           }
+          rows.add(SummaryRow.of(results, sourceRows, parquetRows, published));
+        } catch (Rds2bqException e) {
+          failed++;
+          out.printf("  %s.%s FAILED: %s: %s%n", t.database(), t.table(), e.getClass().getSimpleName(), e.getMessage());
+          rows.add(SummaryRow.failed(t.database(), t.table(), sourceRows, e.getClass().getSimpleName()));
         }
       }
       double seconds = (System.nanoTime() - started) / 1e9;
@@ -178,38 +193,6 @@ public final class LocalRun {
       return MaskingPolicy.parse("demo/masking.yaml (local-stack/src/main/resources)",
           new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
-  }
-
-  /** Base tables per database after the --tables filter; a name that matches nothing is an error. */
-  static Map<String, List<String>> plan(SourceConnector connector, MaskingPolicy policy, List<String> databases,
-      List<String> only) throws SQLException {
-    Map<String, List<String>> plan = new LinkedHashMap<>();
-    Set<String> matched = new HashSet<>();
-    for (String db : databases) {
-      List<String> tables;
-      try (Connection c = connector.open(db)) {
-        tables = new SchemaReader(c).baseTables(db);
-      }
-      List<String> unknownInPolicy = policy.unknownTables(db, new HashSet<>(tables));
-      if (!unknownInPolicy.isEmpty()) {
-        throw new IllegalArgumentException("masking policy " + policy.fileName() + " names tables that database '" + db
-            + "' does not have: " + unknownInPolicy + "; its tables are " + tables);
-      }
-      List<String> chosen = new ArrayList<>();
-      for (String t : tables) {
-        if (only.isEmpty() || only.contains(t) || only.contains(db + "." + t)) {
-          chosen.add(t);
-          matched.add(t);
-          matched.add(db + "." + t);
-        }
-      }
-      plan.put(db, chosen);
-    }
-    List<String> unknown = only.stream().filter(t -> !matched.contains(t)).toList();
-    if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException("--tables names " + unknown + ", which are not base tables of " + databases);
-    }
-    return plan;
   }
 
   private static long countRows(SourceConnector connector, String db, String table) throws SQLException {
@@ -255,7 +238,8 @@ public final class LocalRun {
 
     @Override
     public void progress(ExportRequest request, long rows) {
-      out.printf("  %s.%s: %,d rows%n", request.database(), request.table(), rows);
+      out.printf("  %s.%s%s: %,d rows%n", request.database(), request.table(),
+          request.range() == null ? "" : " range " + request.range().label(), rows);
     }
   }
 }

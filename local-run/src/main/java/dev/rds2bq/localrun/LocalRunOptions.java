@@ -17,13 +17,14 @@ record LocalRunOptions(
     long users,
     long stepLogs,
     long meals,
+    long rowsPerRange,
     boolean help) {
 
   static final String USAGE = """
       usage: ./rds2bq-local [options]
 
-      Exports MySQL tables through the masking policy into Parquet on a local S3 (S3Proxy over a folder)
-      and prints a summary. With no source given it starts an embedded MariaDB with two demo databases:
+      Plans a run, exports every table (or key range) through the masking policy into Parquet on a local
+      S3 (S3Proxy over a folder), publishes each table (manifest, _SUCCESS) and prints a summary. With no source given it starts an embedded MariaDB with two demo databases:
       sakila and healthapp (a generated health-care app).
 
         --data-dir DIR      where the S3 objects are kept (default: local-data)
@@ -35,6 +36,7 @@ record LocalRunOptions(
         --policy FILE       masking policy (default: the demo policy)
         --run-date DATE     the run date, YYYY-MM-DD (default: today in UTC)
         --users N           demo app users (default 2000); --step-logs N (default 50000); --meals N (default 10000)
+        --rows-per-range N  split tables of more than N rows into key ranges of about N rows (default 2000000)
       """;
 
   static LocalRunOptions parse(String[] args) {
@@ -48,6 +50,7 @@ record LocalRunOptions(
     long users = 2_000;
     long stepLogs = 50_000;
     long meals = 10_000;
+    long rowsPerRange = 2_000_000;
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -70,10 +73,12 @@ record LocalRunOptions(
         case "--users" -> users = count(args, ++i, a);
         case "--step-logs" -> stepLogs = count(args, ++i, a);
         case "--meals" -> meals = count(args, ++i, a);
+        case "--rows-per-range" -> rowsPerRange = Math.max(1000, count(args, ++i, a));
         default -> throw new IllegalArgumentException("unknown option '" + a + "'; see --help");
       }
     }
-    return new LocalRunOptions(dataDir, jdbcUrl, user, databases, tables, policy, runDate, users, stepLogs, meals, help);
+    return new LocalRunOptions(dataDir, jdbcUrl, user, databases, tables, policy, runDate, users, stepLogs, meals,
+        rowsPerRange, help);
   }
 
   private static String value(String[] args, int i, String option) {

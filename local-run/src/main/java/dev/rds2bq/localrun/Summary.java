@@ -13,10 +13,10 @@ final class Summary {
 
   void print(List<SummaryRow> rows, double seconds) {
     int width = Math.max(5, rows.stream().mapToInt(r -> r.table().length()).max().orElse(5));
-    String format = "%-" + width + "s %12s %12s %6s %10s %8s  %s%n";
+    String format = "%-" + width + "s %12s %12s %6s %6s %10s %8s  %s%n";
     out.println();
-    out.printf(format, "table", "MySQL rows", "Parquet rows", "files", "bytes", "ms", "masked columns");
-    out.println("-".repeat(width + 60));
+    out.printf(format, "table", "MySQL rows", "Parquet rows", "ranges", "files", "bytes", "ms", "masked columns");
+    out.println("-".repeat(width + 67));
     long mysql = 0;
     long parquet = 0;
     long bytes = 0;
@@ -24,16 +24,16 @@ final class Summary {
       String status = r.error() != null ? "FAILED (" + r.error() + ")"
           : r.ok() ? String.join(", ", r.masked()) : "ROW COUNT MISMATCH";
       out.printf(format, r.table(), String.format("%,d", r.mysqlRows()),
-          r.parquetRows() < 0 ? "-" : String.format("%,d", r.parquetRows()), r.files(), human(r.bytes()), r.millis(),
-          status);
+          r.parquetRows() < 0 ? "-" : String.format("%,d", r.parquetRows()), r.ranges(), r.files(), human(r.bytes()),
+          r.millis(), status);
       mysql += r.mysqlRows();
       parquet += Math.max(0, r.parquetRows());
       bytes += r.bytes();
     }
-    out.println("-".repeat(width + 60));
+    out.println("-".repeat(width + 67));
     out.printf(format, "total", String.format("%,d", mysql), String.format("%,d", parquet),
-        rows.stream().mapToInt(SummaryRow::files).sum(), human(bytes), String.format("%.0f", seconds * 1000),
-        rows.stream().allMatch(SummaryRow::ok) ? "all tables complete" : "INCOMPLETE");
+        rows.stream().mapToInt(SummaryRow::ranges).sum(), rows.stream().mapToInt(SummaryRow::files).sum(), human(bytes), String.format("%.0f", seconds * 1000),
+        rows.stream().allMatch(SummaryRow::ok) ? "all tables published" : "INCOMPLETE");
   }
 
   private static String human(long bytes) {
