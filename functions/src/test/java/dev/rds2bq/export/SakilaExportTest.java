@@ -5,12 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rds2bq.config.PipelineConfig;
-import dev.rds2bq.localstack.DemoData;
 import dev.rds2bq.testing.LocalStack;
 import dev.rds2bq.testing.Parquet;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -31,10 +27,8 @@ class SakilaExportTest {
 
   @BeforeAll
   static void load() throws Exception {
-    DemoData.loadSakila(stack.mysql);
-    try (InputStream in = DemoData.class.getResourceAsStream("/demo/masking.yaml")) {
-      policy = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+    stack.sakila();
+    policy = LocalStack.demoPolicy();
   }
 
   @Test

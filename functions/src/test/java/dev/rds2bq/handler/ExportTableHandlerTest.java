@@ -9,13 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rds2bq.error.InvalidInputException;
 import dev.rds2bq.export.ExportRequest;
 import dev.rds2bq.export.ExportResult;
-import dev.rds2bq.localstack.DemoData;
 import dev.rds2bq.testing.LocalStack;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,21 +34,13 @@ class ExportTableHandlerTest {
 
   @BeforeAll
   static void load() throws Exception {
-    DemoData.loadSakila(stack.mysql);
-    String policy;
-    try (InputStream in = DemoData.class.getResourceAsStream("/demo/masking.yaml")) {
-      policy = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+    stack.sakila();
     bucket = stack.bucket("handler");
-    handler = new ExportTableHandler(stack.exporter(LocalStack.config(bucket, ""), "sakila", policy));
+    handler = new ExportTableHandler(stack.exporter(LocalStack.config(bucket, ""), "sakila", LocalStack.demoPolicy()));
   }
 
-  static Stream<Path> samples() throws IOException, URISyntaxException {
-    Path folder = Path.of(ExportTableHandlerTest.class.getResource("/events/ExportTable").toURI());
-    List<Path> files;
-    try (Stream<Path> s = Files.list(folder)) {
-      files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
-    }
+  static Stream<Path> samples() {
+    List<Path> files = LocalStack.samples("ExportTable");
     assertFalse(files.isEmpty());
     return files.stream();
   }

@@ -8,15 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rds2bq.export.ExportRequest;
 import dev.rds2bq.export.ExportResult;
 import dev.rds2bq.export.TableExporter;
-import dev.rds2bq.localstack.DemoData;
 import dev.rds2bq.publish.PublishRequest;
 import dev.rds2bq.publish.PublishResult;
 import dev.rds2bq.publish.TablePublisher;
 import dev.rds2bq.testing.LocalStack;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -38,22 +35,15 @@ class PublishTableHandlerTest {
 
   @BeforeAll
   static void load() throws Exception {
-    DemoData.loadSakila(stack.mysql);
-    String policy;
-    try (InputStream in = DemoData.class.getResourceAsStream("/demo/masking.yaml")) {
-      policy = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+    stack.sakila();
     bucket = stack.bucket("publish-handler");
-    exporter = stack.exporter(LocalStack.config(bucket, ""), "sakila", policy);
+    exporter = stack.exporter(LocalStack.config(bucket, ""), "sakila", LocalStack.demoPolicy());
   }
 
-  static Stream<Path> samples() throws Exception {
-    Path folder = Path.of(PublishTableHandlerTest.class.getResource("/events/PublishTable").toURI());
-    try (Stream<Path> s = Files.list(folder)) {
-      List<Path> files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
-      assertFalse(files.isEmpty());
-      return files.stream();
-    }
+  static Stream<Path> samples() {
+    List<Path> files = LocalStack.samples("PublishTable");
+    assertFalse(files.isEmpty());
+    return files.stream();
   }
 
   @ParameterizedTest

@@ -153,11 +153,7 @@ class RunPlannerTest {
   /** Every sample in events/PlanRun/ through the handler; the subset names Sakila tables, unknown here. */
   @Test
   void everyPlanRunSampleGoesThroughTheHandler() throws Exception {
-    Path folder = Path.of(RunPlannerTest.class.getResource("/events/PlanRun").toURI());
-    List<Path> samples;
-    try (var files = Files.list(folder)) {
-      samples = files.filter(x -> x.toString().endsWith(".json")).sorted().toList();
-    }
+    List<Path> samples = LocalStack.samples("PlanRun");
     assertEquals(4, samples.size());
     for (Path f : samples) {
       byte[] input = Files.readAllBytes(f);

@@ -61,6 +61,37 @@ public final class LocalStack {
     return instance;
   }
 
+  private boolean sakilaLoaded;
+
+  /** Sakila, loaded once per test JVM; tests only read it. */
+  public synchronized void sakila() throws SQLException {
+    if (!sakilaLoaded) {
+      dev.rds2bq.localstack.DemoData.loadSakila(mysql);
+      sakilaLoaded = true;
+    }
+  }
+
+  /** The demo masking policy that the local run uses (local-stack's demo/masking.yaml). */
+  public static String demoPolicy() {
+    try (java.io.InputStream in = dev.rds2bq.localstack.DemoData.class.getResourceAsStream("/demo/masking.yaml")) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The sample inputs of one handler, from events/ (the one source of handler fixtures). */
+  public static java.util.List<Path> samples(String handler) {
+    try {
+      Path folder = Path.of(LocalStack.class.getResource("/events/" + handler).toURI());
+      try (java.util.stream.Stream<Path> s = Files.list(folder)) {
+        return s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+      }
+    } catch (IOException | java.net.URISyntaxException e) {
+      throw new IllegalStateException("events/" + handler + " is missing", e);
+    }
+  }
+
   /** Runs statements in a fresh database. */
   public void database(String name, String... statements) throws SQLException {
     mysql.recreateDatabase(name);
