@@ -134,6 +134,8 @@ public final class LocalRun {
           plan.rangeCount(), String.join(", ", databases));
       TablePublisher publisher = new TablePublisher(store, config.prefix(), Clock.systemUTC());
       List<SummaryRow> rows = new ArrayList<>();
+      List<Object> outputs = new ArrayList<>();
+      outputs.add(plan);
       int failed = 0;
       for (RunPlan.TablePlan t : plan.tables()) {
         long sourceRows = countRows(connector, t.database(), t.table());
@@ -143,8 +145,10 @@ public final class LocalRun {
           for (KeyRange range : ranges) {
             results.add(exporter.export(new ExportRequest(runId, plan.runDate(), t.database(), t.table(), range)));
           }
+          outputs.addAll(results);
           PublishResult published = publisher.publish(new PublishRequest(runId, plan.runDate(), t.database(),
               t.table(), t.expectedRanges(), results));
+          outputs.add(published);
           long parquetRows = 0;
           for (ExportResult r : results) {
             for (ExportResult.FileEntry f : r.files()) {
@@ -158,10 +162,21 @@ public final class LocalRun {
           rows.add(SummaryRow.failed(t.database(), t.table(), sourceRows, e.getClass().getSimpleName()));
         }
       }
+      // Every handler output of the run (plan, export results, publish results), as the state
+      // machine would pass them on: printed with --print-results, always kept next to the data.
+      Path resultsFile = o.dataDir().resolve("results").resolve("run=" + runId + ".json").toAbsolutePath();
+      java.nio.file.Files.createDirectories(resultsFile.getParent());
+      com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper()
+          .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+      json.writeValue(resultsFile.toFile(), outputs);
+      if (o.printResults()) {
+        out.println(json.writeValueAsString(outputs));
+      }
       double seconds = (System.nanoTime() - started) / 1e9;
       new Summary(out).print(rows, seconds);
       Path runFolder = s3Root.resolve(BUCKET).resolve("exports");
-      out.printf("%nFiles (S3 bucket '%s' on disk): %s/<database>/<table>/dt=%s/run=%s/%n", BUCKET, runFolder,
+      out.printf("%nHandler outputs (plan, export and publish results): %s%n", resultsFile);
+      out.printf("Files (S3 bucket '%s' on disk): %s/<database>/<table>/dt=%s/run=%s/%n", BUCKET, runFolder,
           o.runDate(), runId);
       out.printf("Query them, e.g. with the DuckDB CLI:%n  duckdb -c \"SELECT * FROM read_parquet('%s/healthapp/users/dt=%s/run=%s/*.parquet', hive_partitioning=false) LIMIT 5\"%n",
           runFolder, o.runDate(), runId);

@@ -18,6 +18,7 @@ record LocalRunOptions(
     long stepLogs,
     long meals,
     long rowsPerRange,
+    boolean printResults,
     boolean help) {
 
   static final String USAGE = """
@@ -37,6 +38,8 @@ record LocalRunOptions(
         --run-date DATE     the run date, YYYY-MM-DD (default: today in UTC)
         --users N           demo app users (default 2000); --step-logs N (default 50000); --meals N (default 10000)
         --rows-per-range N  split tables of more than N rows into key ranges of about N rows (default 2000000)
+        --print-results     print every handler output (plan, export results, publish results) as JSON;
+                            they are always saved under <data-dir>/results/
       """;
 
   static LocalRunOptions parse(String[] args) {
@@ -51,11 +54,13 @@ record LocalRunOptions(
     long stepLogs = 50_000;
     long meals = 10_000;
     long rowsPerRange = 2_000_000;
+    boolean printResults = false;
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
         case "--help", "-h" -> help = true;
+        case "--print-results" -> printResults = true;
         case "--data-dir" -> dataDir = Path.of(value(args, ++i, a));
         case "--jdbc-url" -> jdbcUrl = value(args, ++i, a);
         case "--user" -> user = value(args, ++i, a);
@@ -78,7 +83,7 @@ record LocalRunOptions(
       }
     }
     return new LocalRunOptions(dataDir, jdbcUrl, user, databases, tables, policy, runDate, users, stepLogs, meals,
-        rowsPerRange, help);
+        rowsPerRange, printResults, help);
   }
 
   private static String value(String[] args, int i, String option) {

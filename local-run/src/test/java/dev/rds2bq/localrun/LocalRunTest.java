@@ -36,6 +36,13 @@ class LocalRunTest {
     assertTrue(text.contains("healthapp.users"), text);
     assertTrue(text.matches("(?s).*sakila\\.rental\\s+16,044\\s+16,044.*"), text);
     assertTrue(Files.isDirectory(dir.resolve("s3/rds2bq-local/exports/healthapp/users/dt=2026-11-26")));
+    try (var results = Files.list(dir.resolve("results"))) {
+      Path file = results.findFirst().orElseThrow();
+      com.fasterxml.jackson.databind.JsonNode outputs = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+      assertEquals(1 + outputs.get(0).get("rangeCount").asInt() + outputs.get(0).get("tableCount").asInt(),
+          outputs.size(), "the plan, then each table's export results and its publish result");
+      assertTrue(text.contains(file.toString()), "the run says where its results are");
+    }
 
     Path policy = dir.resolve("policy.yaml");
     Files.writeString(policy, "databases: {healthapp: {tables: {users: {columns: {name: drop}}}}}");
