@@ -4,21 +4,14 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rds2bq.config.AwsSecretSource;
-import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.error.InvalidInputException;
 import dev.rds2bq.export.ExportEngines;
 import dev.rds2bq.export.ExportListener;
 import dev.rds2bq.export.ExportRequest;
 import dev.rds2bq.export.TableExporter;
-import dev.rds2bq.storage.S3ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Path;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * ExportTable: {@code {runId, runDate, database, table, range?}} in, the export result out
@@ -30,13 +23,8 @@ public final class ExportTableHandler implements RequestStreamHandler {
 
   /** Lambda's constructor: config from {@code RDS2BQ_CONFIG}, AWS clients built once per container. */
   public ExportTableHandler() {
-    Path configFile = Path.of(System.getenv().getOrDefault("RDS2BQ_CONFIG", "/var/task/rds2bq.yaml"));
-    PipelineConfig config = ExportEngines.readConfig(configFile);
-    S3Client s3 = S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-    SecretsManagerClient sm = SecretsManagerClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-    this.exporter = ExportEngines.create(config, ExportEngines.readPolicy(config, configFile.toAbsolutePath().getParent()),
-        new AwsSecretSource(sm), new S3ObjectStore(s3, config.bucket(), config.parquet().uploadPartMiB() << 20),
-        ExportListener.NONE);
+    LambdaEnvironment env = LambdaEnvironment.load();
+    this.exporter = ExportEngines.create(env.config, env.policy(), env.secrets(), env.store(), ExportListener.NONE);
   }
 
   public ExportTableHandler(TableExporter exporter) {

@@ -4,30 +4,19 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rds2bq.config.AwsSecretSource;
-import dev.rds2bq.config.DatabaseSecret;
-import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.error.InvalidInputException;
-import dev.rds2bq.export.ExportEngines;
 import dev.rds2bq.plan.PlanInput;
 import dev.rds2bq.plan.RunGuard;
 import dev.rds2bq.plan.RunPlanner;
-import dev.rds2bq.source.SourceConnector;
-import dev.rds2bq.storage.S3ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.joda.time.DateTime;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * PlanRun: a console click ({@code {}}), the EventBridge schedule's event, or
@@ -41,17 +30,9 @@ public final class PlanRunHandler implements RequestStreamHandler {
   private final RunPlanner planner;
 
   public PlanRunHandler() {
-    Path configFile = Path.of(System.getenv().getOrDefault("RDS2BQ_CONFIG", "/var/task/rds2bq.yaml"));
-    PipelineConfig config = ExportEngines.readConfig(configFile);
-    S3Client s3 = S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-    AwsSecretSource secrets = new AwsSecretSource(
-        SecretsManagerClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
-    String secretId = config.source().secretId();
-    this.planner = new RunPlanner(config,
-        new SourceConnector(DatabaseSecret.parse(secretId, secrets.secretString(secretId)), config.source()),
-        ExportEngines.readPolicy(config, configFile.toAbsolutePath().getParent()),
-        new S3ObjectStore(s3, config.bucket(), config.parquet().uploadPartMiB() << 20), Clock.systemUTC(),
-        new RunGuard(SfnClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build()));
+    LambdaEnvironment env = LambdaEnvironment.load();
+    this.planner = new RunPlanner(env.config, env.source(env.secrets()), env.policy(), env.store(), Clock.systemUTC(),
+        new RunGuard(env.stepFunctions()));
   }
 
   public PlanRunHandler(RunPlanner planner) {
