@@ -120,8 +120,13 @@ public final class RunPlanner {
     for (TableSchema schema : schemas) {
       long[] est = catalog.get(schema.database()).get(schema.table());
       try (Connection c = connector.open(schema.database())) {
-        boolean big = est[0] > config.planning().bigTableRows() || est[1] > config.planning().bigTableMiB() << 20;
-        RangePlanner.TableRanges r = big ? ranges.plan(c, schema, est[0])
+        long bigBytes = config.planning().bigTableMiB() << 20;
+        boolean big = est[0] > config.planning().bigTableRows() || est[1] > bigBytes;
+        // A table big by bytes (wide rows) is cut into ranges of about bigTableMiB each, whatever its rows.
+        long rowsForRanges = est[1] > bigBytes
+            ? Math.max(est[0], ((est[1] + bigBytes - 1) / bigBytes) * config.planning().rowsPerRange())
+            : est[0];
+        RangePlanner.TableRanges r = big ? ranges.plan(c, schema, rowsForRanges)
             : new RangePlanner.TableRanges(List.of(), schema.primaryKey().isEmpty()
                 ? "no primary key: exported as one range" : "small: one range");
         List<KeyRange> compact = r.ranges().stream()

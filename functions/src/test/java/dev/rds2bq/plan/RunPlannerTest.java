@@ -49,6 +49,9 @@ class RunPlannerTest {
         "CREATE TABLE audit_tmp (id INT PRIMARY KEY)",
         "CREATE TABLE notes (body TEXT)",
         "CREATE VIEW big_orders AS SELECT * FROM orders WHERE total > 100",
+        "CREATE TABLE documents (id INT PRIMARY KEY, body MEDIUMTEXT)",
+        "INSERT INTO documents SELECT seq, REPEAT(MD5(seq), 600) FROM seq_1_to_300",
+        "ANALYZE TABLE documents",
         "ANALYZE TABLE orders");
     stack.database("emptydb");
   }
@@ -67,25 +70,40 @@ class RunPlannerTest {
     assertEquals("2026-11-27", plan.runDate(), "the run date is the execution's day in Asia/Tokyo");
     assertTrue(plan.runId().startsWith("20261126T160000Z-"), plan.runId());
     assertTrue(plan.load());
-    assertEquals(List.of("notes", "orders", "users"), plan.tables().stream().map(TablePlan::table).toList(),
+    assertEquals(List.of("documents", "notes", "orders", "users"), plan.tables().stream().map(TablePlan::table).toList(),
         "no view, no excluded table");
-    TablePlan orders = plan.tables().get(1);
+    TablePlan orders = plan.tables().get(2);
     // 30,000 rows by InnoDB's estimate (within a few per cent), 10,000 a range.
     assertTrue(orders.expectedRanges() == 3 || orders.expectedRanges() == 4, orders.note());
     assertNull(orders.ranges().get(0).column(), "ranges travel without the column to keep the payload small");
-    assertTrue(plan.tables().get(0).note().contains("no primary key"));
-    assertEquals(2 + orders.expectedRanges(), plan.rangeCount());
+    assertTrue(plan.tables().get(1).note().contains("no primary key"));
+    assertEquals(3 + orders.expectedRanges(), plan.rangeCount());
     assertNull(plan.planKey());
   }
 
   @Test
   void aPlannedRangeExportsWithoutNamingItsColumn() {
     RunPlan plan = planner("", POLICY).plan(PlanInput.empty());
-    KeyRange middle = plan.tables().get(1).ranges().get(1);
+    KeyRange middle = plan.tables().get(2).ranges().get(1);
     String bucket = stack.bucket("plan-export");
     ExportResult r = stack.exporter(LocalStack.config(bucket, ""), "planapp", POLICY)
         .export(new ExportRequest(plan.runId(), plan.runDate(), "planapp", "orders", middle));
     assertEquals(Long.parseLong(middle.hi()) - Long.parseLong(middle.lo()), r.rowsWritten());
+  }
+
+  @Test
+  void aTableBigInBytesButNotInRowsIsSplitBySize() {
+    RunPlan plan = planner("", POLICY).plan(PlanInput.empty());
+    assertTrue(plan.tables().stream().noneMatch(t -> t.table().equals("documents") && t.expectedRanges() > 1),
+        "under the default 2 GiB it is one range");
+    PipelineConfig config = LocalStack.config(stack.bucket("plans"), "databases: [planapp]\n"
+        + "planning: {rowsPerRange: 10000, bigTableRows: 20000, bigTableMiB: 2}\n");
+    DatabaseSecret login = DatabaseSecret.parse("s", stack.mysql.secretJson("planapp"));
+    TablePlan documents = new RunPlanner(config, new SourceConnector(login, config.source()),
+        MaskingPolicy.parse("m.yaml", POLICY), stack.store(config.bucket()), CLOCK)
+        .plan(new PlanInput(List.of("documents"), null, null, null, null)).tables().get(0);
+    // ~6 MB of text in 300 rows: about three ranges of 2 MiB.
+    assertTrue(documents.expectedRanges() >= 2 && documents.expectedRanges() <= 5, documents.note());
   }
 
   @Test
@@ -174,7 +192,7 @@ class RunPlannerTest {
           assertEquals("rerun-20261120", plan.runId());
           assertEquals("2026-11-20", plan.runDate());
         }
-        default -> assertEquals(3, plan.tableCount(), f.toString());
+        default -> assertEquals(4, plan.tableCount(), f.toString());
       }
     }
     assertTrue(assertThrows(InvalidInputException.class, () -> new PlanRunHandler(planner("", POLICY))
