@@ -54,6 +54,21 @@ class LocalRunTest {
   }
 
   @Test
+  void aJdbcUrlBecomesAnRdsFormatSecret() throws Exception {
+    LocalRun.JdbcTarget t = LocalRun.JdbcTarget.parse("jdbc:mysql://db.internal:3307/app?useSSL=true");
+    assertEquals("db.internal", t.host());
+    assertEquals(3307, t.port());
+    assertEquals("app", t.database());
+    com.fasterxml.jackson.databind.JsonNode secret = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(t.secretJson("reader", "p\"w"));
+    assertEquals("reader", secret.get("username").asText());
+    assertEquals("p\"w", secret.get("password").asText(), "quotes in a password survive");
+    assertEquals(3306, LocalRun.JdbcTarget.parse("jdbc:mysql://h/x").port());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> LocalRun.JdbcTarget.parse("jdbc:postgresql://h/x"))
+        .getMessage().contains("jdbc:mysql://"));
+  }
+
+  @Test
   void badOptionsAreNamed() {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> LocalRunOptions.parse(new String[] {"--users", "x"}))
         .getMessage().contains("--users must be a positive whole number"));
