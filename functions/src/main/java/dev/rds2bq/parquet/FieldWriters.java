@@ -71,7 +71,8 @@ public final class FieldWriters {
       case LONG:
         return new Int64(c, f, i);
       case UNSIGNED_BIGINT:
-        return new UnsignedBigint(c, f, i, type.decimalByteLength());
+        // An unsigned BIGINT is a DECIMAL(20,0): the same fixed-length two's complement.
+        return new DecimalFixed(c, f, i, 0, type.decimalByteLength());
       case DECIMAL:
         if (type.type() == dev.rds2bq.types.OutputType.STRING) {
           return new DecimalText(c, f, i);
@@ -188,29 +189,6 @@ public final class FieldWriters {
         return;
       }
       emitDouble(out, v);
-    }
-  }
-
-  static final class UnsignedBigint extends FieldWriter {
-    @Override
-    public ReadAs readAs() {
-      return ReadAs.BIG_DECIMAL;
-    }
-
-    private final int length;
-
-    UnsignedBigint(int c, String f, int i, int length) {
-      super(c, f, i);
-      this.length = length;
-    }
-
-    @Override
-    public void write(Row rs, RecordConsumer out) throws SQLException {
-      BigDecimal v = rs.getBigDecimal(column);
-      if (v == null) {
-        return;
-      }
-      emitBinary(out, Binary.fromConstantByteArray(twosComplement(v.toBigIntegerExact(), length)));
     }
   }
 

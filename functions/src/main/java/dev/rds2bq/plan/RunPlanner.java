@@ -83,58 +83,63 @@ public final class RunPlanner {
     List<String> problems = new ArrayList<>();
     RangePlanner ranges = new RangePlanner(config.planning().rowsPerRange());
     Map<String, Map<String, long[]>> catalog = new LinkedHashMap<>();
-    for (String db : config.databases()) {
-      try (Connection c = connector.open(db)) {
-        catalog.put(db, estimates(c, db));
-        List<String> unknown = policy.unknownTables(db, catalog.get(db).keySet());
-        if (!unknown.isEmpty()) {
-          problems.add("masking policy " + policy.fileName() + " names tables that database '" + db
-              + "' does not have: " + unknown + ". Fix: rename or remove them");
+    // One connection per database for the whole plan, not one per table: 500 tables are 500 logins.
+    try (Connections connections = new Connections()) {
+      for (String db : config.databases()) {
+        try {
+          Connection c = connections.get(db);
+          catalog.put(db, estimates(c, db));
+          List<String> unknown = policy.unknownTables(db, catalog.get(db).keySet());
+          if (!unknown.isEmpty()) {
+            problems.add("masking policy " + policy.fileName() + " names tables that database '" + db
+                + "' does not have: " + unknown + ". Fix: rename or remove them");
+          }
+        } catch (SQLException e) {
+          throw connector.translate(e, db);
         }
-      } catch (SQLException e) {
-        throw connector.translate(e, db);
       }
-    }
-    List<String[]> chosen = choose(catalog, input.tables());
-    if (chosen.isEmpty()) {
-      throw new InvalidInputException("no table to export: the databases " + config.databases()
-          + " have no base table that the config's tables.include/exclude rules select");
-    }
-    // Every table's masking is decided before any range is planned: a refused run costs no key scans.
-    List<TableSchema> schemas = new ArrayList<>();
-    for (String[] dt : chosen) {
-      try (Connection c = connector.open(dt[0])) {
-        TableSchema schema = new SchemaReader(c).read(dt[0], dt[1]);
-        policy.resolve(schema);
-        schemas.add(schema);
-      } catch (MaskingPolicyException e) {
-        problems.add(e.getMessage());
-      } catch (SQLException e) {
-        throw connector.translate(e, dt[0]);
+      List<String[]> chosen = choose(catalog, input.tables());
+      if (chosen.isEmpty()) {
+        throw new InvalidInputException("no table to export: the databases " + config.databases()
+            + " have no base table that the config's tables.include/exclude rules select");
       }
-    }
-    if (!problems.isEmpty()) {
-      throw new MaskingPolicyException("the run was not started; " + problems.size()
-          + " masking problem(s) must be fixed first: " + String.join(" | ", problems));
-    }
-    for (TableSchema schema : schemas) {
-      long[] est = catalog.get(schema.database()).get(schema.table());
-      try (Connection c = connector.open(schema.database())) {
-        long bigBytes = config.planning().bigTableMiB() << 20;
-        boolean big = est[0] > config.planning().bigTableRows() || est[1] > bigBytes;
-        // A table big by bytes (wide rows) is cut into ranges of about bigTableMiB each, whatever its rows.
-        long rowsForRanges = est[1] > bigBytes
-            ? Math.max(est[0], ((est[1] + bigBytes - 1) / bigBytes) * config.planning().rowsPerRange())
-            : est[0];
-        RangePlanner.TableRanges r = big ? ranges.plan(c, schema, rowsForRanges)
-            : new RangePlanner.TableRanges(List.of(), schema.primaryKey().isEmpty()
-                ? "no primary key: exported as one range" : "small: one range");
-        List<KeyRange> compact = r.ranges().stream()
-            .map(k -> new KeyRange(k.id(), null, k.lo(), k.hi())).toList();
-        tables.add(new TablePlan(schema.database(), schema.table(), est[0], r.note(), Math.max(1, compact.size()),
-            compact));
-      } catch (SQLException e) {
-        throw connector.translate(e, schema.database());
+      // Every table's masking is decided before any range is planned: a refused run costs no key scans.
+      List<TableSchema> schemas = new ArrayList<>();
+      for (String[] dt : chosen) {
+        try {
+          TableSchema schema = new SchemaReader(connections.get(dt[0])).read(dt[0], dt[1]);
+          policy.resolve(schema);
+          schemas.add(schema);
+        } catch (MaskingPolicyException e) {
+          problems.add(e.getMessage());
+        } catch (SQLException e) {
+          throw connector.translate(e, dt[0]);
+        }
+      }
+      if (!problems.isEmpty()) {
+        throw new MaskingPolicyException("the run was not started; " + problems.size()
+            + " masking problem(s) must be fixed first: " + String.join(" | ", problems));
+      }
+      for (TableSchema schema : schemas) {
+        long[] est = catalog.get(schema.database()).get(schema.table());
+        try {
+          Connection c = connections.get(schema.database());
+          long bigBytes = config.planning().bigTableMiB() << 20;
+          boolean big = est[0] > config.planning().bigTableRows() || est[1] > bigBytes;
+          // A table big by bytes (wide rows) is cut into ranges of about bigTableMiB each, whatever its rows.
+          long rowsForRanges = est[1] > bigBytes
+              ? Math.max(est[0], ((est[1] + bigBytes - 1) / bigBytes) * config.planning().rowsPerRange())
+              : est[0];
+          RangePlanner.TableRanges r = big ? ranges.plan(c, schema, rowsForRanges)
+              : new RangePlanner.TableRanges(List.of(), schema.primaryKey().isEmpty()
+                  ? "no primary key: exported as one range" : "small: one range");
+          List<KeyRange> compact = r.ranges().stream()
+              .map(k -> new KeyRange(k.id(), null, k.lo(), k.hi())).toList();
+          tables.add(new TablePlan(schema.database(), schema.table(), est[0], r.note(), Math.max(1, compact.size()),
+              compact));
+        } catch (SQLException e) {
+          throw connector.translate(e, schema.database());
+        }
       }
     }
     int rangeCount = tables.stream().mapToInt(TablePlan::expectedRanges).sum();
@@ -157,6 +162,26 @@ public final class RunPlanner {
           + " with tables.include, or raise the limit up to 250");
     }
     return reference;
+  }
+
+  /** Connections opened on first use, one per database, closed together. */
+  private final class Connections implements AutoCloseable {
+    private final Map<String, Connection> open = new LinkedHashMap<>();
+
+    Connection get(String database) {
+      return open.computeIfAbsent(database, connector::open);
+    }
+
+    @Override
+    public void close() {
+      for (Connection c : open.values()) {
+        try {
+          c.close();
+        } catch (SQLException ignored) {
+          // Nothing of the plan depends on a clean close.
+        }
+      }
+    }
   }
 
   private String runDate(PlanInput input) {
