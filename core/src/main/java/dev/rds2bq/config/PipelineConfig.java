@@ -26,7 +26,9 @@ public record PipelineConfig(
     TableFilter tables,
     PlanningConfig planning,
     String runDateZone,
-    PublishConfig publish) {
+    PublishConfig publish,
+    RunConfig run,
+    BigQueryConfig bigquery) {
 
   public enum TlsMode { VERIFY, DISABLED }
 
@@ -107,7 +109,73 @@ public record PipelineConfig(
     }
   }
 
+  /**
+   * Settings the state machine reads from PlanRun's output ({@code settings}), so that one file
+   * drives the handlers and the ASL.
+   *
+   * @param tableConcurrency tables exported at once (the outer Map's MaxConcurrency)
+   * @param rangeConcurrency ranges of one table exported at once (the inner Map's MaxConcurrency)
+   * @param loadVisibilityDelaySeconds wait between publishing and starting the DTS runs, so that
+   *     Amazon S3 lists the new files to DTS
+   * @param loadPollSeconds wait between two CheckLoads calls
+   * @param loadTimeoutMinutes give up on loads still running after this long
+   */
+  public record RunConfig(Integer tableConcurrency, Integer rangeConcurrency, Integer loadVisibilityDelaySeconds,
+      Integer loadPollSeconds, Integer loadTimeoutMinutes) {
+    public RunConfig {
+      tableConcurrency = tableConcurrency == null ? 4 : tableConcurrency;
+      rangeConcurrency = rangeConcurrency == null ? 4 : rangeConcurrency;
+      loadVisibilityDelaySeconds = loadVisibilityDelaySeconds == null ? 300 : loadVisibilityDelaySeconds;
+      loadPollSeconds = loadPollSeconds == null ? 60 : loadPollSeconds;
+      loadTimeoutMinutes = loadTimeoutMinutes == null ? 180 : loadTimeoutMinutes;
+    }
+
+    public static RunConfig defaults() {
+      return new RunConfig(null, null, null, null, null);
+    }
+  }
+
+  public enum WriteDisposition { WRITE_TRUNCATE, WRITE_APPEND }
+
+  /** What StartLoads does when the destination table's schema differs from the snapshot's. */
+  public enum SchemaChanges { ADD_COLUMNS, FAIL }
+
+  /**
+   * The BigQuery side (docs/loading.md). Needed by StartLoads and CheckLoads only; absent means a run
+   * cannot load.
+   *
+   * @param projectId the Google Cloud project that owns the dataset and the transfer configs
+   * @param location the dataset's location, e.g. US, EU, asia-northeast1
+   * @param dataset destination dataset, created when missing
+   * @param tableName destination table name template over {database} and {table}
+   * @param credentialsSecretId Secrets Manager id of the Google credentials: a service-account key
+   *     or a Workload Identity Federation ({@code external_account}) config
+   * @param s3AccessKeySecretId Secrets Manager id of the access key DTS reads the bucket with
+   * @param decimalTargetTypes DTS {@code decimal_target_types}, in order of preference
+   */
+  public record BigQueryConfig(String projectId, String location, String dataset, String tableName,
+      String credentialsSecretId, String s3AccessKeySecretId, WriteDisposition writeDisposition,
+      SchemaChanges schemaChanges, List<String> decimalTargetTypes, Integer requestTimeoutSeconds,
+      Integer maxAttempts) {
+    public BigQueryConfig {
+      location = location == null ? "US" : location;
+      tableName = tableName == null ? "{database}__{table}" : tableName;
+      writeDisposition = writeDisposition == null ? WriteDisposition.WRITE_TRUNCATE : writeDisposition;
+      schemaChanges = schemaChanges == null ? SchemaChanges.ADD_COLUMNS : schemaChanges;
+      decimalTargetTypes = decimalTargetTypes == null || decimalTargetTypes.isEmpty()
+          ? List.of("NUMERIC", "BIGNUMERIC") : List.copyOf(decimalTargetTypes);
+      requestTimeoutSeconds = requestTimeoutSeconds == null ? 60 : requestTimeoutSeconds;
+      maxAttempts = maxAttempts == null ? 5 : maxAttempts;
+    }
+
+    /** The destination table's name for a MySQL table. */
+    public String tableFor(String database, String table) {
+      return tableName.replace("{database}", database).replace("{table}", table);
+    }
+  }
+
   public PipelineConfig {
+    run = run == null ? RunConfig.defaults() : run;
     publish = publish == null ? new PublishConfig(false) : publish;
     prefix = prefix == null ? "" : prefix.replaceAll("^/+|/+$", "");
     databases = databases == null ? List.of() : List.copyOf(databases);
@@ -185,6 +253,39 @@ public record PipelineConfig(
       zoneOk = false;
     }
     require(origin, "runDateZone", zoneOk, "a time-zone id such as Asia/Tokyo or UTC", runDateZone);
+    require(origin, "run.tableConcurrency", run.tableConcurrency() >= 1 && run.tableConcurrency() <= 40,
+        "between 1 and 40 (each table's export holds a connection to the replica)", run.tableConcurrency());
+    require(origin, "run.rangeConcurrency", run.rangeConcurrency() >= 1 && run.rangeConcurrency() <= 40,
+        "between 1 and 40", run.rangeConcurrency());
+    require(origin, "run.loadVisibilityDelaySeconds", run.loadVisibilityDelaySeconds() >= 0
+        && run.loadVisibilityDelaySeconds() <= 3600, "between 0 and 3600 (DTS may not see S3 objects younger than about 5 minutes)",
+        run.loadVisibilityDelaySeconds());
+    require(origin, "run.loadPollSeconds", run.loadPollSeconds() >= 1 && run.loadPollSeconds() <= 3600,
+        "between 1 and 3600", run.loadPollSeconds());
+    require(origin, "run.loadTimeoutMinutes", run.loadTimeoutMinutes() >= 1 && run.loadTimeoutMinutes() <= 24 * 60,
+        "between 1 and 1440", run.loadTimeoutMinutes());
+    if (bigquery != null) {
+      require(origin, "bigquery.projectId", bigquery.projectId() != null
+          && bigquery.projectId().matches("[a-z][a-z0-9-]{4,28}[a-z0-9]|[a-z0-9.-]+:[a-z][a-z0-9-]{4,28}[a-z0-9]"),
+          "a Google Cloud project id (6-30 lower-case letters, digits, hyphens)", bigquery.projectId());
+      require(origin, "bigquery.dataset", bigquery.dataset() != null && bigquery.dataset().matches("[A-Za-z0-9_]{1,1024}"),
+          "a BigQuery dataset id (letters, digits, underscores)", bigquery.dataset());
+      require(origin, "bigquery.tableName", bigquery.tableName().contains("{table}")
+          && bigquery.tableFor("db", "t").matches("[\\p{L}\\p{N}_-]{1,1024}"),
+          "a template with {table} (and usually {database}) that gives a valid BigQuery table name", bigquery.tableName());
+      require(origin, "bigquery.credentialsSecretId", bigquery.credentialsSecretId() != null
+          && !bigquery.credentialsSecretId().isBlank(),
+          "the Secrets Manager id of the Google credentials (service-account key or WIF config)", bigquery.credentialsSecretId());
+      require(origin, "bigquery.s3AccessKeySecretId", bigquery.s3AccessKeySecretId() != null
+          && !bigquery.s3AccessKeySecretId().isBlank(),
+          "the Secrets Manager id of the access key DTS reads the bucket with", bigquery.s3AccessKeySecretId());
+      require(origin, "bigquery.decimalTargetTypes", List.of("NUMERIC", "BIGNUMERIC", "STRING")
+          .containsAll(bigquery.decimalTargetTypes()), "a list of NUMERIC, BIGNUMERIC, STRING", bigquery.decimalTargetTypes());
+      require(origin, "bigquery.requestTimeoutSeconds", bigquery.requestTimeoutSeconds() >= 1
+          && bigquery.requestTimeoutSeconds() <= 600, "between 1 and 600", bigquery.requestTimeoutSeconds());
+      require(origin, "bigquery.maxAttempts", bigquery.maxAttempts() >= 1 && bigquery.maxAttempts() <= 10,
+          "between 1 and 10", bigquery.maxAttempts());
+    }
     require(origin, "parquet.uploadPartMiB", parquet.uploadPartMiB() >= 5 && parquet.uploadPartMiB() <= 512,
         "between 5 (the S3 minimum part) and 512", parquet.uploadPartMiB());
   }

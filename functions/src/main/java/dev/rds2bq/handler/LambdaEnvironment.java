@@ -2,6 +2,7 @@ package dev.rds2bq.handler;
 
 import dev.rds2bq.config.AwsSecretSource;
 import dev.rds2bq.config.DatabaseSecret;
+import dev.rds2bq.config.DeployedConfig;
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.export.ExportEngines;
 import dev.rds2bq.mask.MaskingPolicy;
@@ -15,28 +16,32 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * What every handler's no-arg constructor needs in AWS, built once per container: the config named
- * by {@code RDS2BQ_CONFIG}, and AWS clients on the one HTTP client the package carries.
+ * by {@code RDS2BQ_CONFIG} (a path or an S3 URI, see {@link DeployedConfig}), and AWS clients on the
+ * one HTTP client the package carries.
  */
 final class LambdaEnvironment {
-  final Path configFile;
+  final Path configDir;
   final PipelineConfig config;
 
-  private LambdaEnvironment(Path configFile) {
-    this.configFile = configFile;
-    this.config = ExportEngines.readConfig(configFile);
+  private LambdaEnvironment(DeployedConfig deployed) {
+    this.configDir = deployed.configDir();
+    this.config = deployed.config();
   }
 
   static LambdaEnvironment load() {
-    return new LambdaEnvironment(Path.of(System.getenv().getOrDefault("RDS2BQ_CONFIG", "/var/task/rds2bq.yaml")));
+    return new LambdaEnvironment(DeployedConfig.load(System.getenv(), LambdaEnvironment::s3, Path.of("/tmp/rds2bq-config")));
   }
 
   MaskingPolicy policy() {
-    return ExportEngines.readPolicy(config, configFile.toAbsolutePath().getParent());
+    return ExportEngines.readPolicy(config, configDir);
+  }
+
+  private static S3Client s3() {
+    return S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
   }
 
   S3ObjectStore store() {
-    S3Client s3 = S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-    return new S3ObjectStore(s3, config.bucket(), config.parquet().uploadPartMiB() << 20);
+    return new S3ObjectStore(s3(), config.bucket(), config.parquet().uploadPartMiB() << 20);
   }
 
   AwsSecretSource secrets() {

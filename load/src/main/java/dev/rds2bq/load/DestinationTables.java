@@ -1,0 +1,136 @@
+package dev.rds2bq.load;
+
+import com.google.cloud.bigquery.BigQuery;
+import com.google.cloud.bigquery.BigQueryException;
+import com.google.cloud.bigquery.Dataset;
+import com.google.cloud.bigquery.DatasetInfo;
+import com.google.cloud.bigquery.Field;
+import com.google.cloud.bigquery.LegacySQLTypeName;
+import com.google.cloud.bigquery.Schema;
+import com.google.cloud.bigquery.StandardSQLTypeName;
+import com.google.cloud.bigquery.StandardTableDefinition;
+import com.google.cloud.bigquery.Table;
+import com.google.cloud.bigquery.TableId;
+import com.google.cloud.bigquery.TableInfo;
+import dev.rds2bq.config.PipelineConfig.BigQueryConfig;
+import dev.rds2bq.config.PipelineConfig.SchemaChanges;
+import dev.rds2bq.error.LoadRejectedException;
+import dev.rds2bq.publish.Manifest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Makes the destination dataset and table exist with the snapshot's schema before DTS loads into
+ * them (DTS does not create tables). Schema drift is handled per {@code bigquery.schemaChanges}
+ * (docs/loading.md#schema-changes): with ADD_COLUMNS new columns are added to the table and
+ * descriptions follow the manifest; a column removed or retyped always fails, naming it, because
+ * loading past it would silently fill it with NULLs or break the load.
+ */
+final class DestinationTables {
+  private final BigQuery bigQuery;
+  private final BigQueryConfig config;
+  private boolean datasetChecked;
+
+  DestinationTables(BigQuery bigQuery, BigQueryConfig config) {
+    this.bigQuery = bigQuery;
+    this.config = config;
+  }
+
+  /** Returns what it did: "created", "schema updated (added: a, b)", "unchanged" or "descriptions updated". */
+  String ensure(Manifest manifest) {
+    String what = "table " + manifest.database() + "." + manifest.table();
+    ensureDataset(what);
+    TableId id = TableId.of(config.projectId(), config.dataset(), config.tableFor(manifest.database(), manifest.table()));
+    List<Field> wanted = manifest.bigQuerySchema().stream().map(DestinationTables::field).toList();
+    try {
+      Table existing = bigQuery.getTable(id);
+      if (existing == null) {
+        bigQuery.create(TableInfo.newBuilder(id, StandardTableDefinition.of(Schema.of(wanted)))
+            .setDescription(description(manifest)).build());
+        return "created";
+      }
+      Schema current = existing.getDefinition().getSchema();
+      List<Field> have = current == null ? List.of() : current.getFields();
+      List<String> added = new ArrayList<>();
+      List<String> problems = new ArrayList<>();
+      for (Field w : wanted) {
+        Field h = find(have, w.getName());
+        if (h == null) {
+          added.add(w.getName());
+        } else if (!h.getType().equals(w.getType())) {
+          problems.add("column " + w.getName() + " is " + h.getType() + " in BigQuery but " + w.getType() + " in the snapshot");
+        }
+      }
+      for (Field h : have) {
+        if (find(wanted, h.getName()) == null) {
+          problems.add("column " + h.getName() + " is in BigQuery but no longer in the snapshot (dropped in MySQL,"
+              + " or now dropped by the masking policy)");
+        }
+      }
+      if (!added.isEmpty() && config.schemaChanges() == SchemaChanges.FAIL) {
+        problems.add("new column(s) " + String.join(", ", added) + " (bigquery.schemaChanges is fail)");
+      }
+      if (!problems.isEmpty()) {
+        throw new LoadRejectedException(what + ": the snapshot's schema does not fit BigQuery table "
+            + id.getDataset() + "." + id.getTable() + ": " + String.join("; ", problems) + ". Fix: change the table in"
+            + " BigQuery to match (ALTER TABLE ... DROP COLUMN / CREATE OR REPLACE TABLE), or delete it so that the"
+            + " next load creates it from the snapshot (docs/loading.md#schema-changes)", null);
+      }
+      boolean descriptionsDiffer = wanted.stream().anyMatch(w ->
+          !Objects.equals(w.getDescription(), find(have, w.getName()) == null ? null : find(have, w.getName()).getDescription()));
+      if (added.isEmpty() && !descriptionsDiffer) {
+        return "unchanged";
+      }
+      List<Field> merged = new ArrayList<>();
+      for (Field h : have) {
+        merged.add(h.toBuilder().setDescription(find(wanted, h.getName()).getDescription()).build());
+      }
+      for (String name : added) {
+        merged.add(find(wanted, name));
+      }
+      existing.toBuilder().setDefinition(StandardTableDefinition.of(Schema.of(merged)))
+          .setDescription(description(manifest)).build().update();
+      return added.isEmpty() ? "descriptions updated" : "schema updated (added: " + String.join(", ", added) + ")";
+    } catch (BigQueryException e) {
+      throw LoadErrors.bigQuery(what + ": preparing BigQuery table " + id.getDataset() + "." + id.getTable(), e, config);
+    }
+  }
+
+  private void ensureDataset(String what) {
+    if (datasetChecked) {
+      return;
+    }
+    try {
+      Dataset dataset = bigQuery.getDataset(config.dataset());
+      if (dataset == null) {
+        bigQuery.create(DatasetInfo.newBuilder(config.projectId(), config.dataset()).setLocation(config.location())
+            .setDescription("Masked snapshots of MySQL tables, loaded by rds2bq").build());
+      } else if (dataset.getLocation() != null && !dataset.getLocation().equalsIgnoreCase(config.location())) {
+        throw new LoadRejectedException(what + ": dataset " + config.projectId() + ":" + config.dataset()
+            + " is in location " + dataset.getLocation() + " but bigquery.location is " + config.location()
+            + ". Fix: set bigquery.location to " + dataset.getLocation() + " (transfers run in the dataset's location)", null);
+      }
+      datasetChecked = true;
+    } catch (BigQueryException e) {
+      throw LoadErrors.bigQuery(what + ": preparing dataset " + config.dataset(), e, config);
+    }
+  }
+
+  private static Field field(Manifest.BigQueryField f) {
+    LegacySQLTypeName type = LegacySQLTypeName.legacySQLTypeName(StandardSQLTypeName.valueOf(f.type()));
+    return Field.newBuilder(f.name(), type)
+        .setMode(f.mode() == null ? Field.Mode.NULLABLE : Field.Mode.valueOf(f.mode()))
+        .setDescription(f.description())
+        .build();
+  }
+
+  private static Field find(List<Field> fields, String name) {
+    return fields.stream().filter(f -> f.getName().equalsIgnoreCase(name)).findFirst().orElse(null);
+  }
+
+  private static String description(Manifest m) {
+    String source = "MySQL " + m.database() + "." + m.table() + ", loaded by rds2bq";
+    return m.tableComment() == null || m.tableComment().isBlank() ? source : m.tableComment() + " (" + source + ")";
+  }
+}

@@ -1,0 +1,79 @@
+package dev.rds2bq.load;
+
+import com.google.cloud.bigquery.BigQuery;
+import com.google.cloud.bigquery.BigQueryException;
+import com.google.cloud.bigquery.Table;
+import com.google.cloud.bigquery.TableId;
+import dev.rds2bq.config.PipelineConfig.BigQueryConfig;
+import dev.rds2bq.error.InvalidInputException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * CheckLoads: asks DTS for each unfinished load's state. Past {@code run.loadTimeoutMinutes} since
+ * StartLoads, a load still pending or running is reported FAILED, so the poll loop always ends.
+ */
+public final class LoadChecker {
+  private final BigQueryConfig config;
+  private final BigQuery bigQuery;
+  private final TransferLoads transfers;
+  private final Duration timeout;
+  private final Clock clock;
+
+  public LoadChecker(BigQueryConfig config, GoogleClients clients, Duration timeout, Clock clock) {
+    this.config = config;
+    this.bigQuery = clients.bigQuery();
+    this.transfers = new TransferLoads(clients.transfers(), config, null, clock);
+    this.timeout = timeout;
+    this.clock = clock;
+  }
+
+  public LoadsStatus check(LoadsStatus status) {
+    if (status == null || status.loads() == null || status.startedAt() == null) {
+      throw new InvalidInputException("CheckLoads input must be the StartLoads output {runId, startedAt, loads}");
+    }
+    Instant started;
+    try {
+      started = Instant.parse(status.startedAt());
+    } catch (DateTimeParseException e) {
+      throw new InvalidInputException("CheckLoads: startedAt must be an ISO instant; got '" + status.startedAt() + "'");
+    }
+    boolean late = Duration.between(started, clock.instant()).compareTo(timeout) > 0;
+    List<TableLoad> out = new ArrayList<>();
+    for (TableLoad load : status.loads()) {
+      if (load.terminal() || load.runName() == null) {
+        out.add(load);
+        continue;
+      }
+      String what = "table " + load.database() + "." + load.table();
+      TransferLoads.RunState now = transfers.state(what + ": checking transfer run " + load.runName(), load.runName());
+      if (now.state().equals("SUCCEEDED")) {
+        out.add(load.withState("SUCCEEDED", rows(what, load), null));
+      } else if (TableLoad.TERMINAL.contains(now.state())) {
+        out.add(load.withState(now.state(), null, now.errors()));
+      } else if (late) {
+        out.add(load.withState("FAILED", null, List.of("ERROR: still " + now.state() + " after "
+            + timeout.toMinutes() + " minutes (run.loadTimeoutMinutes); transfer run " + load.runName()
+            + " may still finish: check it in the BigQuery console before re-running")));
+      } else {
+        out.add(load.withState(now.state(), null, null));
+      }
+    }
+    return new LoadsStatus(status.runId(), status.runDate(), status.startedAt(), out.stream().allMatch(TableLoad::terminal),
+        out);
+  }
+
+  private Long rows(String what, TableLoad load) {
+    String table = load.destination().substring(load.destination().lastIndexOf('.') + 1);
+    try {
+      Table t = bigQuery.getTable(TableId.of(config.projectId(), config.dataset(), table));
+      return t == null || t.getNumRows() == null ? null : t.getNumRows().longValue();
+    } catch (BigQueryException e) {
+      throw LoadErrors.bigQuery(what + ": reading the row count of " + load.destination(), e, config);
+    }
+  }
+}

@@ -1,0 +1,183 @@
+package dev.rds2bq.load;
+
+import com.google.api.gax.rpc.ApiException;
+import com.google.api.gax.rpc.DeadlineExceededException;
+import com.google.cloud.bigquery.datatransfer.v1.DataTransferServiceClient;
+import com.google.cloud.bigquery.datatransfer.v1.ListTransferConfigsRequest;
+import com.google.cloud.bigquery.datatransfer.v1.ListTransferLogsRequest;
+import com.google.cloud.bigquery.datatransfer.v1.ScheduleOptions;
+import com.google.cloud.bigquery.datatransfer.v1.StartManualTransferRunsRequest;
+import com.google.cloud.bigquery.datatransfer.v1.TransferConfig;
+import com.google.cloud.bigquery.datatransfer.v1.TransferMessage;
+import com.google.cloud.bigquery.datatransfer.v1.TransferRun;
+import com.google.cloud.bigquery.datatransfer.v1.TransferState;
+import com.google.protobuf.FieldMask;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.Value;
+import dev.rds2bq.config.PipelineConfig.BigQueryConfig;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The Data Transfer Service side of a load: one transfer config per table (found again by its
+ * display name), pointed at exactly one run's files, with automatic scheduling off; then one manual
+ * run per snapshot. Starting is idempotent: a run already started for the same {@code data_path}
+ * (and not failed) is reused, so a retried StartLoads never loads a snapshot twice.
+ */
+final class TransferLoads {
+  static final String DATA_SOURCE = "amazon_s3";
+  private final DataTransferServiceClient client;
+  private final BigQueryConfig config;
+  private final S3AccessKey accessKey;
+  private final Clock clock;
+  private List<TransferConfig> known;
+
+  TransferLoads(DataTransferServiceClient client, BigQueryConfig config, S3AccessKey accessKey, Clock clock) {
+    this.client = client;
+    this.config = config;
+    this.accessKey = accessKey;
+    this.clock = clock;
+  }
+
+  String parent() {
+    return "projects/" + config.projectId() + "/locations/" + config.location().toLowerCase();
+  }
+
+  /** One config per source table and destination: two pipelines into two datasets never share one. */
+  static String displayName(String database, String table, String dataset, String destinationTable) {
+    return "rds2bq " + database + "." + table + " -> " + dataset + "." + destinationTable;
+  }
+
+  /** The started (or already running) transfer run for this snapshot: {config name, run name}. */
+  String[] start(String what, String database, String table, String destinationTable, String dataPath) {
+    TransferConfig desired = TransferConfig.newBuilder()
+        .setDisplayName(displayName(database, table, config.dataset(), destinationTable))
+        .setDataSourceId(DATA_SOURCE)
+        .setDestinationDatasetId(config.dataset())
+        .setParams(params(destinationTable, dataPath))
+        .setScheduleOptions(ScheduleOptions.newBuilder().setDisableAutoScheduling(true))
+        .build();
+    try {
+      TransferConfig stored = findConfig(desired.getDisplayName()).orElse(null);
+      if (stored == null) {
+        stored = createConfig(desired);
+      } else {
+        stored = client.updateTransferConfig(desired.toBuilder().setName(stored.getName()).build(),
+            FieldMask.newBuilder().addPaths("params").addPaths("destination_dataset_id")
+                .addPaths("schedule_options").build());
+      }
+      String configName = stored.getName();
+      Optional<TransferRun> already = runFor(configName, dataPath);
+      if (already.isPresent()) {
+        return new String[] {configName, already.get().getName()};
+      }
+      return new String[] {configName, startRun(configName, dataPath)};
+    } catch (ApiException e) {
+      throw LoadErrors.transfer(what, e, config);
+    }
+  }
+
+  private TransferConfig createConfig(TransferConfig desired) {
+    try {
+      return client.createTransferConfig(parent(), desired);
+    } catch (DeadlineExceededException e) {
+      // The create may have happened: look before making a second config for the table.
+      known = null;
+      return findConfig(desired.getDisplayName()).orElseThrow(() -> e);
+    }
+  }
+
+  private String startRun(String configName, String dataPath) {
+    Timestamp now = Timestamp.newBuilder().setSeconds(clock.instant().getEpochSecond()).build();
+    DeadlineExceededException last = null;
+    for (int attempt = 0; attempt < 2; attempt++) {
+      try {
+        return client.startManualTransferRuns(StartManualTransferRunsRequest.newBuilder()
+            .setParent(configName).setRequestedRunTime(now).build()).getRuns(0).getName();
+      } catch (DeadlineExceededException e) {
+        // The run may have started even though the answer did not arrive; never start it twice.
+        last = e;
+        Optional<TransferRun> started = runFor(configName, dataPath);
+        if (started.isPresent()) {
+          return started.get().getName();
+        }
+      }
+    }
+    throw last;
+  }
+
+  /** A run of this config for this exact data_path that is not failed or cancelled. */
+  private Optional<TransferRun> runFor(String configName, String dataPath) {
+    for (TransferRun run : client.listTransferRuns(configName).iterateAll()) {
+      Value path = run.getParams().getFieldsMap().get("data_path");
+      if (path != null && dataPath.equals(path.getStringValue())
+          && run.getState() != TransferState.FAILED && run.getState() != TransferState.CANCELLED) {
+        return Optional.of(run);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Optional<TransferConfig> findConfig(String displayName) {
+    if (known == null) {
+      known = new ArrayList<>();
+      client.listTransferConfigs(ListTransferConfigsRequest.newBuilder().setParent(parent())
+          .addDataSourceIds(DATA_SOURCE).build()).iterateAll().forEach(known::add);
+    }
+    // Two configs with one name can only come from an ambiguous create; the oldest name wins, always the same one.
+    return known.stream().filter(c -> c.getDisplayName().equals(displayName))
+        .min(Comparator.comparing(TransferConfig::getName));
+  }
+
+  private Struct params(String destinationTable, String dataPath) {
+    Map<String, String> p = new TreeMap<>();
+    p.put("destination_table_name_template", destinationTable);
+    p.put("data_path", dataPath);
+    p.put("access_key_id", accessKey.accessKeyId());
+    p.put("secret_access_key", accessKey.secretAccessKey());
+    p.put("file_format", "PARQUET");
+    p.put("write_disposition", config.writeDisposition().name());
+    p.put("decimal_target_types", String.join(",", config.decimalTargetTypes()));
+    Struct.Builder s = Struct.newBuilder();
+    p.forEach((k, v) -> s.putFields(k, Value.newBuilder().setStringValue(v).build()));
+    return s.build();
+  }
+
+  /** The run's state as CheckLoads reports it, with the log's warnings and errors when it failed. */
+  record RunState(String state, List<String> errors) {}
+
+  RunState state(String what, String runName) {
+    try {
+      TransferRun run = client.getTransferRun(runName);
+      String state = switch (run.getState()) {
+        case SUCCEEDED -> "SUCCEEDED";
+        case FAILED -> "FAILED";
+        case CANCELLED -> "CANCELLED";
+        case RUNNING -> "RUNNING";
+        default -> "PENDING";
+      };
+      if (!state.equals("FAILED") && !state.equals("CANCELLED")) {
+        return new RunState(state, null);
+      }
+      List<String> errors = new ArrayList<>();
+      for (TransferMessage m : client.listTransferLogs(ListTransferLogsRequest.newBuilder().setParent(runName)
+          .addMessageTypes(TransferMessage.MessageSeverity.ERROR)
+          .addMessageTypes(TransferMessage.MessageSeverity.WARNING).build()).iterateAll()) {
+        errors.add(m.getSeverity() + ": " + m.getMessageText());
+      }
+      String status = run.getErrorStatus().getMessage();
+      if (!status.isEmpty() && errors.stream().noneMatch(e -> e.contains(status))) {
+        errors.add("ERROR: " + status);
+      }
+      return new RunState(state, errors);
+    } catch (ApiException e) {
+      throw LoadErrors.transfer(what, e, config);
+    }
+  }
+}

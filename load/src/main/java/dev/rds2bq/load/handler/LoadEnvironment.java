@@ -1,0 +1,73 @@
+package dev.rds2bq.load.handler;
+
+import dev.rds2bq.config.AwsSecretSource;
+import dev.rds2bq.config.DeployedConfig;
+import dev.rds2bq.config.PipelineConfig;
+import dev.rds2bq.config.PipelineConfig.BigQueryConfig;
+import dev.rds2bq.config.SecretSource;
+import dev.rds2bq.error.ConfigException;
+import dev.rds2bq.load.GoogleClients;
+import dev.rds2bq.load.GoogleSecretCredentials;
+import dev.rds2bq.load.RetryPolicy;
+import dev.rds2bq.load.S3AccessKey;
+import dev.rds2bq.storage.S3ObjectStore;
+import java.nio.file.Path;
+import java.util.Map;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * What the load handlers' no-arg constructors build once per container: the config, the Google
+ * clients with credentials from Secrets Manager, and the S3 store the manifests are read from.
+ *
+ * <p>{@code RDS2BQ_LOCAL_GOOGLE=<transfer host:port>,<bigquery url>} points the clients at the
+ * loopback stand-ins instead, without credentials: for the local run and measurements only.
+ */
+final class LoadEnvironment {
+  static final String LOCAL_GOOGLE_VARIABLE = "RDS2BQ_LOCAL_GOOGLE";
+
+  final PipelineConfig config;
+  final BigQueryConfig bigquery;
+  final SecretSource secrets;
+  final GoogleClients clients;
+
+  private LoadEnvironment(Map<String, String> env) {
+    config = DeployedConfig.load(env, LoadEnvironment::s3, Path.of("/tmp/rds2bq-config")).config();
+    bigquery = config.bigquery();
+    if (bigquery == null) {
+      throw new ConfigException("config has no 'bigquery' section, which StartLoads and CheckLoads need"
+          + " (docs/configuration.md#bigquery); run with \"load\": false to skip loading");
+    }
+    secrets = new AwsSecretSource(SecretsManagerClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
+    RetryPolicy retry = RetryPolicy.of(bigquery.requestTimeoutSeconds(), bigquery.maxAttempts());
+    String local = env.get(LOCAL_GOOGLE_VARIABLE);
+    if (local != null) {
+      String[] parts = local.split(",", 2);
+      if (parts.length != 2) {
+        throw new ConfigException(LOCAL_GOOGLE_VARIABLE + " must be '<transfer host:port>,<bigquery url>'");
+      }
+      clients = GoogleClients.local(bigquery, parts[0], parts[1], retry);
+    } else {
+      String id = bigquery.credentialsSecretId();
+      clients = GoogleClients.google(bigquery, GoogleSecretCredentials.parse(id, secrets.secretString(id)), retry);
+    }
+  }
+
+  static LoadEnvironment load() {
+    return new LoadEnvironment(System.getenv());
+  }
+
+  S3AccessKey accessKey() {
+    String id = bigquery.s3AccessKeySecretId();
+    return S3AccessKey.parse(id, secrets.secretString(id));
+  }
+
+  S3ObjectStore store() {
+    return new S3ObjectStore(s3(), config.bucket(), config.parquet().uploadPartMiB() << 20);
+  }
+
+  private static S3Client s3() {
+    return S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+  }
+}

@@ -1,0 +1,223 @@
+package dev.rds2bq.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.cloud.bigquery.datatransfer.v1.TransferConfig;
+import dev.rds2bq.config.PipelineConfig.BigQueryConfig;
+import dev.rds2bq.config.PipelineConfig.SchemaChanges;
+import dev.rds2bq.config.PipelineConfig.WriteDisposition;
+import dev.rds2bq.error.LoadServiceUnavailableException;
+import dev.rds2bq.localgcp.Warehouse;
+import io.grpc.Status;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** StartLoads and CheckLoads against the real clients, the DTS and BigQuery stand-ins and S3Proxy. */
+class LoadFlowTest {
+  private final LoadTestbed bed = LoadTestbed.get();
+
+  static final List<LoadTestbed.Col> CUSTOMER = List.of(
+      new LoadTestbed.Col("customer_id", "INT64", "i::BIGINT", "MySQL customer.customer_id int"),
+      new LoadTestbed.Col("email", "STRING", "'d' || (i % 3) || '.example'", "masked: email domain of email"),
+      new LoadTestbed.Col("birth_decade", "STRING", "(1950 + (i % 5) * 10)::VARCHAR || 's'", "masked: age band from birthday"),
+      new LoadTestbed.Col("balance", "NUMERIC", "(i * 1.25)::DECIMAL(12,2)", null));
+
+  private LoadsStatus startAndWait(BigQueryConfig config, GoogleClients clients, S3AccessKey key, String runId,
+      TableOutcome... outcomes) throws Exception {
+    LoadsStatus started = bed.starter(config, clients, key).start(new StartLoadsRequest(runId, "2026-11-26", List.of(outcomes)));
+    return bed.waitDone(bed.checker(config, clients), started);
+  }
+
+  @Test
+  void publishedSnapshotLoadsWithItsSchemaAndDescriptions() throws Exception {
+    BigQueryConfig config = LoadTestbed.bigQuery("happy", WriteDisposition.WRITE_TRUNCATE, SchemaChanges.ADD_COLUMNS);
+    GoogleClients clients = bed.clients(config);
+    TableOutcome customer = bed.publish("shop", "customer", "r1", CUSTOMER, 3, 4);
+    TableOutcome failed = new TableOutcome("shop", "payment", "FAILED", null);
+
+    LoadsStatus started = bed.starter(config, clients, bed.goodKey())
+        .start(new StartLoadsRequest("r1", "2026-11-26", List.of(customer, failed)));
+    assertEquals(1, started.loads().size(), "a table that failed to publish is not loaded");
+    TableLoad load = started.loads().get(0);
+    assertEquals("PENDING", load.state());
+    assertEquals("created", load.tableChange());
+    assertEquals(LoadTestbed.PROJECT + ".happy.shop__customer", load.destination());
+    assertFalse(started.done());
+
+    LoadsStatus done = bed.waitDone(bed.checker(config, clients), started);
+    assertTrue(done.done());
+    TableLoad finished = done.loads().get(0);
+    assertEquals("SUCCEEDED", finished.state(), () -> String.valueOf(finished.errors()));
+    assertEquals(7L, finished.destinationRows());
+    assertEquals(7L, finished.rowsPublished());
+
+    Warehouse w = bed.google.warehouse();
+    assertEquals(7, w.count("happy", "shop__customer"));
+    Map<String, Object> row = w.query("SELECT * FROM happy.shop__customer WHERE customer_id = 6", List.of()).get(0);
+    assertEquals("d0.example", row.get("email"));
+    assertEquals(0, new BigDecimal("7.50").compareTo((BigDecimal) row.get("balance")));
+    Warehouse.Table table = w.table("happy", "shop__customer").orElseThrow();
+    assertEquals("masked: age band from birthday", table.fields().get(2).description());
+    assertEquals("INTEGER", table.fields().get(0).type());
+
+    TransferConfig transfer = bed.google.transfers().configs().stream()
+        .filter(c -> c.getName().equals(finished.transferConfig())).findFirst().orElseThrow();
+    Map<String, String> params = dev.rds2bq.localgcp.LocalDataTransferService.params(transfer);
+    assertEquals("s3://" + LoadTestbed.BUCKET + "/rds2bq/shop/customer/dt=2026-11-26/run=r1/*.parquet", params.get("data_path"));
+    assertEquals("PARQUET", params.get("file_format"));
+    assertEquals("WRITE_TRUNCATE", params.get("write_disposition"));
+    assertEquals("NUMERIC,BIGNUMERIC", params.get("decimal_target_types"));
+    assertEquals("shop__customer", params.get("destination_table_name_template"));
+    assertTrue(transfer.getScheduleOptions().getDisableAutoScheduling());
+    assertEquals("amazon_s3", transfer.getDataSourceId());
+  }
+
+  @Test
+  void startingTwiceStartsOneRunAndTruncateReplacesWhileAppendAdds() throws Exception {
+    BigQueryConfig truncate = LoadTestbed.bigQuery("idem", WriteDisposition.WRITE_TRUNCATE, SchemaChanges.ADD_COLUMNS);
+    GoogleClients clients = bed.clients(truncate);
+    TableOutcome first = bed.publish("shop", "orders", "idem-1", CUSTOMER, 5);
+    StartLoadsRequest request = new StartLoadsRequest("idem-1", "2026-11-26", List.of(first));
+    int before = bed.google.transfers().startedRuns().size();
+    LoadsStatus a = bed.starter(truncate, clients, bed.goodKey()).start(request);
+    LoadsStatus b = bed.starter(truncate, clients, bed.goodKey()).start(request);
+    assertEquals(a.loads().get(0).runName(), b.loads().get(0).runName(), "the second call reuses the first run");
+    assertEquals(a.loads().get(0).transferConfig(), b.loads().get(0).transferConfig());
+    assertEquals(before + 1, bed.google.transfers().startedRuns().size());
+    assertEquals("SUCCEEDED", bed.waitDone(bed.checker(truncate, clients), b).loads().get(0).state());
+    assertEquals(5, bed.google.warehouse().count("idem", "shop__orders"));
+
+    // Started again once it succeeded: still no second run for the same files.
+    bed.starter(truncate, clients, bed.goodKey()).start(request);
+    assertEquals(before + 1, bed.google.transfers().startedRuns().size());
+
+    TableOutcome second = bed.publish("shop", "orders", "idem-2", CUSTOMER, 3);
+    LoadsStatus next = startAndWait(truncate, clients, bed.goodKey(), "idem-2", second);
+    assertEquals("SUCCEEDED", next.loads().get(0).state());
+    assertEquals(a.loads().get(0).transferConfig(), next.loads().get(0).transferConfig(), "one config per table");
+    assertEquals(3, bed.google.warehouse().count("idem", "shop__orders"), "WRITE_TRUNCATE replaces the snapshot");
+
+    BigQueryConfig append = LoadTestbed.bigQuery("idem", WriteDisposition.WRITE_APPEND, SchemaChanges.ADD_COLUMNS);
+    TableOutcome third = bed.publish("shop", "orders", "idem-3", CUSTOMER, 2);
+    assertEquals("SUCCEEDED", startAndWait(append, bed.clients(append), bed.goodKey(), "idem-3", third).loads().get(0).state());
+    assertEquals(5, bed.google.warehouse().count("idem", "shop__orders"), "WRITE_APPEND adds to it");
+  }
+
+  @Test
+  void addedColumnUpdatesTheTableAndRetypedColumnFailsNamingIt() throws Exception {
+    BigQueryConfig config = LoadTestbed.bigQuery("drift", WriteDisposition.WRITE_TRUNCATE, SchemaChanges.ADD_COLUMNS);
+    GoogleClients clients = bed.clients(config);
+    assertEquals("SUCCEEDED", startAndWait(config, clients, bed.goodKey(), "drift-1",
+        bed.publish("shop", "customer", "drift-1", CUSTOMER.subList(0, 2), 4)).loads().get(0).state());
+
+    LoadsStatus added = startAndWait(config, clients, bed.goodKey(), "drift-2",
+        bed.publish("shop", "customer", "drift-2", CUSTOMER, 4));
+    assertEquals("schema updated (added: birth_decade, balance)", added.loads().get(0).tableChange());
+    assertEquals("SUCCEEDED", added.loads().get(0).state(), () -> String.valueOf(added.loads().get(0).errors()));
+    assertEquals(4L, bed.google.warehouse().query("SELECT count(balance) AS n FROM drift.shop__customer", List.of())
+        .get(0).get("n"));
+
+    List<LoadTestbed.Col> retyped = List.of(CUSTOMER.get(0), CUSTOMER.get(1), CUSTOMER.get(2),
+        new LoadTestbed.Col("balance", "STRING", "'x'", null));
+    LoadsStatus failed = bed.starter(config, clients, bed.goodKey()).start(new StartLoadsRequest("drift-3", "2026-11-26",
+        List.of(bed.publish("shop", "customer", "drift-3", retyped, 1))));
+    TableLoad load = failed.loads().get(0);
+    assertEquals("FAILED", load.state());
+    assertTrue(failed.done());
+    String error = load.errors().get(0);
+    assertTrue(error.contains("table shop.customer") && error.contains("column balance is NUMERIC in BigQuery but STRING"),
+        error);
+    assertTrue(error.contains("Fix:"), error);
+    assertEquals(4, bed.google.warehouse().count("drift", "shop__customer"), "the old snapshot stays");
+
+    BigQueryConfig strict = LoadTestbed.bigQuery("drift", WriteDisposition.WRITE_TRUNCATE, SchemaChanges.FAIL);
+    List<LoadTestbed.Col> wider = new java.util.ArrayList<>(CUSTOMER);
+    wider.add(new LoadTestbed.Col("city", "STRING", "'Tokyo'", null));
+    LoadsStatus refused = bed.starter(strict, bed.clients(strict), bed.goodKey()).start(new StartLoadsRequest("drift-4",
+        "2026-11-26", List.of(bed.publish("shop", "customer", "drift-4", wider, 1))));
+    assertTrue(refused.loads().get(0).errors().get(0).contains("new column(s) city"), refused.loads().get(0).errors()::toString);
+  }
+
+  @Test
+  void permissionDeniedFailsTheTableAtOnceWithTheFix() throws Exception {
+    BigQueryConfig config = LoadTestbed.bigQuery("denied", WriteDisposition.WRITE_TRUNCATE, SchemaChanges.ADD_COLUMNS);
+    GoogleClients clients = bed.clients(config);
+    TableOutcome outcome = bed.publish("shop", "customer", "denied-1", CUSTOMER, 2);
+    long before = bed.google.transfers().faults().calls("ListTransferConfigs");
+    bed.google.transfers().faults().failNext("ListTransferConfigs", Status.Code.PERMISSION_DENIED, 1);
+    LoadsStatus status = bed.starter(config, clients, bed.goodKey())
+        .start(new StartLoadsRequest("denied-1", "2026-11-26", List.of(outcome)));
+    assertEquals(before + 1, bed.google.transfers().faults().calls("ListTransferConfigs"), "no retry on PERMISSION_DENIED");
+    TableLoad load = status.loads().get(0);
+    assertEquals("FAILED", load.state());
+    String error = load.errors().get(0);
+    assertTrue(error.contains("table shop.customer") && error.contains("PERMISSION_DENIED")
+        && error.contains("Data Transfer API") && error.contains("bigquery.admin"), error);
+
+    bed.google.bigQuery().failNext("GET", 403, 1);
+    TableLoad viaBigQuery = bed.starter(config, clients, bed.goodKey())
+        .start(new StartLoadsRequest("denied-1", "2026-11-26", List.of(outcome))).loads().get(0);
+    assertEquals("FAILED", viaBigQuery.state());
+    assertTrue(viaBigQuery.errors().get(0).contains("BigQuery answered PERMISSION_DENIED"), viaBigQuery.errors()::toString);
+  }
+
+  @Test
+  void unavailableTwiceIsRetriedAndUnavailableForeverIsTransient() throws Exception {
+    BigQueryConfig config = LoadTestbed.bigQuery("flaky", WriteDisposition.WRITE_TRUNCATE, SchemaChanges.ADD_COLUMNS);
+    GoogleClients clients = bed.clients(config);
+    TableOutcome outcome = bed.publish("shop", "customer", "flaky-1", CUSTOMER, 2);
+    var faults = bed.google.transfers().faults();
+    long creates = faults.calls("CreateTransferConfig");
+    long starts = faults.calls("StartManualTransferRuns");
+    faults.failNext("CreateTransferConfig", Status.Code.UNAVAILABLE, 2);
+    faults.failNext("StartManualTransferRuns", Status.Code.UNAVAILABLE, 2);
+    LoadsStatus status = startAndWait(config, clients, bed.goodKey(), "flaky-1", outcome);
+    assertEquals("SUCCEEDED", status.loads().get(0).state());
+    assertEquals(creates + 3, faults.calls("CreateTransferConfig"));
+    assertEquals(starts + 3, faults.calls("StartManualTransferRuns"));
+    assertEquals(1, bed.google.transfers().configs().stream()
+        .filter(c -> c.getDestinationDatasetId().equals("flaky")).count(), "retries made no second config");
+
+    faults.failNext("GetTransferRun", Status.Code.UNAVAILABLE, 3);
+    LoadsStatus again = bed.starter(config, clients, bed.goodKey())
+        .start(new StartLoadsRequest("flaky-2", "2026-11-26", List.of(bed.publish("shop", "customer", "flaky-2", CUSTOMER, 1))));
+    LoadServiceUnavailableException e = assertThrows(LoadServiceUnavailableException.class,
+        () -> bed.checker(config, clients).check(again));
+    assertTrue(e.getMessage().contains("table shop.customer") && e.getMessage().contains("UNAVAILABLE"), e.getMessage());
+  }
+
+  @Test
+  void failedRunSurfacesTheTransferLog() throws Exception {
+    BigQueryConfig config = LoadTestbed.bigQuery("badkey", WriteDisposition.WRITE_TRUNCATE, SchemaChanges.ADD_COLUMNS);
+    GoogleClients clients = bed.clients(config);
+    LoadsStatus status = startAndWait(config, clients, new S3AccessKey(dev.rds2bq.localstack.LocalS3.ACCESS_KEY, "wrong-secret"),
+        "badkey-1", bed.publish("shop", "customer", "badkey-1", CUSTOMER, 2));
+    TableLoad load = status.loads().get(0);
+    assertEquals("FAILED", load.state());
+    assertNotNull(load.errors());
+    assertTrue(load.errors().stream().anyMatch(m -> m.startsWith("ERROR: Error while reading data")
+        && m.contains("signature")), load.errors()::toString);
+    assertTrue(load.errors().stream().noneMatch(m -> m.contains("wrong-secret")), "the secret key is never echoed");
+  }
+
+  @Test
+  void loadsStillRunningPastTheTimeoutAreFailed() throws Exception {
+    BigQueryConfig config = LoadTestbed.bigQuery("late", WriteDisposition.WRITE_TRUNCATE, SchemaChanges.ADD_COLUMNS);
+    GoogleClients clients = bed.clients(config);
+    LoadsStatus started = bed.starter(config, clients, bed.goodKey()).start(new StartLoadsRequest("late-1", "2026-11-26",
+        List.of(bed.publish("shop", "customer", "late-1", CUSTOMER, 1))));
+    LoadChecker later = new LoadChecker(config, clients, Duration.ofMinutes(30),
+        Clock.offset(Clock.systemUTC(), Duration.ofMinutes(31)));
+    LoadsStatus checked = later.check(started);
+    assertTrue(checked.done());
+    assertTrue(checked.loads().get(0).errors().get(0).contains("after 30 minutes"), checked.loads().get(0).errors()::toString);
+  }
+}

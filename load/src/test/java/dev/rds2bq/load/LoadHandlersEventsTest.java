@@ -1,0 +1,74 @@
+package dev.rds2bq.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rds2bq.config.PipelineConfig;
+import dev.rds2bq.config.PipelineConfig.BigQueryConfig;
+import dev.rds2bq.error.InvalidInputException;
+import dev.rds2bq.error.LoadRejectedException;
+import dev.rds2bq.load.handler.CheckLoadsHandler;
+import dev.rds2bq.load.handler.StartLoadsHandler;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The samples in events/StartLoads/ and events/CheckLoads/ through the handlers' stream interface. */
+class LoadHandlersEventsTest {
+  private final LoadTestbed bed = LoadTestbed.get();
+
+  private static InputStream event(String path) {
+    return LoadHandlersEventsTest.class.getResourceAsStream("/events/" + path);
+  }
+
+  @Test
+  void startLoadsSampleLoadsThePublishedTableAndSkipsTheFailedOne() throws Exception {
+    BigQueryConfig config = LoadTestbed.bigQuery("events", PipelineConfig.WriteDisposition.WRITE_TRUNCATE,
+        PipelineConfig.SchemaChanges.ADD_COLUMNS);
+    GoogleClients clients = bed.clients(config);
+    // The sample's manifest key: rds2bq/shop/customer/dt=2026-11-26/run=20261126-0300/_manifest.json
+    bed.publish("shop", "customer", "20261126-0300", LoadFlowTest.CUSTOMER, 2, 3);
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    new StartLoadsHandler(bed.starter(config, clients, bed.goodKey()))
+        .handleRequest(event("StartLoads/run-with-one-failed-table.json"), out, null);
+    LoadsStatus started = LoadTestbed.JSON.readValue(out.toByteArray(), LoadsStatus.class);
+    assertEquals(List.of("customer"), started.loads().stream().map(TableLoad::table).toList());
+
+    LoadsStatus status = started;
+    for (int i = 0; i < 100 && !status.done(); i++) {
+      Thread.sleep(100);
+      ByteArrayOutputStream next = new ByteArrayOutputStream();
+      new CheckLoadsHandler(bed.checker(config, clients))
+          .handleRequest(new ByteArrayInputStream(LoadTestbed.JSON.writeValueAsBytes(status)), next, null);
+      status = LoadTestbed.JSON.readValue(next.toByteArray(), LoadsStatus.class);
+    }
+    assertEquals("SUCCEEDED", status.loads().get(0).state());
+    assertEquals(5L, status.loads().get(0).destinationRows());
+  }
+
+  @Test
+  void checkLoadsSampleNamesTheTableWhenItsRunIsUnknown() {
+    BigQueryConfig config = LoadTestbed.bigQuery("events", PipelineConfig.WriteDisposition.WRITE_TRUNCATE,
+        PipelineConfig.SchemaChanges.ADD_COLUMNS);
+    CheckLoadsHandler handler = new CheckLoadsHandler(bed.checker(config, bed.clients(config)));
+    // The sample's transfer run exists in Google's project, not in this stand-in: NOT_FOUND, not retried.
+    LoadRejectedException e = assertThrows(LoadRejectedException.class,
+        () -> handler.handleRequest(event("CheckLoads/one-load-pending.json"), new ByteArrayOutputStream(), null));
+    assertTrue(e.getMessage().contains("table shop.customer") && e.getMessage().contains("NOT_FOUND")
+        && e.getMessage().contains("bigquery.location"), e.getMessage());
+  }
+
+  @Test
+  void malformedInputIsInvalidInput() {
+    BigQueryConfig config = LoadTestbed.bigQuery("events", PipelineConfig.WriteDisposition.WRITE_TRUNCATE,
+        PipelineConfig.SchemaChanges.ADD_COLUMNS);
+    StartLoadsHandler handler = new StartLoadsHandler(bed.starter(config, bed.clients(config), bed.goodKey()));
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> handler.handleRequest(
+        new ByteArrayInputStream("{\"runId\":\"r1\"}".getBytes()), new ByteArrayOutputStream(), null));
+    assertTrue(e.getMessage().contains("tables"), e.getMessage());
+  }
+}

@@ -1,0 +1,140 @@
+package dev.rds2bq.load;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rds2bq.config.PipelineConfig;
+import dev.rds2bq.config.PipelineConfig.BigQueryConfig;
+import dev.rds2bq.localgcp.LocalGoogleCloud;
+import dev.rds2bq.localstack.LocalS3;
+import dev.rds2bq.publish.Manifest;
+import dev.rds2bq.storage.S3ObjectStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The real servers the load tests run against, started once: S3Proxy on a temporary folder, and the
+ * DTS and BigQuery stand-ins over a DuckDB warehouse. Snapshots are published the way PublishTable
+ * leaves them (Parquet files and {@code _manifest.json} under one run folder); the Parquet files are
+ * written by DuckDB, a writer independent of the export engine.
+ */
+final class LoadTestbed {
+  static final String BUCKET = "load-tests";
+  static final String PREFIX = "rds2bq";
+  static final String PROJECT = "local-project";
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static LoadTestbed instance;
+
+  final Path root;
+  final LocalS3 s3;
+  final LocalGoogleCloud google;
+  final S3Client s3Client;
+
+  private LoadTestbed() throws IOException {
+    root = Files.createTempDirectory("rds2bq-load-tests");
+    s3 = LocalS3.start(root.resolve("s3"));
+    s3.createBucket(BUCKET);
+    s3Client = s3.client();
+    google = new LocalGoogleCloud(root.resolve("warehouse.duckdb"), s3.endpoint(), Duration.ofMillis(300));
+  }
+
+  static synchronized LoadTestbed get() {
+    if (instance == null) {
+      try {
+        instance = new LoadTestbed();
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return instance;
+  }
+
+  static BigQueryConfig bigQuery(String dataset, PipelineConfig.WriteDisposition disposition,
+      PipelineConfig.SchemaChanges changes) {
+    return new BigQueryConfig(PROJECT, "US", dataset, null, "google-credentials", "dts-s3-key", disposition, changes,
+        null, 5, 3);
+  }
+
+  static RetryPolicy fastRetries() {
+    return new RetryPolicy(Duration.ofSeconds(5), 3, Duration.ofMillis(20), Duration.ofMillis(100));
+  }
+
+  GoogleClients clients(BigQueryConfig config) {
+    return GoogleClients.local(config, google.transferEndpoint(), google.bigQueryHost(), fastRetries());
+  }
+
+  S3AccessKey goodKey() {
+    return new S3AccessKey(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY);
+  }
+
+  LoadStarter starter(BigQueryConfig config, GoogleClients clients, S3AccessKey key) {
+    return new LoadStarter(new S3ObjectStore(s3Client, BUCKET, 8 << 20), BUCKET, config, clients, key, Clock.systemUTC());
+  }
+
+  LoadChecker checker(BigQueryConfig config, GoogleClients clients) {
+    return new LoadChecker(config, clients, Duration.ofMinutes(30), Clock.systemUTC());
+  }
+
+  /** A column of a published snapshot: its BigQuery declaration and the SQL expression DuckDB writes. */
+  record Col(String name, String bigQueryType, String duckExpression, String description) {}
+
+  /**
+   * Publishes {@code rowsPerFile.length} Parquet files for {@code database.table} of {@code runId}
+   * (column values computed from {@code i}, the row number), and its manifest; returns the outcome
+   * StartLoads receives.
+   */
+  TableOutcome publish(String database, String table, String runId, List<Col> columns, int... rowsPerFile)
+      throws Exception {
+    String folder = PREFIX + "/" + database + "/" + table + "/dt=2026-11-26/run=" + runId + "/";
+    List<Manifest.File> files = new ArrayList<>();
+    long total = 0;
+    int start = 0;
+    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+      for (int f = 0; f < rowsPerFile.length; f++) {
+        StringBuilder select = new StringBuilder("SELECT ");
+        for (int c = 0; c < columns.size(); c++) {
+          select.append(c == 0 ? "" : ", ").append(columns.get(c).duckExpression()).append(" AS \"")
+              .append(columns.get(c).name()).append('"');
+        }
+        select.append(" FROM range(").append(start).append(", ").append(start + rowsPerFile[f]).append(") t(i)");
+        Path local = Files.createTempFile(root, "part", ".parquet");
+        Files.delete(local);
+        try (Statement s = duck.createStatement()) {
+          s.execute("COPY (" + select + ") TO '" + local + "' (FORMAT PARQUET)");
+        }
+        String key = folder + String.format("part-full-%05d.parquet", f);
+        s3Client.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromFile(local));
+        files.add(new Manifest.File(key, Files.size(local), rowsPerFile[f], "full"));
+        total += rowsPerFile[f];
+        start += rowsPerFile[f];
+      }
+    }
+    List<Manifest.BigQueryField> schema = columns.stream()
+        .map(c -> new Manifest.BigQueryField(c.name(), c.bigQueryType(), "NULLABLE", c.description())).toList();
+    Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, database, table, "test table " + table, runId,
+        "2026-11-26", "2026-11-26T03:10:00Z", total, 0, files, List.of(), schema, List.of(), "fp", "pfp", null,
+        Map.of());
+    String manifestKey = folder + "_manifest.json";
+    s3Client.putObject(b -> b.bucket(BUCKET).key(manifestKey), RequestBody.fromBytes(JSON.writeValueAsBytes(manifest)));
+    return new TableOutcome(database, table, TableOutcome.PUBLISHED, new TableOutcome.Published(manifestKey, total,
+        files.size()));
+  }
+
+  /** Polls CheckLoads until every load is terminal. */
+  LoadsStatus waitDone(LoadChecker checker, LoadsStatus status) throws InterruptedException {
+    for (int i = 0; i < 200 && !status.done(); i++) {
+      Thread.sleep(100);
+      status = checker.check(status);
+    }
+    return status;
+  }
+}

@@ -1,0 +1,278 @@
+package dev.rds2bq.localgcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The part of the BigQuery REST API (v2) the load step uses: datasets get and insert, tables get,
+ * insert and patch, over the {@link Warehouse}. Errors have BigQuery's JSON shape, so the real
+ * {@code google-cloud-bigquery} client maps them as it maps Google's.
+ */
+public final class LocalBigQueryRest implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern DATASETS = Pattern.compile("/bigquery/v2/projects/([^/]+)/datasets");
+  private static final Pattern DATASET = Pattern.compile("/bigquery/v2/projects/([^/]+)/datasets/([^/]+)");
+  private static final Pattern TABLES = Pattern.compile("/bigquery/v2/projects/([^/]+)/datasets/([^/]+)/tables");
+  private static final Pattern TABLE = Pattern.compile("/bigquery/v2/projects/([^/]+)/datasets/([^/]+)/tables/([^/]+)");
+
+  private final Warehouse warehouse;
+  private final HttpServer server;
+  private final Map<String, List<int[]>> faults = new ConcurrentHashMap<>();
+
+  public LocalBigQueryRest(Warehouse warehouse) throws IOException {
+    this.warehouse = warehouse;
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setExecutor(Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "local-bigquery-rest");
+      t.setDaemon(true);
+      return t;
+    }));
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  /** The value for {@code BigQueryOptions.Builder.setHost}. */
+  public String host() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** Makes the next {@code times} requests with this method ("GET", "POST", "PATCH") answer {@code httpStatus}. */
+  public void failNext(String method, int httpStatus, int times) {
+    List<int[]> list = faults.computeIfAbsent(method, k -> new CopyOnWriteArrayList<>());
+    for (int i = 0; i < times; i++) {
+      list.add(new int[] {httpStatus});
+    }
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      String method = ex.getRequestMethod();
+      String override = ex.getRequestHeaders().getFirst("X-HTTP-Method-Override");
+      if (override != null) {
+        method = override;
+      }
+      List<int[]> planned = faults.get(method);
+      if (planned != null && !planned.isEmpty()) {
+        int status = planned.remove(0)[0];
+        error(ex, status, status == 403 ? "accessDenied" : status == 503 ? "backendError" : "invalid",
+            "injected " + status + " for " + method);
+        return;
+      }
+      String path = ex.getRequestURI().getPath();
+      Matcher m;
+      if ((m = TABLE.matcher(path)).matches()) {
+        table(ex, method, m.group(1), m.group(2), m.group(3));
+      } else if ((m = TABLES.matcher(path)).matches() && method.equals("POST")) {
+        insertTable(ex, m.group(1), m.group(2));
+      } else if ((m = DATASET.matcher(path)).matches() && method.equals("GET")) {
+        var ds = warehouse.dataset(m.group(2));
+        if (ds.isEmpty()) {
+          error(ex, 404, "notFound", "Not found: Dataset " + m.group(1) + ":" + m.group(2));
+        } else {
+          reply(ex, 200, datasetJson(m.group(1), ds.get()));
+        }
+      } else if ((m = DATASETS.matcher(path)).matches() && method.equals("POST")) {
+        JsonNode body = body(ex);
+        String id = body.path("datasetReference").path("datasetId").asText();
+        String location = body.path("location").asText("US");
+        if (!id.matches("[A-Za-z0-9_]{1,1024}")) {
+          error(ex, 400, "invalid", "Invalid dataset ID \"" + id + "\".");
+        } else if (warehouse.dataset(id).isPresent()) {
+          error(ex, 409, "duplicate", "Already Exists: Dataset " + m.group(1) + ":" + id);
+        } else {
+          warehouse.createDataset(id, location);
+          reply(ex, 200, datasetJson(m.group(1), new Warehouse.Dataset(id, location)));
+        }
+      } else {
+        error(ex, 404, "notFound", "Not found: URL " + method + " " + path + " (not served by the local stand-in)");
+      }
+    } catch (RuntimeException | IOException e) {
+      error(ex, 500, "internalError", e.toString());
+    }
+  }
+
+  private void table(HttpExchange ex, String method, String project, String dataset, String id) throws IOException {
+    var existing = warehouse.table(dataset, id);
+    if (existing.isEmpty()) {
+      error(ex, 404, "notFound", "Not found: Table " + project + ":" + dataset + "." + id);
+      return;
+    }
+    switch (method) {
+      case "GET" -> reply(ex, 200, tableJson(project, existing.get()));
+      case "PATCH", "PUT" -> {
+        JsonNode body = body(ex);
+        List<Warehouse.Field> fields = body.has("schema") ? fields(body.path("schema")) : existing.get().fields();
+        for (Warehouse.Field old : existing.get().fields()) {
+          var now = fields.stream().filter(f -> f.name().equalsIgnoreCase(old.name())).findFirst();
+          if (now.isEmpty()) {
+            error(ex, 400, "invalid", "Provided Schema does not match Table " + project + ":" + dataset + "." + id
+                + ". Cannot remove field " + old.name() + ".");
+            return;
+          }
+          if (!sameType(now.get().type(), old.type())) {
+            error(ex, 400, "invalid", "Provided Schema does not match Table " + project + ":" + dataset + "." + id
+                + ". Field " + old.name() + " has changed type from " + old.type() + " to " + now.get().type());
+            return;
+          }
+        }
+        for (Warehouse.Field f : fields) {
+          boolean isNew = existing.get().fields().stream().noneMatch(o -> o.name().equalsIgnoreCase(f.name()));
+          if (isNew && "REQUIRED".equals(f.mode())) {
+            error(ex, 400, "invalid", "Provided Schema does not match Table " + project + ":" + dataset + "." + id
+                + ". Cannot add required field " + f.name() + ".");
+            return;
+          }
+        }
+        String description = body.has("description") ? body.get("description").asText() : existing.get().description();
+        Warehouse.Table updated = new Warehouse.Table(dataset, id, fields, description);
+        warehouse.updateTable(updated);
+        reply(ex, 200, tableJson(project, updated));
+      }
+      default -> error(ex, 405, "invalid", "method " + method + " not allowed on a table");
+    }
+  }
+
+  private void insertTable(HttpExchange ex, String project, String dataset) throws IOException {
+    if (warehouse.dataset(dataset).isEmpty()) {
+      error(ex, 404, "notFound", "Not found: Dataset " + project + ":" + dataset);
+      return;
+    }
+    JsonNode body = body(ex);
+    String id = body.path("tableReference").path("tableId").asText();
+    if (!id.matches("[\\p{L}\\p{M}\\p{N}\\p{Pc}\\p{Pd} ]{1,1024}")) {
+      error(ex, 400, "invalid", "Invalid table ID \"" + id + "\".");
+      return;
+    }
+    if (warehouse.table(dataset, id).isPresent()) {
+      error(ex, 409, "duplicate", "Already Exists: Table " + project + ":" + dataset + "." + id);
+      return;
+    }
+    List<Warehouse.Field> fields = fields(body.path("schema"));
+    for (Warehouse.Field f : fields) {
+      try {
+        Warehouse.duckType(f.type());
+      } catch (IllegalArgumentException e) {
+        error(ex, 400, "invalid", "Invalid field type " + f.type() + " for field " + f.name());
+        return;
+      }
+    }
+    Warehouse.Table table = new Warehouse.Table(dataset, id, fields, body.path("description").asText(null));
+    warehouse.createTable(table);
+    reply(ex, 200, tableJson(project, table));
+  }
+
+  /** The request's JSON; Google's HTTP client gzips request bodies. */
+  private static JsonNode body(HttpExchange ex) throws IOException {
+    java.io.InputStream in = ex.getRequestBody();
+    if ("gzip".equalsIgnoreCase(ex.getRequestHeaders().getFirst("Content-Encoding"))) {
+      in = new java.util.zip.GZIPInputStream(in);
+    }
+    return JSON.readTree(in);
+  }
+
+  private static boolean sameType(String a, String b) {
+    return canonical(a).equals(canonical(b));
+  }
+
+  private static String canonical(String type) {
+    return switch (type.toUpperCase()) {
+      case "INT64" -> "INTEGER";
+      case "FLOAT64" -> "FLOAT";
+      case "BOOL" -> "BOOLEAN";
+      case "NUMERIC", "DECIMAL" -> "NUMERIC";
+      case "BIGNUMERIC", "BIGDECIMAL" -> "BIGNUMERIC";
+      default -> type.toUpperCase();
+    };
+  }
+
+  private static List<Warehouse.Field> fields(JsonNode schema) {
+    List<Warehouse.Field> out = new ArrayList<>();
+    for (JsonNode f : schema.path("fields")) {
+      out.add(new Warehouse.Field(f.path("name").asText(), f.path("type").asText(),
+          f.path("mode").asText("NULLABLE"), f.has("description") ? f.get("description").asText() : null));
+    }
+    return out;
+  }
+
+  private static ObjectNode datasetJson(String project, Warehouse.Dataset ds) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("kind", "bigquery#dataset");
+    n.put("id", project + ":" + ds.id());
+    n.putObject("datasetReference").put("projectId", project).put("datasetId", ds.id());
+    n.put("location", ds.location());
+    return n;
+  }
+
+  private ObjectNode tableJson(String project, Warehouse.Table t) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("kind", "bigquery#table");
+    n.put("id", project + ":" + t.dataset() + "." + t.id());
+    n.putObject("tableReference").put("projectId", project).put("datasetId", t.dataset()).put("tableId", t.id());
+    n.put("type", "TABLE");
+    if (t.description() != null && !t.description().isEmpty()) {
+      n.put("description", t.description());
+    }
+    ArrayNode fields = n.putObject("schema").putArray("fields");
+    for (Warehouse.Field f : t.fields()) {
+      ObjectNode fn = fields.addObject().put("name", f.name()).put("type", f.type()).put("mode", f.mode() == null ? "NULLABLE" : f.mode());
+      if (f.description() != null) {
+        fn.put("description", f.description());
+      }
+    }
+    n.put("numRows", String.valueOf(warehouse.count(t.dataset(), t.id())));
+    n.put("location", warehouse.dataset(t.dataset()).map(Warehouse.Dataset::location).orElse("US"));
+    return n;
+  }
+
+  private static void error(HttpExchange ex, int status, String reason, String message) throws IOException {
+    ObjectNode n = JSON.createObjectNode();
+    ObjectNode e = n.putObject("error");
+    e.put("code", status);
+    e.put("message", message);
+    e.putArray("errors").addObject().put("domain", "global").put("reason", reason).put("message", message);
+    e.put("status", switch (status) {
+      case 400 -> "INVALID_ARGUMENT";
+      case 403 -> "PERMISSION_DENIED";
+      case 404 -> "NOT_FOUND";
+      case 409 -> "ALREADY_EXISTS";
+      case 503 -> "UNAVAILABLE";
+      default -> "INTERNAL";
+    });
+    reply(ex, status, n);
+  }
+
+  private static void reply(HttpExchange ex, int status, JsonNode body) throws IOException {
+    byte[] bytes = JSON.writeValueAsBytes(body);
+    ex.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
+    ex.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+
+  static String utf8(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+}

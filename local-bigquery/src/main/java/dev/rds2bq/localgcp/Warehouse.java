@@ -1,0 +1,224 @@
+package dev.rds2bq.localgcp;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The local warehouse: one DuckDB file standing in for a BigQuery project. A dataset is a DuckDB
+ * schema, a table a DuckDB table. The BigQuery side of each (location, schema with modes and
+ * descriptions) is kept in {@code _bq_meta}, so it survives a restart and reads back exactly as it
+ * was declared, whatever DuckDB type stands in for a BigQuery one.
+ */
+public final class Warehouse implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A BigQuery column as the REST API declares it. */
+  public record Field(String name, String type, String mode, String description) {}
+
+  public record Dataset(String id, String location) {}
+
+  public record Table(String dataset, String id, List<Field> fields, String description) {}
+
+  private final Path file;
+  private final Connection connection;
+
+  public Warehouse(Path file) {
+    this.file = file;
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      connection = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
+      try (Statement s = connection.createStatement()) {
+        s.execute("CREATE SCHEMA IF NOT EXISTS _bq_meta");
+        s.execute("CREATE TABLE IF NOT EXISTS _bq_meta.datasets (dataset VARCHAR PRIMARY KEY, location VARCHAR)");
+        s.execute("CREATE TABLE IF NOT EXISTS _bq_meta.tables (dataset VARCHAR, tbl VARCHAR, fields VARCHAR,"
+            + " description VARCHAR, PRIMARY KEY (dataset, tbl))");
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot open the local warehouse " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  public synchronized Optional<Dataset> dataset(String id) {
+    return query("SELECT location FROM _bq_meta.datasets WHERE dataset = ?", List.of(id)).stream()
+        .findFirst().map(row -> new Dataset(id, (String) row.get("location")));
+  }
+
+  public synchronized void createDataset(String id, String location) {
+    exec("CREATE SCHEMA IF NOT EXISTS " + quote(id));
+    update("INSERT INTO _bq_meta.datasets VALUES (?, ?)", List.of(id, location));
+  }
+
+  public synchronized Optional<Table> table(String dataset, String id) {
+    return query("SELECT fields, description FROM _bq_meta.tables WHERE dataset = ? AND tbl = ?", List.of(dataset, id))
+        .stream().findFirst().map(row -> new Table(dataset, id, readFields((String) row.get("fields")),
+            (String) row.get("description")));
+  }
+
+  public synchronized void createTable(Table table) {
+    StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(qualified(table.dataset(), table.id())).append(" (");
+    for (int i = 0; i < table.fields().size(); i++) {
+      Field f = table.fields().get(i);
+      ddl.append(i == 0 ? "" : ", ").append(quote(f.name())).append(' ').append(duckType(f.type()));
+    }
+    exec(ddl.append(')').toString());
+    update("INSERT INTO _bq_meta.tables VALUES (?, ?, ?, ?)",
+        List.of(table.dataset(), table.id(), writeFields(table.fields()), table.description() == null ? "" : table.description()));
+  }
+
+  /** Replaces the declared schema: new fields become new columns; existing ones keep their data. */
+  public synchronized void updateTable(Table table) {
+    Table old = table(table.dataset(), table.id()).orElseThrow();
+    for (Field f : table.fields()) {
+      if (old.fields().stream().noneMatch(o -> o.name().equalsIgnoreCase(f.name()))) {
+        exec("ALTER TABLE " + qualified(table.dataset(), table.id()) + " ADD COLUMN " + quote(f.name()) + " " + duckType(f.type()));
+      }
+    }
+    update("UPDATE _bq_meta.tables SET fields = ?, description = ? WHERE dataset = ? AND tbl = ?",
+        List.of(writeFields(table.fields()), table.description() == null ? "" : table.description(), table.dataset(), table.id()));
+  }
+
+  /**
+   * Loads Parquet files into a table in one transaction, matching columns by name as a BigQuery load
+   * does; with {@code truncate} the old rows go in the same transaction. Returns the rows loaded.
+   */
+  public synchronized long load(String dataset, String table, List<Path> files, boolean truncate) throws SQLException {
+    StringBuilder list = new StringBuilder("[");
+    for (int i = 0; i < files.size(); i++) {
+      list.append(i == 0 ? "" : ", ").append('\'').append(files.get(i).toAbsolutePath().toString().replace("'", "''")).append('\'');
+    }
+    list.append(']');
+    boolean auto = connection.getAutoCommit();
+    connection.setAutoCommit(false);
+    try (Statement s = connection.createStatement()) {
+      if (truncate) {
+        s.execute("DELETE FROM " + qualified(dataset, table));
+      }
+      long rows = files.isEmpty() ? 0 : s.executeUpdate("INSERT INTO " + qualified(dataset, table)
+          + " BY NAME SELECT * FROM read_parquet(" + list + ", hive_partitioning = false)");
+      connection.commit();
+      return rows;
+    } catch (SQLException e) {
+      connection.rollback();
+      throw e;
+    } finally {
+      connection.setAutoCommit(auto);
+    }
+  }
+
+  public synchronized long count(String dataset, String table) {
+    return ((Number) query("SELECT count(*) AS n FROM " + qualified(dataset, table), List.of()).get(0).get("n")).longValue();
+  }
+
+  /** Runs a query for tests and the local run's summary. */
+  public synchronized List<Map<String, Object>> query(String sql, List<?> params) {
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      for (int i = 0; i < params.size(); i++) {
+        ps.setObject(i + 1, params.get(i));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        int n = rs.getMetaData().getColumnCount();
+        while (rs.next()) {
+          Map<String, Object> row = new LinkedHashMap<>();
+          for (int c = 1; c <= n; c++) {
+            row.put(rs.getMetaData().getColumnLabel(c), rs.getObject(c));
+          }
+          rows.add(row);
+        }
+        return rows;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("warehouse query failed: " + sql + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The DuckDB type standing in for a BigQuery type. DuckDB's DECIMAL stops at 38 digits, so
+   * BIGNUMERIC is kept as DOUBLE here: close, not exact, which is a limit of the stand-in only.
+   */
+  static String duckType(String bigQueryType) {
+    return switch (bigQueryType.toUpperCase()) {
+      case "INT64", "INTEGER" -> "BIGINT";
+      case "FLOAT64", "FLOAT" -> "DOUBLE";
+      case "NUMERIC" -> "DECIMAL(38,9)";
+      case "BIGNUMERIC" -> "DOUBLE";
+      case "BOOL", "BOOLEAN" -> "BOOLEAN";
+      case "BYTES" -> "BLOB";
+      case "DATE" -> "DATE";
+      case "DATETIME" -> "TIMESTAMP";
+      case "TIMESTAMP" -> "TIMESTAMPTZ";
+      case "TIME" -> "TIME";
+      case "STRING", "JSON", "GEOGRAPHY" -> "VARCHAR";
+      default -> throw new IllegalArgumentException("no local type for BigQuery type " + bigQueryType);
+    };
+  }
+
+  static String quote(String identifier) {
+    return '"' + identifier.replace("\"", "\"\"") + '"';
+  }
+
+  static String qualified(String dataset, String table) {
+    return quote(dataset) + "." + quote(table);
+  }
+
+  private void exec(String sql) {
+    try (Statement s = connection.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException("warehouse statement failed: " + sql + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void update(String sql, List<?> params) {
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      for (int i = 0; i < params.size(); i++) {
+        ps.setObject(i + 1, params.get(i));
+      }
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("warehouse statement failed: " + sql + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String writeFields(List<Field> fields) {
+    try {
+      return JSON.writeValueAsString(fields);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<Field> readFields(String json) {
+    try {
+      return JSON.readValue(json, new TypeReference<List<Field>>() {});
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // closing a local file; nothing to recover
+    }
+  }
+}
