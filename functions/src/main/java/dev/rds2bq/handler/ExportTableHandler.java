@@ -3,42 +3,62 @@ package dev.rds2bq.handler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rds2bq.error.InvalidInputException;
 import dev.rds2bq.export.ExportEngines;
 import dev.rds2bq.export.ExportListener;
 import dev.rds2bq.export.ExportRequest;
 import dev.rds2bq.export.TableExporter;
+import dev.rds2bq.plan.PlannedRange;
+import dev.rds2bq.plan.StoredPlans;
+import dev.rds2bq.storage.S3ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * ExportTable: {@code {runId, runDate, database, table, range?}} in, the export result out
- * (events/ExportTable/). Errors leave as exceptions whose class names the state machine matches.
+ * ExportTable: {@code {runId, runDate, database, table, range?}}, or {@code {runId, runDate, database,
+ * table, planKey, rangeId}} for a plan kept in S3, in; the export result out (events/ExportTable/).
+ * Errors leave as exceptions whose class names the state machine matches.
  */
 public final class ExportTableHandler implements RequestStreamHandler {
   static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private final TableExporter exporter;
+  private final StoredPlans plans;
 
   /** Lambda's constructor: config from {@code RDS2BQ_CONFIG}, AWS clients built once per container. */
   public ExportTableHandler() {
     LambdaEnvironment env = LambdaEnvironment.load();
-    this.exporter = ExportEngines.create(env.config, env.policy(), env.secrets(), env.store(), ExportListener.NONE);
+    S3ObjectStore store = env.store();
+    this.exporter = ExportEngines.create(env.config, env.policy(), env.secrets(), store, ExportListener.NONE);
+    this.plans = new StoredPlans(store);
   }
 
+  /** Without a plan store: every input must carry its range (the benchmark, the Lambda-jar check). */
   public ExportTableHandler(TableExporter exporter) {
+    this(exporter, null);
+  }
+
+  public ExportTableHandler(TableExporter exporter, StoredPlans plans) {
     this.exporter = exporter;
+    this.plans = plans;
   }
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
     ExportRequest request;
     try {
-      request = JSON.readValue(input, ExportRequest.class);
+      JsonNode node = JSON.readTree(input);
+      request = node != null && node.has("planKey") && plans != null
+          ? plans.resolve(JSON.treeToValue(node, PlannedRange.class))
+          : JSON.treeToValue(node, ExportRequest.class);
     } catch (IOException e) {
-      throw new InvalidInputException("ExportTable input is not {runId, runDate, database, table, range?}: "
-          + e.getMessage().lines().findFirst().orElse(""));
+      throw new InvalidInputException("ExportTable input is not {runId, runDate, database, table, range?} or"
+          + " {runId, runDate, database, table, planKey, rangeId}: " + e.getMessage().lines().findFirst().orElse(""));
+    }
+    if (request == null) {
+      throw new InvalidInputException("ExportTable input is empty; expected {runId, runDate, database, table, range?}");
     }
     JSON.writeValue(output, exporter.export(request));
   }

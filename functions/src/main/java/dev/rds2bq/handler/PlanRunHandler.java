@@ -21,8 +21,9 @@ import org.joda.time.DateTime;
 /**
  * PlanRun: a console click ({@code {}}), the EventBridge schedule's event, or
  * {@code {tables?, runDate?, load?, runId?, startTime?, executionArn?, allowConcurrent?}} in; the run
- * plan out (events/PlanRun/). The state machine adds {@code executionArn} and {@code startTime} from
- * its context object, which the one-run-at-a-time check and the default run date use.
+ * plan out (events/PlanRun/). The state machine merges {@code executionArn} and {@code startTime}
+ * from its context object into whichever form it was started with; the one-run-at-a-time check and
+ * the default run date use them (a scheduled event's own {@code time} stays its start time).
  */
 public final class PlanRunHandler implements RequestStreamHandler {
   static final Set<String> INPUT_KEYS =
@@ -68,7 +69,9 @@ public final class PlanRunHandler implements RequestStreamHandler {
         throw new InvalidInputException("the scheduled event's 'time' is not an ISO timestamp: '"
             + node.path("time").asText() + "'");
       }
-      return new PlanInput(List.of(), null, null, null, Instant.ofEpochMilli(event.getTime().getMillis()).toString());
+      // The state machine adds its executionArn (and startTime, which the event's time stands for).
+      return new PlanInput(List.of(), null, null, null, Instant.ofEpochMilli(event.getTime().getMillis()).toString(),
+          text(node, "executionArn"), false);
     }
     node.fieldNames().forEachRemaining(k -> {
       if (!INPUT_KEYS.contains(k)) {

@@ -1,19 +1,28 @@
 package dev.rds2bq.plan;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.rds2bq.config.PipelineConfig.RunConfig;
 import dev.rds2bq.export.KeyRange;
 import java.util.List;
 
 /**
- * The PlanRun output: the run's identity and its work, one entry per table with its key ranges (none
- * for a table exported in one piece). When the plan would not fit a Step Functions payload, the
- * ranges stay in the S3 object {@code planKey} and the tables here carry only their range counts.
+ * The PlanRun output: the run's identity, the settings the state machine reads (concurrency, waits),
+ * and its work, one entry per table with its key ranges (none for a table exported in one piece).
+ * When the plan would not fit a Step Functions payload, the ranges stay in the S3 object
+ * {@code planKey} and the tables here carry only their range counts and {@code rangeIds}.
+ * {@code planKey} is always written, {@code null} for an inline plan, so that the state machine can
+ * pass it on without testing for it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RunPlan(String runId, String runDate, boolean load, int tableCount, int rangeCount, String planKey,
-    List<TablePlan> tables) {
+public record RunPlan(String runId, String runDate, boolean load, int tableCount, int rangeCount,
+    @JsonInclude(JsonInclude.Include.ALWAYS) String planKey, RunConfig settings, List<TablePlan> tables) {
 
+  /**
+   * @param ranges the key ranges, {@code []} for a table exported in one piece; absent in a plan kept in S3
+   * @param rangeIds only in a plan kept in S3, for a table with ranges: their ids, which ExportTable
+   *     takes with the {@code planKey} instead of the range itself
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record TablePlan(String database, String table, long estimatedRows, String note, int expectedRanges,
-      List<KeyRange> ranges) {}
+      List<KeyRange> ranges, List<Integer> rangeIds) {}
 }

@@ -136,7 +136,7 @@ public final class RunPlanner {
           List<KeyRange> compact = r.ranges().stream()
               .map(k -> new KeyRange(k.id(), null, k.lo(), k.hi())).toList();
           tables.add(new TablePlan(schema.database(), schema.table(), est[0], r.note(), Math.max(1, compact.size()),
-              compact));
+              compact, null));
         } catch (SQLException e) {
           throw connector.translate(e, schema.database());
         }
@@ -144,18 +144,20 @@ public final class RunPlanner {
     }
     int rangeCount = tables.stream().mapToInt(TablePlan::expectedRanges).sum();
     boolean load = input.load() == null || input.load();
-    RunPlan plan = new RunPlan(runId, runDate, load, tables.size(), rangeCount, null, tables);
+    RunPlan plan = new RunPlan(runId, runDate, load, tables.size(), rangeCount, null, config.run(), tables);
     byte[] json = json(plan);
     if (json.length <= config.planning().maxPlanKiB() * 1024) {
       return plan;
     }
-    // Too big for the state machine's payload: the full plan goes to S3, the output keeps the counts.
+    // Too big for the state machine's payload: the full plan goes to S3, the output keeps the counts
+    // and, per split table, the range ids that ExportTable takes with the plan's key.
     String key = (config.prefix().isEmpty() ? "" : config.prefix() + "/") + "_plans/dt=" + runDate + "/run=" + runId
         + "/plan.json";
     store.put(key, json, "application/json");
     List<TablePlan> slim = tables.stream().map(t -> new TablePlan(t.database(), t.table(), t.estimatedRows(),
-        t.note(), t.expectedRanges(), null)).toList();
-    RunPlan reference = new RunPlan(runId, runDate, load, tables.size(), rangeCount, key, slim);
+        t.note(), t.expectedRanges(), null,
+        t.ranges().isEmpty() ? null : t.ranges().stream().map(KeyRange::id).toList())).toList();
+    RunPlan reference = new RunPlan(runId, runDate, load, tables.size(), rangeCount, key, config.run(), slim);
     if (json(reference).length > config.planning().maxPlanKiB() * 1024) {
       throw new ConfigException("even without its ranges the plan of " + tables.size() + " tables exceeds planning."
           + "maxPlanKiB (" + config.planning().maxPlanKiB() + " KiB); split the tables over several state machines"

@@ -2,6 +2,7 @@ package dev.rds2bq.handler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rds2bq.error.InvalidInputException;
 import dev.rds2bq.export.ExportRequest;
 import dev.rds2bq.export.ExportResult;
+import dev.rds2bq.export.KeyRange;
+import dev.rds2bq.config.PipelineConfig.RunConfig;
+import dev.rds2bq.plan.RunPlan;
+import dev.rds2bq.plan.StoredPlans;
 import dev.rds2bq.testing.LocalStack;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -36,7 +41,8 @@ class ExportTableHandlerTest {
   static void load() throws Exception {
     stack.sakila();
     bucket = stack.bucket("handler");
-    handler = new ExportTableHandler(stack.exporter(LocalStack.config(bucket, ""), "sakila", LocalStack.demoPolicy()));
+    handler = new ExportTableHandler(stack.exporter(LocalStack.config(bucket, ""), "sakila", LocalStack.demoPolicy()),
+        new StoredPlans(stack.store(bucket)));
   }
 
   static Stream<Path> samples() {
@@ -72,6 +78,42 @@ class ExportTableHandlerTest {
         new ByteArrayInputStream("{\"runId\":\"r\",\"tabel\":\"x\"}".getBytes(StandardCharsets.UTF_8)),
         new ByteArrayOutputStream(), null));
     assertTrue(e.getMessage().contains("tabel"), e.getMessage());
+  }
+
+  @Test
+  void aRangeOfAPlanKeptInS3IsReadFromThePlan() throws Exception {
+    String key = "exports/_plans/dt=2026-11-26/run=big/plan.json";
+    RunPlan plan = new RunPlan("big", "2026-11-26", false, 2, 3, null, RunConfig.defaults(), List.of(
+        new RunPlan.TablePlan("sakila", "rental", 16044, "2 ranges", 2,
+            List.of(new KeyRange(0, null, null, "8000"), new KeyRange(1, null, "8000", null)), null),
+        new RunPlan.TablePlan("sakila", "category", 16, "small: one range", 1, List.of(), null)));
+    stack.store(bucket).put(key, JSON.writeValueAsBytes(plan), "application/json");
+
+    ExportResult second = invoke("{\"runId\":\"big\",\"runDate\":\"2026-11-26\",\"database\":\"sakila\","
+        + "\"table\":\"rental\",\"planKey\":\"" + key + "\",\"rangeId\":1}");
+    assertEquals(new KeyRange(1, null, "8000", null), second.range());
+    assertEquals(expectedRows(new ExportRequest("big", "2026-11-26", "sakila", "rental",
+        new KeyRange(1, "rental_id", "8000", null))), second.rowsWritten());
+    ExportResult whole = invoke("{\"runId\":\"big\",\"runDate\":\"2026-11-26\",\"database\":\"sakila\","
+        + "\"table\":\"category\",\"planKey\":\"" + key + "\",\"rangeId\":0}");
+    assertNull(whole.range(), "id 0 of a table planned in one piece is the whole table");
+    assertEquals(16, whole.rowsWritten());
+
+    for (String bad : List.of("\"runId\":\"other\",\"rangeId\":1", "\"runId\":\"big\",\"rangeId\":7",
+        "\"runId\":\"big\"")) {
+      String input = "{" + bad + ",\"runDate\":\"2026-11-26\",\"database\":\"sakila\",\"table\":\"rental\","
+          + "\"planKey\":\"" + key + "\"}";
+      assertThrows(InvalidInputException.class, () -> invoke(input), input);
+    }
+    assertTrue(assertThrows(InvalidInputException.class, () -> invoke("{\"runId\":\"big\",\"runDate\":\"2026-11-26\","
+        + "\"database\":\"sakila\",\"table\":\"rental\",\"planKey\":\"nothing/here.json\",\"rangeId\":0}"))
+        .getMessage().contains("no plan at planKey 'nothing/here.json'"));
+  }
+
+  private static ExportResult invoke(String input) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    handler.handleRequest(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out, null);
+    return JSON.readValue(out.toByteArray(), ExportResult.class);
   }
 
   private static long expectedRows(ExportRequest r) throws Exception {

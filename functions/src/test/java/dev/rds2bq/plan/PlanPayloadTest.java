@@ -3,6 +3,7 @@ package dev.rds2bq.plan;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rds2bq.config.PipelineConfig.RunConfig;
 import dev.rds2bq.export.KeyRange;
 import dev.rds2bq.plan.RunPlan.TablePlan;
 import java.util.ArrayList;
@@ -11,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The payload sizes behind planning.maxPlanKiB (docs/data-contract.md): a run of 500 tables and
- * 5,000 ranges does not fit Step Functions' 256 KiB inline, and its slim form (counts, no ranges) does.
+ * 5,000 ranges does not fit Step Functions' 256 KiB inline, and its slim form (counts and range ids,
+ * no bounds) does.
  */
 class PlanPayloadTest {
   static final int LIMIT = 256 * 1024;
@@ -28,15 +30,15 @@ class PlanPayloadTest {
       }
       String table = String.format("customer_events_%03d", t);
       full.add(new TablePlan("production_app", table, 24_000_000, "10 ranges of about 2000000 rows by estimated"
-          + " boundaries of id", 10, ranges));
+          + " boundaries of id", 10, ranges, null));
       slim.add(new TablePlan("production_app", table, 24_000_000, "10 ranges of about 2000000 rows by estimated"
-          + " boundaries of id", 10, null));
+          + " boundaries of id", 10, null, ranges.stream().map(KeyRange::id).toList()));
     }
     ObjectMapper json = new ObjectMapper();
     int inline = json.writeValueAsBytes(new RunPlan("20261126T180000Z-1a2b", "2026-11-27", true, 500, 5000, null,
-        full)).length;
+        RunConfig.defaults(), full)).length;
     int reference = json.writeValueAsBytes(new RunPlan("20261126T180000Z-1a2b", "2026-11-27", true, 500, 5000,
-        "exports/_plans/dt=2026-11-27/run=20261126T180000Z-1a2b/plan.json", slim)).length;
+        "exports/_plans/dt=2026-11-27/run=20261126T180000Z-1a2b/plan.json", RunConfig.defaults(), slim)).length;
     System.out.printf("plan of 500 tables and 5,000 ranges: %,d bytes inline, %,d bytes with the ranges in S3%n",
         inline, reference);
     assertTrue(inline > 200 * 1024, "inline " + inline + " bytes: the default maxPlanKiB sends it to S3");

@@ -1,24 +1,21 @@
 package dev.rds2bq.localrun;
 
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rds2bq.config.MapSecretSource;
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.error.Rds2bqException;
-import dev.rds2bq.export.ExportEngines;
 import dev.rds2bq.export.ExportListener;
 import dev.rds2bq.export.ExportRequest;
 import dev.rds2bq.export.ExportResult;
-import dev.rds2bq.export.TableExporter;
 import dev.rds2bq.localstack.DemoData;
 import dev.rds2bq.localstack.EmbeddedMySql;
 import dev.rds2bq.localstack.LocalS3;
-import dev.rds2bq.export.KeyRange;
 import dev.rds2bq.mask.MaskingPolicy;
-import dev.rds2bq.plan.PlanInput;
 import dev.rds2bq.plan.RunPlan;
-import dev.rds2bq.plan.RunPlanner;
-import dev.rds2bq.publish.PublishRequest;
 import dev.rds2bq.publish.PublishResult;
-import dev.rds2bq.publish.TablePublisher;
 import dev.rds2bq.source.SourceConnector;
 import dev.rds2bq.source.SqlIdentifiers;
 import dev.rds2bq.storage.S3ObjectStore;
@@ -45,9 +42,10 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.LocalInputFile;
 
 /**
- * The README's run command: a whole export on one machine, with the real engine, a real MariaDB and
- * a real S3 API over a folder. Prints progress per table, then a summary checked against the source
- * and against the Parquet footers, and exits non-zero if any table failed.
+ * The README's run command: the real state machine (statemachine/pipeline.asl.json on
+ * aws-local-stepfunctions) over the real handlers, a real MariaDB and a real S3 API over a folder.
+ * Prints progress per table, then a summary checked against the source and against the Parquet
+ * footers, and exits non-zero with the cause if the execution failed.
  */
 public final class LocalRun {
   static final String BUCKET = "rds2bq-local";
@@ -91,7 +89,10 @@ public final class LocalRun {
     System.exit(failed == 0 ? 0 : 1);
   }
 
-  /** Runs the export and returns how many tables failed. */
+  /**
+   * Runs the state machine over the local stack and returns how many tables failed. A run that
+   * PlanRun refuses (a masking or config problem) throws PlanRun's own exception, as nothing ran.
+   */
   int run(LocalRunOptions o) throws Exception {
     long started = System.nanoTime();
     String runId = "local-" + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"));
@@ -114,60 +115,51 @@ public final class LocalRun {
       secrets.put(HASH_SECRET, System.getenv().getOrDefault("RDS2BQ_HASH_KEY", DEMO_HASH_KEY));
 
       long rowsPerRange = o.rowsPerRange();
+      // run: two tables and two ranges of each at once keep a 1 GiB heap safe; no wait before loads.
       PipelineConfig config = PipelineConfig.parse("local run", "bucket: " + BUCKET + "\nprefix: exports\n"
           + "source: {secretId: " + SOURCE_SECRET + ", tls: disabled}\n"
           + "masking: {policyFile: masking.yaml, hashKeySecretId: " + HASH_SECRET + "}\n"
           + "databases: [" + String.join(", ", databases) + "]\n"
-          + "planning: {rowsPerRange: " + rowsPerRange + ", bigTableRows: " + rowsPerRange + "}\n");
+          + "planning: {rowsPerRange: " + rowsPerRange + ", bigTableRows: " + rowsPerRange + "}\n"
+          + "run: {tableConcurrency: 2, rangeConcurrency: 2, loadVisibilityDelaySeconds: 0, loadPollSeconds: 1}\n");
       MaskingPolicy policy = readPolicy(o.policy());
       MapSecretSource secretSource = new MapSecretSource(secrets);
       S3ObjectStore store = new S3ObjectStore(s3.client(), BUCKET, config.parquet().uploadPartMiB() << 20);
-      TableExporter exporter = ExportEngines.create(config, policy, secretSource, store, new Progress(out));
       SourceConnector connector = new SourceConnector(
           dev.rds2bq.config.DatabaseSecret.parse(SOURCE_SECRET, secrets.get(SOURCE_SECRET)), config.source());
 
-      // The same three steps as the state machine: plan (which refuses a run with an undecided
-      // personal column), export every range, publish every table whose ranges all succeeded.
-      RunPlan plan = new RunPlanner(config, connector, policy, store, Clock.systemUTC())
-          .plan(new PlanInput(o.tables(), o.runDate().toString(), false, runId, null));
-      out.printf("%nrun %s, run date %s: %d tables, %d ranges, from %s%n%n", runId, plan.runDate(), plan.tableCount(),
-          plan.rangeCount(), String.join(", ", databases));
-      TablePublisher publisher = new TablePublisher(store, config.prefix(), Clock.systemUTC());
-      List<SummaryRow> rows = new ArrayList<>();
-      List<Object> outputs = new ArrayList<>();
-      outputs.add(plan);
-      int failed = 0;
-      for (RunPlan.TablePlan t : plan.tables()) {
-        long sourceRows = countRows(connector, t.database(), t.table());
-        List<KeyRange> ranges = t.ranges().isEmpty() ? java.util.Collections.singletonList(null) : t.ranges();
-        try {
-          List<ExportResult> results = new ArrayList<>();
-          for (KeyRange range : ranges) {
-            results.add(exporter.export(new ExportRequest(runId, plan.runDate(), t.database(), t.table(), range)));
-          }
-          outputs.addAll(results);
-          PublishResult published = publisher.publish(new PublishRequest(runId, plan.runDate(), t.database(),
-              t.table(), t.expectedRanges(), results));
-          outputs.add(published);
-          long parquetRows = 0;
-          for (ExportResult r : results) {
-            for (ExportResult.FileEntry f : r.files()) {
-              parquetRows += footerRows(s3Root.resolve(BUCKET).resolve(f.key()));
-            }
-          }
-          rows.add(SummaryRow.of(results, sourceRows, parquetRows, published));
-        } catch (Rds2bqException e) {
-          failed++;
-          out.printf("  %s.%s FAILED: %s: %s%n", t.database(), t.table(), e.getClass().getSimpleName(), e.getMessage());
-          rows.add(SummaryRow.failed(t.database(), t.table(), sourceRows, e.getClass().getSimpleName()));
-        }
+      Map<String, RequestStreamHandler> functions = LocalFunctions.exportAndPublish(config, policy, secretSource, store,
+          new Progress(out), Clock.systemUTC());
+      addLoads(functions, config);
+      boolean load = LocalFunctions.canLoad(functions);
+      ObjectNode input = StateMachineRunner.JSON.createObjectNode().put("runId", runId)
+          .put("runDate", o.runDate().toString()).put("load", load);
+      if (!o.tables().isEmpty()) {
+        o.tables().forEach(input.putArray("tables")::add);
       }
-      // Every handler output of the run (plan, export results, publish results), as the state
-      // machine would pass them on: printed with --print-results, always kept next to the data.
+      RunProgress progress = new RunProgress(out, databases);
+      StateMachineRunner.Execution execution;
+      try (StateMachineRunner runner = new StateMachineRunner(StateMachineRunner.locate(), functions)) {
+        out.printf("running statemachine/pipeline.asl.json (aws-local-stepfunctions on Node 22)%s%n",
+            load ? "" : "; loads skipped (\"load\": false)");
+        execution = runner.run(runId, input, StateMachineRunner.Options.asDefined(), progress);
+      }
+      if (progress.plan == null) {
+        if (progress.planError instanceof RuntimeException e) {
+          throw e; // PlanRun refused the run: nothing was exported
+        }
+        throw new IllegalStateException("the state machine failed before planning: " + execution.error() + ": "
+            + execution.cause());
+      }
+
+      Map<String, String> errors = progress.tableErrors(execution);
+      List<SummaryRow> rows = summaryRows(progress, errors, connector, s3Root.resolve(BUCKET));
+      // Every handler output (plan, export and publish results, summary) and how the execution
+      // ended: printed with --print-results, always kept next to the data.
       Path resultsFile = o.dataDir().resolve("results").resolve("run=" + runId + ".json").toAbsolutePath();
-      java.nio.file.Files.createDirectories(resultsFile.getParent());
-      com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper()
-          .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+      Files.createDirectories(resultsFile.getParent());
+      ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+      ObjectNode outputs = progress.outputs(execution);
       json.writeValue(resultsFile.toFile(), outputs);
       if (o.printResults()) {
         out.println(json.writeValueAsString(outputs));
@@ -175,16 +167,64 @@ public final class LocalRun {
       double seconds = (System.nanoTime() - started) / 1e9;
       new Summary(out).print(rows, seconds);
       Path runFolder = s3Root.resolve(BUCKET).resolve("exports");
-      out.printf("%nHandler outputs (plan, export and publish results): %s%n", resultsFile);
+      out.printf("%nHandler outputs (plan, export and publish results, summary): %s%n", resultsFile);
       out.printf("Files (S3 bucket '%s' on disk): %s/<database>/<table>/dt=%s/run=%s/%n", BUCKET, runFolder,
           o.runDate(), runId);
-      out.printf("Query them, e.g. with the DuckDB CLI:%n  duckdb -c \"SELECT * FROM read_parquet('%s/healthapp/users/dt=%s/run=%s/*.parquet', hive_partitioning=false) LIMIT 5\"%n",
-          runFolder, o.runDate(), runId);
-      if (failed > 0) {
-        out.printf("%n%d table(s) failed; see the messages above.%n", failed);
+      String example = rows.stream().filter(r -> r.error() == null).map(r -> r.table().replace('.', '/')).findFirst()
+          .orElse("healthapp/users");
+      out.printf("Query them, e.g. with the DuckDB CLI:%n  duckdb -c \"SELECT * FROM read_parquet('%s/%s/dt=%s/run=%s/*.parquet', hive_partitioning=false) LIMIT 5\"%n",
+          runFolder, example, o.runDate(), runId);
+      long failed = rows.stream().filter(r -> r.error() != null).count();
+      errors.entrySet().stream().sorted(Map.Entry.comparingByKey())
+          .forEach(e -> out.printf("%n%s FAILED: %s%n", e.getKey(), e.getValue()));
+      if (!execution.succeeded()) {
+        if (progress.summary != null) {
+          out.printf("%nThe execution FAILED (%s): %d of %d table(s) failed: %s%n", execution.error(), failed,
+              rows.size(), String.join(", ", errors.keySet().stream().sorted().toList()));
+        } else {
+          out.printf("%nThe execution FAILED with %s: %s%n", execution.error(), execution.cause());
+        }
+        return (int) Math.max(1, failed);
       }
-      return failed;
+      out.printf("%nThe execution SUCCEEDED: %s%n", progress.summary == null ? "" : progress.summary.path("cause").asText());
+      return (int) failed;
     }
+  }
+
+  /** A line per planned table: rows in MySQL, in the Parquet footers, as published, or why it failed. */
+  private static List<SummaryRow> summaryRows(RunProgress progress, Map<String, String> errors,
+      SourceConnector connector, Path bucketDir) throws SQLException, IOException {
+    List<SummaryRow> rows = new ArrayList<>();
+    for (RunPlan.TablePlan t : progress.plan.tables()) {
+      String name = t.database() + "." + t.table();
+      long sourceRows = countRows(connector, t.database(), t.table());
+      PublishResult published = progress.published.get(name);
+      String error = errors.get(name);
+      if (published != null) {
+        List<ExportResult> results = progress.exports(name);
+        long parquetRows = 0;
+        for (ExportResult r : results) {
+          for (ExportResult.FileEntry f : r.files()) {
+            parquetRows += footerRows(bucketDir.resolve(f.key()));
+          }
+        }
+        SummaryRow row = SummaryRow.of(results, sourceRows, parquetRows, published);
+        rows.add(error == null ? row : row.withError(error.replaceFirst(":.*", ""))); // e.g. its load failed
+      } else {
+        rows.add(SummaryRow.failed(t.database(), t.table(), sourceRows,
+            error == null ? "not published" : error.replaceFirst(":.*", "")));
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * The seam for the BigQuery load (issue 4): register StartLoads and CheckLoads here, built over the
+   * local BigQuery and Data Transfer stand-ins, and the run loads ({@code "load": true}); the
+   * summary's warehouse column then comes from {@link SummaryRow#withWarehouseRows}.
+   */
+  private void addLoads(Map<String, RequestStreamHandler> functions, PipelineConfig config) {
+    // Not yet: without StartLoads and CheckLoads the run passes "load": false.
   }
 
   private EmbeddedMySql startDemo(LocalRunOptions o) throws SQLException {
@@ -243,8 +283,9 @@ public final class LocalRun {
     }
   }
 
-  /** Prints rows per table at doubling counts while a table exports. */
+  /** While a big table or range exports, its rows so far at doubling counts (the bridge reports each end). */
   static final class Progress implements ExportListener {
+    private static final long FROM_ROWS = 100_000;
     private final PrintStream out;
 
     Progress(PrintStream out) {
@@ -253,8 +294,10 @@ public final class LocalRun {
 
     @Override
     public void progress(ExportRequest request, long rows) {
-      out.printf("  %s.%s%s: %,d rows%n", request.database(), request.table(),
-          request.range() == null ? "" : " range " + request.range().label(), rows);
+      if (rows >= FROM_ROWS) {
+        out.printf("  %s.%s%s: %,d rows so far%n", request.database(), request.table(),
+            request.range() == null ? "" : " range " + request.range().label(), rows);
+      }
     }
   }
 }

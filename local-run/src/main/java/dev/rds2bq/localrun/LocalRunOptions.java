@@ -24,9 +24,12 @@ record LocalRunOptions(
   static final String USAGE = """
       usage: ./rds2bq-local [options]
 
-      Plans a run, exports every table (or key range) through the masking policy into Parquet on a local
-      S3 (S3Proxy over a folder), publishes each table (manifest, _SUCCESS) and prints a summary. With no source given it starts an embedded MariaDB with two demo databases:
-      sakila and healthapp (a generated health-care app).
+      Runs the Step Functions definition, statemachine/pipeline.asl.json, on aws-local-stepfunctions
+      (Node 22) over the real handlers: plans a run, exports every table (or key range) through the
+      masking policy into Parquet on a local S3 (S3Proxy over a folder), publishes each table (manifest,
+      _SUCCESS) and prints a summary; exits non-zero with the cause when the execution fails. With no
+      source given it starts an embedded MariaDB with two demo databases: sakila and healthapp (a
+      generated health-care app).
 
         --data-dir DIR      where the S3 objects are kept (default: local-data)
         --jdbc-url URL      export this server instead, e.g. jdbc:mysql://127.0.0.1:3306/app

@@ -4,8 +4,11 @@ import dev.rds2bq.export.ExportResult;
 import dev.rds2bq.publish.PublishResult;
 import java.util.List;
 
-/** One line of the closing summary. */
-record SummaryRow(String table, long mysqlRows, long parquetRows, long publishedRows, int ranges,
+/**
+ * One line of the closing summary. {@code warehouseRows} is null until the run loads (the loads fill
+ * it from the local warehouse); {@code error} is set for a table that failed.
+ */
+record SummaryRow(String table, long mysqlRows, long parquetRows, long publishedRows, Long warehouseRows, int ranges,
     List<String> masked, int files, long bytes, long millis, String error) {
 
   static SummaryRow of(List<ExportResult> results, long mysqlRows, long parquetRows, PublishResult published) {
@@ -14,16 +17,27 @@ record SummaryRow(String table, long mysqlRows, long parquetRows, long published
         .filter(c -> !c.policy().equals("keep"))
         .map(c -> c.source() + ":" + c.policy().replaceAll("\\(.*", ""))
         .toList();
-    return new SummaryRow(first.database() + "." + first.table(), mysqlRows, parquetRows, published.rows(),
+    return new SummaryRow(first.database() + "." + first.table(), mysqlRows, parquetRows, published.rows(), null,
         results.size(), masked, published.files(), published.bytes(),
         results.stream().mapToLong(ExportResult::durationMs).sum(), null);
   }
 
   static SummaryRow failed(String db, String table, long mysqlRows, String error) {
-    return new SummaryRow(db + "." + table, mysqlRows, -1, -1, 0, List.of(), 0, 0, 0, error);
+    return new SummaryRow(db + "." + table, mysqlRows, -1, -1, null, 0, List.of(), 0, 0, 0, error);
+  }
+
+  /** The same line with the rows the warehouse holds after the load. */
+  SummaryRow withWarehouseRows(long rows) {
+    return new SummaryRow(table, mysqlRows, parquetRows, publishedRows, rows, ranges, masked, files, bytes, millis, error);
+  }
+
+  /** The same line for a published table that failed afterwards (its load). */
+  SummaryRow withError(String why) {
+    return new SummaryRow(table, mysqlRows, parquetRows, publishedRows, warehouseRows, ranges, masked, files, bytes, millis, why);
   }
 
   boolean ok() {
-    return error == null && mysqlRows == parquetRows && parquetRows == publishedRows;
+    return error == null && mysqlRows == parquetRows && parquetRows == publishedRows
+        && (warehouseRows == null || warehouseRows == parquetRows);
   }
 }

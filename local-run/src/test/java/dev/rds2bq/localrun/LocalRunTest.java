@@ -12,7 +12,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's run command, at a small size: the whole demo exports, and a broken policy fails the run. */
+/**
+ * The README's run command, at a small size: the state machine exports the whole demo, and a policy
+ * that leaves a personal column undecided refuses the run.
+ */
 class LocalRunTest {
   @TempDir
   Path dir;
@@ -29,7 +32,8 @@ class LocalRunTest {
     String text = out.toString(StandardCharsets.UTF_8);
     assertEquals(0, failed, text);
     assertTrue(text.contains("all tables published"), text);
-    assertTrue(text.matches("(?s).*healthapp\\.step_logs\\s+2,500\\s+2,500\\s+[3-4]\\s.*"),
+    assertTrue(text.contains("The execution SUCCEEDED: 19 table(s) exported, published; loads skipped"), text);
+    assertTrue(text.matches("(?s).*healthapp\\.step_logs\\s+2,500\\s+2,500\\s+-\\s+[3-4]\\s.*"),
         "step_logs is split into ranges of about 1,000 rows: " + text);
     assertTrue(Files.exists(dir.resolve("s3/rds2bq-local/exports/healthapp/step_logs/dt=2026-11-26")
         .toFile().listFiles()[0].toPath().resolve("_SUCCESS")), "published");
@@ -39,8 +43,10 @@ class LocalRunTest {
     try (var results = Files.list(dir.resolve("results"))) {
       Path file = results.findFirst().orElseThrow();
       com.fasterxml.jackson.databind.JsonNode outputs = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
-      assertEquals(1 + outputs.get(0).get("rangeCount").asInt() + outputs.get(0).get("tableCount").asInt(),
-          outputs.size(), "the plan, then each table's export results and its publish result");
+      assertEquals(outputs.get("plan").get("rangeCount").asInt(), outputs.get("exports").size(), "every export result");
+      assertEquals(outputs.get("plan").get("tableCount").asInt(), outputs.get("publishes").size(), "every publish result");
+      assertEquals("SUCCEEDED", outputs.get("execution").get("status").asText());
+      assertEquals("SUCCEEDED", outputs.get("summary").get("status").asText());
       assertTrue(text.contains(file.toString()), "the run says where its results are");
     }
 

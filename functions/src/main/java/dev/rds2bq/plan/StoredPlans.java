@@ -1,0 +1,92 @@
+package dev.rds2bq.plan;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rds2bq.error.InvalidInputException;
+import dev.rds2bq.export.ExportRequest;
+import dev.rds2bq.export.KeyRange;
+import dev.rds2bq.plan.RunPlan.TablePlan;
+import dev.rds2bq.storage.ObjectStore;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Plans that PlanRun kept in S3 because they were too big for the state machine's payload: each is
+ * read once per container (a container exports many ranges of the same run) and turns a
+ * {@link PlannedRange} into the {@link ExportRequest} it stands for.
+ */
+public final class StoredPlans {
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final int CACHED_PLANS = 4;
+
+  private final ObjectStore store;
+  /** planKey → the plan, its tables indexed by {@code database.table}; least recently used goes first. */
+  private final Map<String, Loaded> cache = new LinkedHashMap<>(8, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Loaded> eldest) {
+      return size() > CACHED_PLANS;
+    }
+  };
+
+  public StoredPlans(ObjectStore store) {
+    this.store = store;
+  }
+
+  private record Loaded(RunPlan plan, Map<String, TablePlan> tables) {}
+
+  /** The export the planned range stands for; a range of a table planned in one piece (id 0) is the whole table. */
+  public ExportRequest resolve(PlannedRange r) {
+    if (r.planKey() == null || r.planKey().isBlank() || r.rangeId() == null || r.rangeId() < 0) {
+      throw new InvalidInputException("ExportTable with 'planKey' needs 'rangeId' (0 or more) and no 'range'");
+    }
+    Loaded loaded = load(r.planKey());
+    if (!loaded.plan().runId().equals(r.runId()) || !loaded.plan().runDate().equals(r.runDate())) {
+      throw new InvalidInputException("the plan " + r.planKey() + " is of run " + loaded.plan().runId() + " ("
+          + loaded.plan().runDate() + "), not of run " + r.runId() + " (" + r.runDate() + ")");
+    }
+    TablePlan table = loaded.tables().get(r.database() + "." + r.table());
+    if (table == null) {
+      throw new InvalidInputException("the plan " + r.planKey() + " has no table " + r.database() + "." + r.table());
+    }
+    List<KeyRange> ranges = table.ranges() == null ? List.of() : table.ranges();
+    if (ranges.isEmpty() && r.rangeId() == 0) {
+      return new ExportRequest(r.runId(), r.runDate(), r.database(), r.table(), null);
+    }
+    for (KeyRange range : ranges) {
+      if (range.id() == r.rangeId()) {
+        return new ExportRequest(r.runId(), r.runDate(), r.database(), r.table(), range);
+      }
+    }
+    throw new InvalidInputException("the plan " + r.planKey() + " has no range " + r.rangeId() + " for "
+        + r.database() + "." + r.table() + "; it has " + table.expectedRanges());
+  }
+
+  private synchronized Loaded load(String key) {
+    Loaded loaded = cache.get(key);
+    if (loaded == null) {
+      byte[] json = store.get(key);
+      if (json == null) {
+        throw new InvalidInputException("no plan at planKey '" + key + "' in the bucket; PlanRun writes it there when"
+            + " the plan is too big for the state machine's payload");
+      }
+      RunPlan plan;
+      try {
+        plan = JSON.readValue(json, RunPlan.class);
+      } catch (IOException e) {
+        throw new InvalidInputException("the plan at '" + key + "' is not a PlanRun plan: "
+            + e.getMessage().lines().findFirst().orElse(""));
+      }
+      Map<String, TablePlan> tables = new HashMap<>();
+      for (TablePlan t : plan.tables()) {
+        tables.put(t.database() + "." + t.table(), t);
+      }
+      loaded = new Loaded(plan, tables);
+      cache.put(key, loaded);
+    }
+    return loaded;
+  }
+}

@@ -1,0 +1,47 @@
+package dev.rds2bq.summary;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * The SummarizeRun input: the state machine's state after the exports and the loads. Fields it does
+ * not use (the plan's settings, counts, planKey) are ignored, so the state can be passed whole.
+ *
+ * @param load the plan's {@code load}; false when the run was asked not to load
+ * @param tables one outcome per table, in plan order
+ * @param loads the last StartLoads or CheckLoads output; absent when loads were skipped or failed to start
+ * @param loadError what StartLoads or CheckLoads failed with, when one of them did
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record RunOutcome(String runId, String runDate, Boolean load, List<TableOutcome> tables, Loads loads,
+    ErrorInfo loadError) {
+
+  /** A table after export and publish: {@code PUBLISHED} with the publish result, or {@code FAILED} with the error. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record TableOutcome(String database, String table, String status, Published publish, ErrorInfo error) {
+    public String name() {
+      return database + "." + table;
+    }
+  }
+
+  /** The parts of the PublishTable output the summary shows. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Published(String manifestKey, int files, long rows, long bytes) {}
+
+  /** What a Catch records: the error name and its cause, which for a Lambda error is the function's error JSON. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ErrorInfo(@JsonProperty("Error") String error, @JsonProperty("Cause") String cause) {}
+
+  /** StartLoads and CheckLoads output. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Loads(String runId, String runDate, String startedAt, Boolean done, List<Load> loads) {}
+
+  /** One table's load: {@code state} is PENDING, RUNNING, SUCCEEDED, FAILED or CANCELLED. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Load(String database, String table, String destination, String transferConfig, String runName,
+      String state, List<String> errors) {}
+}

@@ -1,0 +1,26 @@
+package dev.rds2bq.summary;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * The SummarizeRun output, which is also the execution's output: the run's status, the tables that
+ * failed, a one-line cause naming each of them (the Fail state's cause), and a line per table.
+ */
+public record RunSummary(String runId, String runDate, String status, List<String> failedTables, String cause,
+    List<TableLine> tables) {
+  public static final String SUCCEEDED = "SUCCEEDED";
+  public static final String FAILED = "FAILED";
+
+  /**
+   * @param exported true when every range was exported and the table published
+   * @param rows rows published; null when the table failed
+   * @param files data files published; null when the table failed
+   * @param load the load's state, {@code SKIPPED} for a run without loads, {@code NOT_STARTED} for a
+   *     published table that no load was started for; null for a table that was not published
+   * @param error why the table failed, on one line; absent when it did not
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record TableLine(String database, String table, boolean exported, Long rows, Integer files, String load,
+      String error) {}
+}

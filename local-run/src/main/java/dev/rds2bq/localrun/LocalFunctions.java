@@ -1,0 +1,60 @@
+package dev.rds2bq.localrun;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.rds2bq.config.DatabaseSecret;
+import dev.rds2bq.config.PipelineConfig;
+import dev.rds2bq.config.SecretSource;
+import dev.rds2bq.export.ExportEngines;
+import dev.rds2bq.export.ExportListener;
+import dev.rds2bq.handler.ExportTableHandler;
+import dev.rds2bq.handler.PlanRunHandler;
+import dev.rds2bq.handler.PublishTableHandler;
+import dev.rds2bq.handler.SummarizeRunHandler;
+import dev.rds2bq.mask.MaskingPolicy;
+import dev.rds2bq.plan.RunPlanner;
+import dev.rds2bq.plan.StoredPlans;
+import dev.rds2bq.publish.TablePublisher;
+import dev.rds2bq.source.SourceConnector;
+import dev.rds2bq.storage.ObjectStore;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The Lambda handlers of the state machine, built over local dependencies (a config, a policy, a
+ * secret map, an S3 API) exactly as their AWS constructors build them over AWS clients. Keyed by
+ * the function names of the ASL's placeholders. StartLoads and CheckLoads join when the run loads.
+ */
+public final class LocalFunctions {
+  public static final String PLAN_RUN = "PlanRun";
+  public static final String EXPORT_TABLE = "ExportTable";
+  public static final String PUBLISH_TABLE = "PublishTable";
+  public static final String START_LOADS = "StartLoads";
+  public static final String CHECK_LOADS = "CheckLoads";
+  public static final String SUMMARIZE_RUN = "SummarizeRun";
+
+  private LocalFunctions() {}
+
+  /**
+   * PlanRun (without the one-run-at-a-time check, which asks Step Functions), ExportTable,
+   * PublishTable and SummarizeRun. The map is mutable: add StartLoads and CheckLoads to it.
+   */
+  public static Map<String, RequestStreamHandler> exportAndPublish(PipelineConfig config, MaskingPolicy policy,
+      SecretSource secrets, ObjectStore store, ExportListener progress, Clock clock) {
+    String id = config.source().secretId();
+    SourceConnector source = new SourceConnector(DatabaseSecret.parse(id, secrets.secretString(id)), config.source());
+    Map<String, RequestStreamHandler> functions = new LinkedHashMap<>();
+    functions.put(PLAN_RUN, new PlanRunHandler(new RunPlanner(config, source, policy, store, clock)));
+    functions.put(EXPORT_TABLE, new ExportTableHandler(ExportEngines.create(config, policy, secrets, store, progress),
+        new StoredPlans(store)));
+    functions.put(PUBLISH_TABLE, new PublishTableHandler(new TablePublisher(store, config.prefix(), clock,
+        config.publish().verifySourceCount() ? source : null)));
+    functions.put(SUMMARIZE_RUN, new SummarizeRunHandler());
+    return functions;
+  }
+
+  /** True when StartLoads and CheckLoads are registered, so that a run may load. */
+  public static boolean canLoad(Map<String, RequestStreamHandler> functions) {
+    return functions.containsKey(START_LOADS) && functions.containsKey(CHECK_LOADS);
+  }
+}
