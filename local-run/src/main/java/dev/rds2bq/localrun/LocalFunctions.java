@@ -10,6 +10,14 @@ import dev.rds2bq.handler.ExportTableHandler;
 import dev.rds2bq.handler.PlanRunHandler;
 import dev.rds2bq.handler.PublishTableHandler;
 import dev.rds2bq.handler.SummarizeRunHandler;
+import dev.rds2bq.load.GoogleClients;
+import dev.rds2bq.load.LoadChecker;
+import dev.rds2bq.load.LoadStarter;
+import dev.rds2bq.load.RetryPolicy;
+import dev.rds2bq.load.S3AccessKey;
+import dev.rds2bq.load.handler.CheckLoadsHandler;
+import dev.rds2bq.load.handler.StartLoadsHandler;
+import dev.rds2bq.localgcp.LocalGoogleCloud;
 import dev.rds2bq.mask.MaskingPolicy;
 import dev.rds2bq.plan.RunPlanner;
 import dev.rds2bq.plan.StoredPlans;
@@ -17,6 +25,7 @@ import dev.rds2bq.publish.TablePublisher;
 import dev.rds2bq.source.SourceConnector;
 import dev.rds2bq.storage.ObjectStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -51,6 +60,20 @@ public final class LocalFunctions {
         config.publish().verifySourceCount() ? source : null)));
     functions.put(SUMMARIZE_RUN, new SummarizeRunHandler());
     return functions;
+  }
+
+  /**
+   * Adds StartLoads and CheckLoads over the Data Transfer and BigQuery stand-ins of {@code google},
+   * with the config's {@code bigquery} section and the S3 key the stand-in's transfers read with.
+   */
+  public static void addLoads(Map<String, RequestStreamHandler> functions, PipelineConfig config, ObjectStore store,
+      LocalGoogleCloud google, S3AccessKey s3Key, Clock clock) {
+    PipelineConfig.BigQueryConfig bigquery = config.bigquery();
+    RetryPolicy retry = RetryPolicy.of(bigquery.requestTimeoutSeconds(), bigquery.maxAttempts());
+    GoogleClients clients = GoogleClients.local(bigquery, google.transferEndpoint(), google.bigQueryHost(), retry);
+    functions.put(START_LOADS, new StartLoadsHandler(new LoadStarter(store, config.bucket(), bigquery, clients, s3Key, clock)));
+    functions.put(CHECK_LOADS, new CheckLoadsHandler(new LoadChecker(bigquery, clients,
+        Duration.ofMinutes(config.run().loadTimeoutMinutes()), clock)));
   }
 
   /** True when StartLoads and CheckLoads are registered, so that a run may load. */

@@ -12,6 +12,9 @@ import dev.rds2bq.export.ExportRequest;
 import dev.rds2bq.export.ExportResult;
 import dev.rds2bq.localstack.DemoData;
 import dev.rds2bq.localstack.EmbeddedMySql;
+import dev.rds2bq.load.S3AccessKey;
+import dev.rds2bq.localgcp.LocalGoogleCloud;
+import dev.rds2bq.localgcp.Warehouse;
 import dev.rds2bq.localstack.LocalS3;
 import dev.rds2bq.mask.MaskingPolicy;
 import dev.rds2bq.plan.RunPlan;
@@ -31,6 +34,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -51,6 +55,9 @@ public final class LocalRun {
   static final String BUCKET = "rds2bq-local";
   static final String SOURCE_SECRET = "local/source";
   static final String HASH_SECRET = "local/hash-key";
+  /** The DuckDB warehouse plays this BigQuery project and dataset. */
+  static final String WAREHOUSE_PROJECT = "local-project";
+  static final String WAREHOUSE_DATASET = "rds2bq_local";
   /** Not a secret: the demo's hashes only need to be stable between local runs. */
   static final String DEMO_HASH_KEY = "rds2bq-local-demo-key-not-for-production-0001";
 
@@ -97,7 +104,9 @@ public final class LocalRun {
     long started = System.nanoTime();
     String runId = "local-" + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"));
     Path s3Root = o.dataDir().resolve("s3").toAbsolutePath();
-    try (LocalS3 s3 = LocalS3.start(s3Root); EmbeddedMySql embedded = o.jdbcUrl() == null ? startDemo(o) : null) {
+    Path warehouseFile = o.dataDir().resolve("warehouse.duckdb").toAbsolutePath();
+    try (LocalS3 s3 = LocalS3.start(s3Root); EmbeddedMySql embedded = o.jdbcUrl() == null ? startDemo(o) : null;
+        LocalGoogleCloud google = new LocalGoogleCloud(warehouseFile, s3.endpoint(), Duration.ofMillis(500))) {
       s3.createBucket(BUCKET);
       Map<String, String> secrets = new HashMap<>();
       List<String> databases;
@@ -121,7 +130,9 @@ public final class LocalRun {
           + "masking: {policyFile: masking.yaml, hashKeySecretId: " + HASH_SECRET + "}\n"
           + "databases: [" + String.join(", ", databases) + "]\n"
           + "planning: {rowsPerRange: " + rowsPerRange + ", bigTableRows: " + rowsPerRange + "}\n"
-          + "run: {tableConcurrency: 2, rangeConcurrency: 2, loadVisibilityDelaySeconds: 0, loadPollSeconds: 1}\n");
+          + "run: {tableConcurrency: 2, rangeConcurrency: 2, loadVisibilityDelaySeconds: 0, loadPollSeconds: 1}\n"
+          + "bigquery: {projectId: " + WAREHOUSE_PROJECT + ", location: US, dataset: " + WAREHOUSE_DATASET
+          + ", credentialsSecretId: local/google, s3AccessKeySecretId: local/s3-reader}\n");
       MaskingPolicy policy = readPolicy(o.policy());
       MapSecretSource secretSource = new MapSecretSource(secrets);
       S3ObjectStore store = new S3ObjectStore(s3.client(), BUCKET, config.parquet().uploadPartMiB() << 20);
@@ -130,7 +141,8 @@ public final class LocalRun {
 
       Map<String, RequestStreamHandler> functions = LocalFunctions.exportAndPublish(config, policy, secretSource, store,
           new Progress(out), Clock.systemUTC());
-      addLoads(functions, config);
+      LocalFunctions.addLoads(functions, config, store, google, new S3AccessKey(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY),
+          Clock.systemUTC());
       boolean load = LocalFunctions.canLoad(functions);
       ObjectNode input = StateMachineRunner.JSON.createObjectNode().put("runId", runId)
           .put("runDate", o.runDate().toString()).put("load", load);
@@ -153,7 +165,8 @@ public final class LocalRun {
       }
 
       Map<String, String> errors = progress.tableErrors(execution);
-      List<SummaryRow> rows = summaryRows(progress, errors, connector, s3Root.resolve(BUCKET));
+      List<SummaryRow> rows = summaryRows(progress, errors, connector, s3Root.resolve(BUCKET), google.warehouse(),
+          config.bigquery());
       // Every handler output (plan, export and publish results, summary) and how the execution
       // ended: printed with --print-results, always kept next to the data.
       Path resultsFile = o.dataDir().resolve("results").resolve("run=" + runId + ".json").toAbsolutePath();
@@ -174,6 +187,10 @@ public final class LocalRun {
           .orElse("healthapp/users");
       out.printf("Query them, e.g. with the DuckDB CLI:%n  duckdb -c \"SELECT * FROM read_parquet('%s/%s/dt=%s/run=%s/*.parquet', hive_partitioning=false) LIMIT 5\"%n",
           runFolder, example, o.runDate(), runId);
+      String[] dbTable = example.split("/", 2);
+      out.printf("The warehouse (DuckDB standing in for BigQuery dataset %s): %s%n  duckdb %s -c \"SELECT * FROM %s.%s LIMIT 5\"%n",
+          WAREHOUSE_DATASET, warehouseFile, warehouseFile, WAREHOUSE_DATASET,
+          config.bigquery().tableFor(dbTable[0], dbTable.length > 1 ? dbTable[1] : ""));
       long failed = rows.stream().filter(r -> r.error() != null).count();
       errors.entrySet().stream().sorted(Map.Entry.comparingByKey())
           .forEach(e -> out.printf("%n%s FAILED: %s%n", e.getKey(), e.getValue()));
@@ -193,7 +210,8 @@ public final class LocalRun {
 
   /** A line per planned table: rows in MySQL, in the Parquet footers, as published, or why it failed. */
   private static List<SummaryRow> summaryRows(RunProgress progress, Map<String, String> errors,
-      SourceConnector connector, Path bucketDir) throws SQLException, IOException {
+      SourceConnector connector, Path bucketDir, Warehouse warehouse, PipelineConfig.BigQueryConfig bigquery)
+      throws SQLException, IOException {
     List<SummaryRow> rows = new ArrayList<>();
     for (RunPlan.TablePlan t : progress.plan.tables()) {
       String name = t.database() + "." + t.table();
@@ -209,6 +227,10 @@ public final class LocalRun {
           }
         }
         SummaryRow row = SummaryRow.of(results, sourceRows, parquetRows, published);
+        if (progress.loaded(name)) {
+          // Counted in the warehouse itself, not taken from CheckLoads' report.
+          row = row.withWarehouseRows(warehouse.count(bigquery.dataset(), bigquery.tableFor(t.database(), t.table())));
+        }
         rows.add(error == null ? row : row.withError(error.replaceFirst(":.*", ""))); // e.g. its load failed
       } else {
         rows.add(SummaryRow.failed(t.database(), t.table(), sourceRows,
@@ -216,15 +238,6 @@ public final class LocalRun {
       }
     }
     return rows;
-  }
-
-  /**
-   * The seam for the BigQuery load (issue 4): register StartLoads and CheckLoads here, built over the
-   * local BigQuery and Data Transfer stand-ins, and the run loads ({@code "load": true}); the
-   * summary's warehouse column then comes from {@link SummaryRow#withWarehouseRows}.
-   */
-  private void addLoads(Map<String, RequestStreamHandler> functions, PipelineConfig config) {
-    // Not yet: without StartLoads and CheckLoads the run passes "load": false.
   }
 
   private EmbeddedMySql startDemo(LocalRunOptions o) throws SQLException {

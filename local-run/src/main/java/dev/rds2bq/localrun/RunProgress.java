@@ -32,6 +32,7 @@ final class RunProgress implements StateMachineRunner.Listener {
   volatile Throwable planError;
   volatile JsonNode summary;
   final Map<String, PublishResult> published = new ConcurrentHashMap<>();
+  private final Map<String, String> loadStates = new ConcurrentHashMap<>();
   private final Map<String, List<ExportResult>> exports = new ConcurrentHashMap<>();
   private final Map<String, String> lastErrors = new ConcurrentHashMap<>();
   private final List<JsonNode> exportOutputs = new ArrayList<>();
@@ -86,6 +87,15 @@ final class RunProgress implements StateMachineRunner.Listener {
         synchronized (this) {
           loadOutputs.add(JSON.createObjectNode().put("function", function).set("output", output));
         }
+        for (JsonNode load : output.path("loads")) {
+          String name = load.path("database").asText() + "." + load.path("table").asText();
+          String state = load.path("state").asText();
+          if (!state.equals(loadStates.put(name, state))) {
+            print("  %s: load %s%s%n", name, state, load.hasNonNull("destinationRows")
+                ? String.format(", %,d rows in %s", load.get("destinationRows").asLong(), load.path("destination").asText())
+                : load.has("errors") ? ": " + load.get("errors").path(0).asText() : "");
+          }
+        }
       }
     }
   }
@@ -113,6 +123,11 @@ final class RunProgress implements StateMachineRunner.Listener {
     if ("StateRetried".equals(event.path("type").asText())) {
       print("  retrying %s (retry %d)%n", event.path("state").asText(), event.path("attempt").asInt());
     }
+  }
+
+  /** True when the table's BigQuery load (here, the DuckDB warehouse) succeeded. */
+  boolean loaded(String table) {
+    return "SUCCEEDED".equals(loadStates.get(table));
   }
 
   /** The export results of a table, in range order. */

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rds2bq.config.MapSecretSource;
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.export.ExportListener;
+import dev.rds2bq.load.S3AccessKey;
+import dev.rds2bq.localgcp.LocalGoogleCloud;
 import dev.rds2bq.localstack.DemoData;
 import dev.rds2bq.localstack.EmbeddedMySql;
 import dev.rds2bq.localstack.LocalS3;
@@ -37,13 +39,20 @@ final class TestStack {
 
   final EmbeddedMySql mysql;
   final LocalS3 s3;
+  final LocalGoogleCloud google;
   final Path root;
 
-  private TestStack(Path root) throws SQLException {
+  private TestStack(Path root) throws SQLException, IOException {
     this.root = root;
     this.mysql = EmbeddedMySql.start(null);
     this.s3 = LocalS3.start(root.resolve("s3"));
+    this.google = new LocalGoogleCloud(root.resolve("warehouse.duckdb"), s3.endpoint(), java.time.Duration.ofMillis(200));
     DemoData.loadSakila(mysql);
+  }
+
+  /** The warehouse dataset of a test bucket: one per test, so that tests do not see each other's tables. */
+  static String dataset(String bucket) {
+    return bucket.replace('-', '_');
   }
 
   static synchronized TestStack get() {
@@ -57,6 +66,7 @@ final class TestStack {
       }
       TestStack started = instance;
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        started.google.close();
         started.s3.close();
         started.mysql.close();
       }));
@@ -86,7 +96,9 @@ final class TestStack {
     s3.createBucket(bucket);
     return PipelineConfig.parse("test-config", "bucket: " + bucket + "\nprefix: exports\n"
         + "source: {secretId: " + SOURCE_SECRET + ", tls: disabled}\n"
-        + "masking: {policyFile: masking.yaml, hashKeySecretId: " + HASH_SECRET + "}\n" + extraYaml);
+        + "masking: {policyFile: masking.yaml, hashKeySecretId: " + HASH_SECRET + "}\n"
+        + "bigquery: {projectId: local-project, dataset: " + dataset(bucket)
+        + ", credentialsSecretId: test/google, s3AccessKeySecretId: test/s3-reader}\n" + extraYaml);
   }
 
   S3ObjectStore store(String bucket) {
@@ -98,8 +110,12 @@ final class TestStack {
       UnaryOperator<Map<String, RequestStreamHandler>> customize) {
     MapSecretSource secrets = new MapSecretSource(Map.of(SOURCE_SECRET, mysql.secretJson("sakila"),
         HASH_SECRET, "test-hash-key-0123456789abcdef0123456789"));
-    return customize.apply(LocalFunctions.exportAndPublish(config, MaskingPolicy.parse("masking.yaml", policyYaml),
-        secrets, store(config.bucket()), ExportListener.NONE, Clock.systemUTC()));
+    Map<String, RequestStreamHandler> functions = LocalFunctions.exportAndPublish(config,
+        MaskingPolicy.parse("masking.yaml", policyYaml), secrets, store(config.bucket()), ExportListener.NONE,
+        Clock.systemUTC());
+    LocalFunctions.addLoads(functions, config, store(config.bucket()), google,
+        new S3AccessKey(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY), Clock.systemUTC());
+    return customize.apply(functions);
   }
 
   Path file(String bucket, String key) {
