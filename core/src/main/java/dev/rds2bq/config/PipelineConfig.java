@@ -164,8 +164,9 @@ public record PipelineConfig(
       schemaChanges = schemaChanges == null ? SchemaChanges.ADD_COLUMNS : schemaChanges;
       decimalTargetTypes = decimalTargetTypes == null || decimalTargetTypes.isEmpty()
           ? List.of("NUMERIC", "BIGNUMERIC") : List.copyOf(decimalTargetTypes);
-      requestTimeoutSeconds = requestTimeoutSeconds == null ? 60 : requestTimeoutSeconds;
-      maxAttempts = maxAttempts == null ? 5 : maxAttempts;
+      // 4 attempts of at most 30 s with backoff up to 16 s: a call gives up within about 3 minutes.
+      requestTimeoutSeconds = requestTimeoutSeconds == null ? 30 : requestTimeoutSeconds;
+      maxAttempts = maxAttempts == null ? 4 : maxAttempts;
     }
 
     /** The destination table's name for a MySQL table. */
@@ -279,8 +280,12 @@ public record PipelineConfig(
       require(origin, "bigquery.s3AccessKeySecretId", bigquery.s3AccessKeySecretId() != null
           && !bigquery.s3AccessKeySecretId().isBlank(),
           "the Secrets Manager id of the access key DTS reads the bucket with", bigquery.s3AccessKeySecretId());
-      require(origin, "bigquery.decimalTargetTypes", List.of("NUMERIC", "BIGNUMERIC", "STRING")
-          .containsAll(bigquery.decimalTargetTypes()), "a list of NUMERIC, BIGNUMERIC, STRING", bigquery.decimalTargetTypes());
+      // The table's column types come from the manifest, which follows BigQuery's rule for NUMERIC,BIGNUMERIC
+      // (docs/type-mapping.md); any other list would make DTS pick types the table does not have.
+      require(origin, "bigquery.decimalTargetTypes", bigquery.decimalTargetTypes().equals(List.of("NUMERIC", "BIGNUMERIC"))
+          || bigquery.decimalTargetTypes().equals(List.of("NUMERIC", "BIGNUMERIC", "STRING")),
+          "[NUMERIC, BIGNUMERIC] (the default) or [NUMERIC, BIGNUMERIC, STRING]: the table's types follow that rule",
+          bigquery.decimalTargetTypes());
       require(origin, "bigquery.requestTimeoutSeconds", bigquery.requestTimeoutSeconds() >= 1
           && bigquery.requestTimeoutSeconds() <= 600, "between 1 and 600", bigquery.requestTimeoutSeconds());
       require(origin, "bigquery.maxAttempts", bigquery.maxAttempts() >= 1 && bigquery.maxAttempts() <= 10,

@@ -60,6 +60,8 @@ final class DestinationTables {
           added.add(w.getName());
         } else if (!h.getType().equals(w.getType())) {
           problems.add("column " + w.getName() + " is " + h.getType() + " in BigQuery but " + w.getType() + " in the snapshot");
+        } else if (h.getMode() == Field.Mode.REQUIRED && w.getMode() != Field.Mode.REQUIRED) {
+          problems.add("column " + w.getName() + " is REQUIRED in BigQuery but may be NULL in the snapshot");
         }
       }
       for (Field h : have) {
@@ -97,7 +99,7 @@ final class DestinationTables {
     }
   }
 
-  private void ensureDataset(String what) {
+  private synchronized void ensureDataset(String what) {
     if (datasetChecked) {
       return;
     }

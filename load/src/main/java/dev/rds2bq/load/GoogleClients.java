@@ -59,12 +59,14 @@ public final class GoogleClients implements AutoCloseable {
       DataTransferServiceSettings.Builder settings, String bigQueryHost, RetryPolicy retry) {
     java.util.Set<StatusCode.Code> transient_ = java.util.Set.of(StatusCode.Code.UNAVAILABLE, StatusCode.Code.DEADLINE_EXCEEDED);
     for (UnaryCallSettings.Builder<?, ?> call : List.<UnaryCallSettings.Builder<?, ?>>of(
-        settings.createTransferConfigSettings(), settings.updateTransferConfigSettings(),
+        settings.updateTransferConfigSettings(),
         settings.getTransferConfigSettings(), settings.listTransferConfigsSettings(),
         settings.listTransferRunsSettings(), settings.getTransferRunSettings(), settings.listTransferLogsSettings())) {
       call.setRetryableCodes(transient_).setRetrySettings(retry.settings());
     }
-    // A start that timed out may have started the run; TransferLoads checks before it starts another.
+    // A create or start that timed out may have happened; TransferLoads looks before it tries again.
+    settings.createTransferConfigSettings().setRetryableCodes(StatusCode.Code.UNAVAILABLE)
+        .setRetrySettings(retry.settings());
     settings.startManualTransferRunsSettings().setRetryableCodes(StatusCode.Code.UNAVAILABLE)
         .setRetrySettings(retry.settings());
 

@@ -64,6 +64,19 @@ public final class GoogleSecretCredentials {
           + " credential source is not AWS (" + credentials.getClass().getSimpleName() + "). In Lambda, create the"
           + " config for an AWS provider: gcloud iam workload-identity-pools create-cred-config ... --aws");
     }
-    return credentials.createScoped(SCOPES);
+    AwsCredentials aws = (AwsCredentials) credentials;
+    // Same pool, provider and impersonation; the AWS keys come from the SDK's chain (LambdaRoleAwsCredentials).
+    AwsCredentials.Builder builder = AwsCredentials.newBuilder()
+        .setAudience(aws.getAudience())
+        .setSubjectTokenType(aws.getSubjectTokenType())
+        .setTokenUrl(aws.getTokenUrl())
+        .setServiceAccountImpersonationUrl(aws.getServiceAccountImpersonationUrl())
+        .setUniverseDomain(aws.getUniverseDomain())
+        .setAwsSecurityCredentialsSupplier(new LambdaRoleAwsCredentials())
+        .setScopes(SCOPES);
+    if (aws.getQuotaProjectId() != null) {
+      builder.setQuotaProjectId(aws.getQuotaProjectId());
+    }
+    return builder.build();
   }
 }

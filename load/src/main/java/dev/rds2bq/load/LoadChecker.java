@@ -4,6 +4,7 @@ import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.BigQueryException;
 import com.google.cloud.bigquery.Table;
 import com.google.cloud.bigquery.TableId;
+import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.config.PipelineConfig.BigQueryConfig;
 import dev.rds2bq.error.InvalidInputException;
 import java.time.Clock;
@@ -52,7 +53,16 @@ public final class LoadChecker {
       String what = "table " + load.database() + "." + load.table();
       TransferLoads.RunState now = transfers.state(what + ": checking transfer run " + load.runName(), load.runName());
       if (now.state().equals("SUCCEEDED")) {
-        out.add(load.withState("SUCCEEDED", rows(what, load), null));
+        Long rows = rows(what, load);
+        if (config.writeDisposition() == PipelineConfig.WriteDisposition.WRITE_TRUNCATE && rows != null
+            && load.rowsPublished() != null && !rows.equals(load.rowsPublished())) {
+          // A replaced snapshot must hold exactly the published rows; anything else is a partial load.
+          out.add(load.withState("FAILED", rows, List.of("ERROR: the transfer succeeded but " + load.destination()
+              + " holds " + rows + " rows where the snapshot has " + load.rowsPublished()
+              + "; check the transfer run's log in the BigQuery console and re-run the date")));
+        } else {
+          out.add(load.withState("SUCCEEDED", rows, null));
+        }
       } else if (TableLoad.TERMINAL.contains(now.state())) {
         out.add(load.withState(now.state(), null, now.errors()));
       } else if (late) {

@@ -41,11 +41,13 @@ final class LoadErrors {
     String said = what + ": " + service + " answered " + status + " (" + message + ")";
     return switch (status) {
       case "UNAVAILABLE", "DEADLINE_EXCEEDED", "RESOURCE_EXHAUSTED", "INTERNAL", "ABORTED" ->
-          new LoadServiceUnavailableException(said + " on every attempt; the state machine retries later", cause);
+          new LoadServiceUnavailableException(said + " (after the client's own retries, where it retries"
+              + " this call); the state machine retries later", cause);
       case "PERMISSION_DENIED" -> new LoadRejectedException(said + ". Fix: enable the BigQuery API and the BigQuery"
           + " Data Transfer API in project '" + config.projectId() + "', and grant the principal of"
-          + " bigquery.credentialsSecretId the roles bigquery.admin, or bigquery.dataEditor on dataset '"
-          + config.dataset() + "' plus bigquery.user (docs/loading.md#google-setup)", cause);
+          + " bigquery.credentialsSecretId roles/bigquery.admin, or a custom role with bigquery.transfers.update,"
+          + " bigquery.transfers.get, bigquery.datasets.get/update and bigquery.tables.create/get/update/updateData"
+          + " on dataset '" + config.dataset() + "' (docs/loading.md#google-setup)", cause);
       case "UNAUTHENTICATED" -> new LoadRejectedException(said + ". Fix: the credentials in bigquery.credentialsSecretId"
           + " were refused; for Workload Identity Federation check the pool provider's AWS account and role"
           + " mapping, for a key check that it is not disabled", cause);

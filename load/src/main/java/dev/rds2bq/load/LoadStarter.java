@@ -9,6 +9,11 @@ import dev.rds2bq.publish.Manifest;
 import dev.rds2bq.storage.ObjectStore;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,6 +24,8 @@ import java.util.List;
  * go on; a transient fault fails the call, which is safe to repeat.
  */
 public final class LoadStarter {
+  /** Tables prepared at once; each holds a few sequential Google calls. */
+  static final int PARALLEL_TABLES = 8;
   static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private final ObjectStore store;
@@ -40,28 +47,64 @@ public final class LoadStarter {
 
   public LoadsStatus start(StartLoadsRequest request) {
     request.validate();
-    List<TableLoad> loads = new ArrayList<>();
-    for (TableOutcome outcome : request.tables()) {
-      if (!outcome.published()) {
-        continue;
+    transfers.forgetConfigs();
+    List<TableOutcome> published = request.tables().stream().filter(TableOutcome::published).toList();
+    // Tables are prepared side by side: hundreds of them one after another would outlast the Lambda.
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(PARALLEL_TABLES, published.size())));
+    try {
+      List<Future<TableLoad>> futures = new ArrayList<>();
+      for (TableOutcome outcome : published) {
+        futures.add(pool.submit(() -> startOne(outcome, request.runId())));
       }
-      String what = "table " + outcome.database() + "." + outcome.table();
-      Manifest manifest = manifest(what, outcome.publish().manifestKey(), request.runId());
-      String destinationTable = config.tableFor(manifest.database(), manifest.table());
-      String destination = config.projectId() + "." + config.dataset() + "." + destinationTable;
-      try {
-        String change = tables.ensure(manifest);
-        String[] started = transfers.start(what + ": starting its transfer", manifest.database(), manifest.table(),
-            destinationTable, dataPath(what, manifest));
-        loads.add(new TableLoad(manifest.database(), manifest.table(), destination, started[0], started[1], "PENDING",
-            manifest.rows(), null, change, null));
-      } catch (LoadRejectedException e) {
-        loads.add(new TableLoad(manifest.database(), manifest.table(), destination, null, null, "FAILED",
-            manifest.rows(), null, null, List.of("ERROR: " + e.getMessage())));
+      List<TableLoad> loads = new ArrayList<>();
+      for (Future<TableLoad> f : futures) {
+        loads.add(await(f));
       }
+      boolean done = loads.stream().allMatch(TableLoad::terminal);
+      return new LoadsStatus(request.runId(), request.runDate(), clock.instant().toString(), done, loads);
+    } finally {
+      pool.shutdownNow();
     }
-    boolean done = loads.stream().allMatch(TableLoad::terminal);
-    return new LoadsStatus(request.runId(), request.runDate(), clock.instant().toString(), done, loads);
+  }
+
+  private TableLoad startOne(TableOutcome outcome, String runId) {
+    String what = "table " + outcome.database() + "." + outcome.table();
+    Manifest manifest = manifest(what, outcome.publish().manifestKey(), runId);
+    String destinationTable = config.tableFor(manifest.database(), manifest.table());
+    String destination = config.projectId() + "." + config.dataset() + "." + destinationTable;
+    String change = null;
+    try {
+      change = tables.ensure(manifest);
+      String[] started = transfers.start(what + ": starting its transfer", manifest.database(), manifest.table(),
+          destinationTable, dataPath(what, manifest), publishedAt(manifest));
+      return new TableLoad(manifest.database(), manifest.table(), destination, started[0], started[1], "PENDING",
+          manifest.rows(), null, change, null);
+    } catch (LoadRejectedException e) {
+      return new TableLoad(manifest.database(), manifest.table(), destination, null, null, "FAILED",
+          manifest.rows(), null, change, List.of("ERROR: " + e.getMessage()));
+    }
+  }
+
+  private static TableLoad await(Future<TableLoad> f) {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting loads", e);
+    }
+  }
+
+  private static Instant publishedAt(Manifest m) {
+    try {
+      return m.publishedAt() == null ? Instant.EPOCH : Instant.parse(m.publishedAt());
+    } catch (java.time.format.DateTimeParseException e) {
+      return Instant.EPOCH;
+    }
   }
 
   private Manifest manifest(String what, String key, String runId) {

@@ -54,8 +54,18 @@ final class TransferLoads {
     return "rds2bq " + database + "." + table + " -> " + dataset + "." + destinationTable;
   }
 
-  /** The started (or already running) transfer run for this snapshot: {config name, run name}. */
-  String[] start(String what, String database, String table, String destinationTable, String dataPath) {
+  /** Forgets the configs listed by an earlier invocation: a warm container must see today's. */
+  synchronized void forgetConfigs() {
+    known = null;
+  }
+
+  /**
+   * The started (or already running) transfer run for this snapshot: {config name, run name}. A run
+   * is reused when it has this {@code data_path}, has not failed, and was requested at or after
+   * {@code publishedAt}, i.e. it loads these very files and not an earlier publish of the same run id.
+   */
+  String[] start(String what, String database, String table, String destinationTable, String dataPath,
+      java.time.Instant publishedAt) {
     TransferConfig desired = TransferConfig.newBuilder()
         .setDisplayName(displayName(database, table, config.dataset(), destinationTable))
         .setDataSourceId(DATA_SOURCE)
@@ -64,20 +74,27 @@ final class TransferLoads {
         .setScheduleOptions(ScheduleOptions.newBuilder().setDisableAutoScheduling(true))
         .build();
     try {
-      TransferConfig stored = findConfig(desired.getDisplayName()).orElse(null);
-      if (stored == null) {
-        stored = createConfig(desired);
-      } else {
+      TransferConfig stored;
+      boolean created;
+      synchronized (this) {
+        stored = findConfig(desired.getDisplayName()).orElse(null);
+        created = stored == null;
+        if (created) {
+          stored = createConfig(desired);
+        }
+      }
+      if (!created) {
+        // The listing hides the secret key, so there is nothing to compare: point it at this run's files.
         stored = client.updateTransferConfig(desired.toBuilder().setName(stored.getName()).build(),
             FieldMask.newBuilder().addPaths("params").addPaths("destination_dataset_id")
                 .addPaths("schedule_options").build());
       }
       String configName = stored.getName();
-      Optional<TransferRun> already = runFor(configName, dataPath);
+      Optional<TransferRun> already = runFor(configName, dataPath, publishedAt);
       if (already.isPresent()) {
         return new String[] {configName, already.get().getName()};
       }
-      return new String[] {configName, startRun(configName, dataPath)};
+      return new String[] {configName, startRun(configName, dataPath, publishedAt)};
     } catch (ApiException e) {
       throw LoadErrors.transfer(what, e, config);
     }
@@ -85,7 +102,9 @@ final class TransferLoads {
 
   private TransferConfig createConfig(TransferConfig desired) {
     try {
-      return client.createTransferConfig(parent(), desired);
+      TransferConfig created = client.createTransferConfig(parent(), desired);
+      known.add(created);
+      return created;
     } catch (DeadlineExceededException e) {
       // The create may have happened: look before making a second config for the table.
       known = null;
@@ -93,7 +112,7 @@ final class TransferLoads {
     }
   }
 
-  private String startRun(String configName, String dataPath) {
+  private String startRun(String configName, String dataPath, java.time.Instant publishedAt) {
     Timestamp now = Timestamp.newBuilder().setSeconds(clock.instant().getEpochSecond()).build();
     DeadlineExceededException last = null;
     for (int attempt = 0; attempt < 2; attempt++) {
@@ -103,7 +122,7 @@ final class TransferLoads {
       } catch (DeadlineExceededException e) {
         // The run may have started even though the answer did not arrive; never start it twice.
         last = e;
-        Optional<TransferRun> started = runFor(configName, dataPath);
+        Optional<TransferRun> started = runFor(configName, dataPath, publishedAt);
         if (started.isPresent()) {
           return started.get().getName();
         }
@@ -112,11 +131,12 @@ final class TransferLoads {
     throw last;
   }
 
-  /** A run of this config for this exact data_path that is not failed or cancelled. */
-  private Optional<TransferRun> runFor(String configName, String dataPath) {
+  /** A run of this config for this exact data_path, requested since the publish, not failed or cancelled. */
+  private Optional<TransferRun> runFor(String configName, String dataPath, java.time.Instant publishedAt) {
     for (TransferRun run : client.listTransferRuns(configName).iterateAll()) {
       Value path = run.getParams().getFieldsMap().get("data_path");
       if (path != null && dataPath.equals(path.getStringValue())
+          && run.getRunTime().getSeconds() >= publishedAt.getEpochSecond()
           && run.getState() != TransferState.FAILED && run.getState() != TransferState.CANCELLED) {
         return Optional.of(run);
       }
@@ -124,7 +144,7 @@ final class TransferLoads {
     return Optional.empty();
   }
 
-  private Optional<TransferConfig> findConfig(String displayName) {
+  private synchronized Optional<TransferConfig> findConfig(String displayName) {
     if (known == null) {
       known = new ArrayList<>();
       client.listTransferConfigs(ListTransferConfigsRequest.newBuilder().setParent(parent())

@@ -58,6 +58,31 @@ class GoogleSecretCredentialsTest {
     AwsCredentials aws = assertInstanceOf(AwsCredentials.class, credentials);
     assertEquals("rds2bq-loader@acme-analytics.iam.gserviceaccount.com", aws.getServiceAccountEmail());
     assertTrue(aws.getAudience().endsWith("/providers/aws-prod"));
+    assertEquals("https://sts.googleapis.com/v1/token", aws.getTokenUrl());
+    assertTrue(aws.getScopes().contains("https://www.googleapis.com/auth/cloud-platform"));
+    // The AWS identity comes from the SDK's chain (SnapStart's container endpoint included), not from
+    // Google's metadata-server source.
+    assertEquals(null, aws.getCredentialSource());
+  }
+
+  @Test
+  void theRoleSupplierReadsTheSdkChain() throws Exception {
+    System.setProperty("aws.accessKeyId", "AKIATESTTESTTEST0001");
+    System.setProperty("aws.secretAccessKey", "test-secret");
+    System.setProperty("aws.sessionToken", "test-token");
+    System.setProperty("aws.region", "ap-northeast-1");
+    try {
+      LambdaRoleAwsCredentials supplier = new LambdaRoleAwsCredentials();
+      var c = supplier.getCredentials(null);
+      assertEquals("AKIATESTTESTTEST0001", c.getAccessKeyId());
+      assertEquals("test-token", c.getSessionToken());
+      assertEquals("ap-northeast-1", supplier.getRegion(null));
+    } finally {
+      System.clearProperty("aws.accessKeyId");
+      System.clearProperty("aws.secretAccessKey");
+      System.clearProperty("aws.sessionToken");
+      System.clearProperty("aws.region");
+    }
   }
 
   @Test

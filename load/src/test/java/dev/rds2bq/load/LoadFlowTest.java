@@ -87,8 +87,9 @@ class LoadFlowTest {
     TableOutcome first = bed.publish("shop", "orders", "idem-1", CUSTOMER, 5);
     StartLoadsRequest request = new StartLoadsRequest("idem-1", "2026-11-26", List.of(first));
     int before = bed.google.transfers().startedRuns().size();
-    LoadsStatus a = bed.starter(truncate, clients, bed.goodKey()).start(request);
-    LoadsStatus b = bed.starter(truncate, clients, bed.goodKey()).start(request);
+    LoadStarter warm = bed.starter(truncate, clients, bed.goodKey()); // one container, called twice
+    LoadsStatus a = warm.start(request);
+    LoadsStatus b = warm.start(request);
     assertEquals(a.loads().get(0).runName(), b.loads().get(0).runName(), "the second call reuses the first run");
     assertEquals(a.loads().get(0).transferConfig(), b.loads().get(0).transferConfig());
     assertEquals(before + 1, bed.google.transfers().startedRuns().size());
@@ -98,6 +99,16 @@ class LoadFlowTest {
     // Started again once it succeeded: still no second run for the same files.
     bed.starter(truncate, clients, bed.goodKey()).start(request);
     assertEquals(before + 1, bed.google.transfers().startedRuns().size());
+    assertEquals(1, bed.google.transfers().configs().stream().filter(c -> c.getDestinationDatasetId().equals("idem")).count());
+
+    // The same run id published again (a re-run of the date with its id) is new data: it loads again.
+    Thread.sleep(1100);
+    TableOutcome republished = bed.publish("shop", "orders", "idem-1", CUSTOMER, 4);
+    LoadsStatus again = bed.waitDone(bed.checker(truncate, clients),
+        warm.start(new StartLoadsRequest("idem-1", "2026-11-26", List.of(republished))));
+    assertEquals(before + 2, bed.google.transfers().startedRuns().size());
+    assertEquals(4, bed.google.warehouse().count("idem", "shop__orders"));
+    assertEquals("SUCCEEDED", again.loads().get(0).state());
 
     TableOutcome second = bed.publish("shop", "orders", "idem-2", CUSTOMER, 3);
     LoadsStatus next = startAndWait(truncate, clients, bed.goodKey(), "idem-2", second);
@@ -206,6 +217,17 @@ class LoadFlowTest {
     assertTrue(load.errors().stream().anyMatch(m -> m.startsWith("ERROR: Error while reading data")
         && m.contains("signature")), load.errors()::toString);
     assertTrue(load.errors().stream().noneMatch(m -> m.contains("wrong-secret")), "the secret key is never echoed");
+  }
+
+  @Test
+  void aReplacedSnapshotWithOtherRowsThanPublishedFails() throws Exception {
+    BigQueryConfig config = LoadTestbed.bigQuery("count", WriteDisposition.WRITE_TRUNCATE, SchemaChanges.ADD_COLUMNS);
+    TableOutcome outcome = bed.publish("shop", "customer", "count-1", CUSTOMER, 3);
+    bed.tamperRows(outcome, 4);
+    TableLoad load = startAndWait(config, bed.clients(config), bed.goodKey(), "count-1", outcome).loads().get(0);
+    assertEquals("FAILED", load.state());
+    assertEquals(3L, load.destinationRows());
+    assertTrue(load.errors().get(0).contains("holds 3 rows where the snapshot has 4"), load.errors()::toString);
   }
 
   @Test

@@ -121,12 +121,22 @@ final class LoadTestbed {
     List<Manifest.BigQueryField> schema = columns.stream()
         .map(c -> new Manifest.BigQueryField(c.name(), c.bigQueryType(), "NULLABLE", c.description())).toList();
     Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, database, table, "test table " + table, runId,
-        "2026-11-26", "2026-11-26T03:10:00Z", total, 0, files, List.of(), schema, List.of(), "fp", "pfp", null,
+        "2026-11-26", java.time.Instant.now().toString(), total, 0, files, List.of(), schema, List.of(), "fp", "pfp", null,
         Map.of());
     String manifestKey = folder + "_manifest.json";
     s3Client.putObject(b -> b.bucket(BUCKET).key(manifestKey), RequestBody.fromBytes(JSON.writeValueAsBytes(manifest)));
     return new TableOutcome(database, table, TableOutcome.PUBLISHED, new TableOutcome.Published(manifestKey, total,
         files.size()));
+  }
+
+  /** Rewrites a published manifest's row total, as a corrupt publish would leave it. */
+  void tamperRows(TableOutcome outcome, long rows) throws Exception {
+    String key = outcome.publish().manifestKey();
+    Manifest m = JSON.readValue(s3Client.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray(), Manifest.class);
+    Manifest changed = new Manifest(m.formatVersion(), m.database(), m.table(), m.tableComment(), m.runId(), m.runDate(),
+        m.publishedAt(), rows, m.bytes(), m.files(), m.parquetSchema(), m.bigQuerySchema(), m.columns(),
+        m.schemaFingerprint(), m.policyFingerprint(), m.hashKeyId(), m.zeroDates());
+    s3Client.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(JSON.writeValueAsBytes(changed)));
   }
 
   /** Polls CheckLoads until every load is terminal. */

@@ -245,7 +245,8 @@ public final class LocalDataTransferService extends DataTransferServiceGrpc.Data
       }
       List<Path> files = download(runName, p);
       boolean truncate = "WRITE_TRUNCATE".equals(p.getOrDefault("write_disposition", "WRITE_APPEND"));
-      long rows = warehouse.load(dataset, table, files, truncate);
+      // No matching file: nothing is loaded and the table is left as it was, truncate or not.
+      long rows = files.isEmpty() ? 0 : warehouse.load(dataset, table, files, truncate);
       for (Path f : files) {
         Files.deleteIfExists(f);
       }
