@@ -1,0 +1,289 @@
+package dev.rds2bq.cdk;
+
+import dev.rds2bq.cdk.config.Deployment;
+import dev.rds2bq.cdk.config.FunctionSpec;
+import dev.rds2bq.cdk.constructs.AslDefinition;
+import dev.rds2bq.cdk.constructs.DtsReader;
+import dev.rds2bq.cdk.constructs.ExportBucket;
+import dev.rds2bq.cdk.constructs.Monitoring;
+import dev.rds2bq.cdk.constructs.Network;
+import dev.rds2bq.cdk.constructs.Pipeline;
+import dev.rds2bq.cdk.constructs.PipelineFunction;
+import dev.rds2bq.cdk.constructs.RunSchedule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.Stage;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.s3.assets.Asset;
+import software.constructs.Construct;
+
+/**
+ * The whole rds2bq deployment. The stack only wires the constructs together and gives each function
+ * exactly the permissions its handler uses (docs/deploy.md lists them); every name that the engine
+ * config or another resource must know in advance is fixed by {@link Deployment}.
+ */
+public final class Rds2bqStack extends Stack {
+  /** The environment variables the handlers read (core's DeployedConfig, and the metrics namespace). */
+  public static final String CONFIG_VARIABLE = "RDS2BQ_CONFIG";
+  public static final String POLICY_VARIABLE = "RDS2BQ_MASKING_POLICY";
+  public static final String CA_BUNDLE_VARIABLE = "RDS2BQ_CA_BUNDLE";
+
+  /**
+   * @param functionsJar the functions module's Lambda jar (PlanRun, ExportTable, PublishTable, SummarizeRun)
+   * @param loadJar the load module's Lambda jar (StartLoads, CheckLoads)
+   * @param asl the state machine definition, statemachine/pipeline.asl.json
+   */
+  public record Inputs(Deployment deployment, Path functionsJar, Path loadJar, Path asl) {}
+
+  private final Map<FunctionSpec, PipelineFunction> functions = new EnumMap<>(FunctionSpec.class);
+  private final ExportBucket exports;
+  private final Pipeline pipeline;
+  private final Monitoring monitoring;
+  private final DtsReader dtsReader;
+  private final Network network;
+  private final RunSchedule schedule;
+  private final Asset engineConfig;
+  private final Asset policy;
+  private final Asset caBundle;
+
+  public Rds2bqStack(Construct scope, String id, StackProps props, Inputs inputs) {
+    super(scope, id, props);
+    Deployment d = inputs.deployment();
+    AslDefinition definition = AslDefinition.read(inputs.asl(), d.config().run().executionTimeoutHours() * 3600);
+
+    this.exports = new ExportBucket(this, "Exports", d);
+    this.dtsReader = new DtsReader(this, "DtsReader", exports, d.dtsReaderSecretName(),
+        d.config().bigquery().dtsReaderKeySerial());
+    this.network = new Network(this, "Network", d);
+
+    this.engineConfig = Asset.Builder.create(this, "EngineConfig").path(writeEngineConfig(d).toString()).build();
+    this.policy = Asset.Builder.create(this, "MaskingPolicy").path(d.policyFile().toString()).build();
+    this.caBundle = Asset.Builder.create(this, "CaBundle").path(d.caBundle().toString()).build();
+
+    RetentionDays retention = retention(d.config().logRetentionDays());
+    PipelineFunction.Placement database = new PipelineFunction.Placement(network.vpc(), network.databaseSubnets(),
+        network.databaseGroup());
+    PipelineFunction.Placement load = network.loadSubnets() == null ? null
+        : new PipelineFunction.Placement(network.vpc(), network.loadSubnets(), network.loadGroup());
+
+    for (FunctionSpec spec : FunctionSpec.values()) {
+      Map<String, String> env = new LinkedHashMap<>();
+      env.put(PipelineMetrics.NAMESPACE_VARIABLE, PipelineMetrics.NAMESPACE);
+      List<Asset> assets = new ArrayList<>();
+      if (spec != FunctionSpec.SUMMARIZE_RUN) {
+        env.put(CONFIG_VARIABLE, engineConfig.getS3ObjectUrl());
+        assets.add(engineConfig);
+      }
+      if (spec == FunctionSpec.PLAN_RUN || spec == FunctionSpec.EXPORT_TABLE) {
+        env.put(POLICY_VARIABLE, policy.getS3ObjectUrl());
+        assets.add(policy);
+      }
+      if (d.inDatabaseVpc(spec)) {
+        env.put(CA_BUNDLE_VARIABLE, caBundle.getS3ObjectUrl());
+        assets.add(caBundle);
+      }
+      boolean loads = spec.pkg() == FunctionSpec.Package.LOAD;
+      PipelineFunction.Placement placement = d.inDatabaseVpc(spec) ? database : loads ? load : null;
+      PipelineFunction f = new PipelineFunction(this, spec.functionName(), new PipelineFunction.Props(spec,
+          d.functionName(spec), loads ? inputs.loadJar() : inputs.functionsJar(), d.memoryMiB(spec),
+          d.timeoutSeconds(spec), env, placement, retention, loads ? d.functionName(spec) : null));
+      if (!assets.isEmpty()) {
+        f.allow(PolicyStatement.Builder.create()
+            .sid("ReadDeployedConfig")
+            .actions(List.of("s3:GetObject"))
+            .resources(assets.stream().map(Rds2bqStack::assetArn).toList())
+            .build());
+      }
+      if (placement == database) {
+        network.databasePath().forEach(f.function().getNode()::addDependency);
+      }
+      functions.put(spec, f);
+    }
+    grantPlanRun(d);
+    grantExportTable(d);
+    grantPublishTable(d);
+    grantLoads(d, functions.get(FunctionSpec.START_LOADS));
+    grantLoads(d, functions.get(FunctionSpec.CHECK_LOADS));
+
+    List<PipelineFunction> all = List.copyOf(functions.values());
+    this.pipeline = new Pipeline(this, "Pipeline", d.stateMachineName(), definition, all, retention);
+    this.schedule = new RunSchedule(this, "Schedule", d.config().schedule(), pipeline.stateMachine());
+    this.monitoring = new Monitoring(this, "Monitoring", d.stackName(), pipeline.stateMachine(), pipeline.logGroup(),
+        all, d.config().alerts().emails());
+
+    output("BucketName", exports.bucket().getBucketName(), "The export bucket");
+    output("StateMachineArn", pipeline.stateMachine().getStateMachineArn(), "Start a run here (console or CLI)");
+    output("DtsReaderSecretArn", dtsReader.secret().getSecretArn(), "Access key DTS reads the bucket with");
+    output("StartLoadsRoleArn", functions.get(FunctionSpec.START_LOADS).role().getRoleArn(),
+        "AWS identity of StartLoads, for Workload Identity Federation");
+    output("CheckLoadsRoleArn", functions.get(FunctionSpec.CHECK_LOADS).role().getRoleArn(),
+        "AWS identity of CheckLoads, for Workload Identity Federation");
+    output("DatabaseFunctionsSecurityGroupId", network.databaseGroup().getSecurityGroupId(),
+        "Security group of PlanRun and ExportTable: allow it on existing VPC endpoints and the replica");
+    output("AlarmTopicArn", monitoring.topic().getTopicArn(), "Alarm notifications");
+    output("DashboardName", monitoring.dashboard().getDashboardName(), "CloudWatch dashboard");
+    output("EngineConfigUrl", engineConfig.getS3ObjectUrl(), "The engine config the functions read");
+  }
+
+  private void grantPlanRun(Deployment d) {
+    PipelineFunction f = functions.get(FunctionSpec.PLAN_RUN);
+    f.allow(secretRead("ReadSourceLogin", List.of(d.config().source().secretArn())));
+    f.allow(s3("WriteLargePlans", List.of("s3:PutObject"), exports.objectsArn("_plans/*")));
+    f.allow(PolicyStatement.Builder.create()
+        .sid("OneRunAtATime")
+        .actions(List.of("states:ListExecutions"))
+        .resources(List.of("arn:" + Aws.PARTITION + ":states:" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":stateMachine:"
+            + d.stateMachineName()))
+        .build());
+    f.allow(exports.keyUse(true));
+    f.suppress("AwsSolutions-IAM5", "a plan too large for the payload goes under <prefix>/_plans/dt=<date>/run=<id>/,"
+        + " keys known only at run time; nothing else under the prefix is writable.",
+        exports.nagObjectsResource("_plans/*"));
+  }
+
+  private void grantExportTable(Deployment d) {
+    PipelineFunction f = functions.get(FunctionSpec.EXPORT_TABLE);
+    List<String> secrets = new ArrayList<>(List.of(d.config().source().secretArn()));
+    if (d.config().masking().hashKeySecretArn() != null) {
+      secrets.add(d.config().masking().hashKeySecretArn());
+    }
+    f.allow(secretRead("ReadSourceLoginAndHashKey", secrets));
+    f.allow(s3("WriteParquet", List.of("s3:PutObject", "s3:AbortMultipartUpload"), exports.objectsArn("*")));
+    f.allow(s3("ReadLargePlans", List.of("s3:GetObject"), exports.objectsArn("_plans/*")));
+    f.allow(exports.keyUse(true));
+    f.suppress("AwsSolutions-IAM5", "writes <prefix>/<database>/<table>/dt=<date>/run=<id>/part-*.parquet for tables"
+        + " discovered at run time, and reads plans under <prefix>/_plans/; the wildcards stop at the prefix.",
+        exports.nagObjectsResource("*"), exports.nagObjectsResource("_plans/*"));
+  }
+
+  private void grantPublishTable(Deployment d) {
+    PipelineFunction f = functions.get(FunctionSpec.PUBLISH_TABLE);
+    f.allow(s3("PublishUnderPrefix", List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
+        exports.objectsArn("*")));
+    PolicyStatement list = exports.listPrefix();
+    list.setSid("ListUnderPrefix");
+    f.allow(list);
+    if (d.verifySourceCount()) {
+      f.allow(secretRead("ReadSourceLogin", List.of(d.config().source().secretArn())));
+    }
+    f.allow(exports.keyUse(true));
+    f.suppress("AwsSolutions-IAM5", "checks, cleans and publishes the run folders of tables discovered at run time"
+        + " (_manifest.json, _SUCCESS, _latest.json); the wildcard stops at the prefix.", exports.nagObjectsResource("*"));
+  }
+
+  private void grantLoads(Deployment d, PipelineFunction f) {
+    f.allow(secretRead("ReadGoogleCredentialsAndDtsKey", List.of(d.config().bigquery().credentialsSecretArn(),
+        dtsReader.secret().getSecretArn())));
+    f.allow(s3("ReadManifests", List.of("s3:GetObject"), exports.objectsArn("*")));
+    f.allow(exports.keyUse(false));
+    f.suppress("AwsSolutions-IAM5", "reads the _manifest.json of each published table, whose keys are known only at"
+        + " run time; read-only, and the wildcard stops at the prefix.", exports.nagObjectsResource("*"));
+  }
+
+  private static PolicyStatement secretRead(String sid, List<String> arns) {
+    return PolicyStatement.Builder.create()
+        .sid(sid)
+        .actions(List.of("secretsmanager:GetSecretValue"))
+        .resources(arns)
+        .build();
+  }
+
+  private static PolicyStatement s3(String sid, List<String> actions, String resource) {
+    return PolicyStatement.Builder.create().sid(sid).actions(actions).resources(List.of(resource)).build();
+  }
+
+  /** The ARN of exactly one asset object in the bootstrap bucket. */
+  static String assetArn(Asset asset) {
+    return "arn:" + Aws.PARTITION + ":s3:::" + asset.getS3BucketName() + "/" + asset.getS3ObjectKey();
+  }
+
+  private void output(String id, String value, String description) {
+    CfnOutput.Builder.create(this, id).value(value).description(description).build();
+  }
+
+  /** Writes the engine config into the cloud assembly's folder; the asset copies it from there. */
+  private Path writeEngineConfig(Deployment d) {
+    try {
+      Path file = Path.of(Stage.of(this).getOutdir(), "rds2bq-engine-config", d.stackName(), "rds2bq.yaml");
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, d.engineYaml(), StandardCharsets.UTF_8);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the engine config: " + e.getMessage(), e);
+    }
+  }
+
+  static RetentionDays retention(int days) {
+    return switch (days) {
+      case 1 -> RetentionDays.ONE_DAY;
+      case 3 -> RetentionDays.THREE_DAYS;
+      case 5 -> RetentionDays.FIVE_DAYS;
+      case 7 -> RetentionDays.ONE_WEEK;
+      case 14 -> RetentionDays.TWO_WEEKS;
+      case 30 -> RetentionDays.ONE_MONTH;
+      case 60 -> RetentionDays.TWO_MONTHS;
+      case 90 -> RetentionDays.THREE_MONTHS;
+      case 120 -> RetentionDays.FOUR_MONTHS;
+      case 150 -> RetentionDays.FIVE_MONTHS;
+      case 180 -> RetentionDays.SIX_MONTHS;
+      case 365 -> RetentionDays.ONE_YEAR;
+      case 400 -> RetentionDays.THIRTEEN_MONTHS;
+      case 545 -> RetentionDays.EIGHTEEN_MONTHS;
+      case 731 -> RetentionDays.TWO_YEARS;
+      case 1096 -> RetentionDays.THREE_YEARS;
+      case 1827 -> RetentionDays.FIVE_YEARS;
+      case 2192 -> RetentionDays.SIX_YEARS;
+      case 2557 -> RetentionDays.SEVEN_YEARS;
+      case 2922 -> RetentionDays.EIGHT_YEARS;
+      case 3288 -> RetentionDays.NINE_YEARS;
+      case 3653 -> RetentionDays.TEN_YEARS;
+      default -> throw new IllegalArgumentException("not a CloudWatch Logs retention: " + days + " days");
+    };
+  }
+
+  public PipelineFunction function(FunctionSpec spec) {
+    return functions.get(spec);
+  }
+
+  public ExportBucket exports() {
+    return exports;
+  }
+
+  public Pipeline pipeline() {
+    return pipeline;
+  }
+
+  public Monitoring monitoring() {
+    return monitoring;
+  }
+
+  public RunSchedule schedule() {
+    return schedule;
+  }
+
+  public Network network() {
+    return network;
+  }
+
+  public DtsReader dtsReader() {
+    return dtsReader;
+  }
+
+  /** The engine config, the masking policy and the CA bundle, as S3 assets. */
+  public List<Asset> configAssets() {
+    return List.of(engineConfig, policy, caBundle);
+  }
+}

@@ -1,0 +1,100 @@
+package dev.rds2bq.cdk.config;
+
+/**
+ * The six Lambda functions: handler, package, and the memory and timeout they get unless the deploy
+ * config's {@code functions:} overrides them. docs/deploy.md explains each size from
+ * docs/benchmarks.md.
+ */
+public enum FunctionSpec {
+  /**
+   * Discovery and range planning: catalog queries and EXPLAIN estimates, or a streamed scan of the
+   * key column for a big table whose key is not an integer. Bound by the database, not its own CPU;
+   * one full vCPU (1,769 MB) keeps the JSON and the scan decoding quick. A scan of a very large
+   * table can take minutes, hence Lambda's maximum timeout.
+   */
+  PLAN_RUN("PlanRun", Package.FUNCTIONS, "dev.rds2bq.handler.PlanRunHandler::handleRequest", 1769, 900, true),
+  /**
+   * The export: a reader thread decoding rows and an encoder thread masking and writing Parquet,
+   * CPU-bound (docs/benchmarks.md: the encoder costs 3-6 CPU-seconds per million rows, heap under
+   * 256 MB plus up to 3 upload parts per open file). 3,538 MB buys two vCPUs, one per thread;
+   * memory is sized for CPU, not heap. A range should run a few minutes ({@code planning.rowsPerRange});
+   * the timeout is Lambda's maximum so an unlucky range still finishes.
+   */
+  EXPORT_TABLE("ExportTable", Package.FUNCTIONS, "dev.rds2bq.handler.ExportTableHandler::handleRequest", 3538, 900,
+      true),
+  /**
+   * Checks object sizes, deletes strays and writes three small objects: S3 calls, little CPU. With
+   * {@code publish.verifySourceCount} it also counts rows on the replica, which can take minutes.
+   */
+  PUBLISH_TABLE("PublishTable", Package.FUNCTIONS, "dev.rds2bq.handler.PublishTableHandler::handleRequest", 1024,
+      300, false),
+  /** Creates or updates one DTS transfer config per table and starts its run: Google API calls. */
+  START_LOADS("StartLoads", Package.LOAD, "dev.rds2bq.load.handler.StartLoadsHandler::handleRequest", 1024, 600,
+      false),
+  /** Polls the transfer runs: a few Google API calls per table. */
+  CHECK_LOADS("CheckLoads", Package.LOAD, "dev.rds2bq.load.handler.CheckLoadsHandler::handleRequest", 1024, 300,
+      false),
+  /** Folds the table outcomes into the run summary: no I/O at all. */
+  SUMMARIZE_RUN("SummarizeRun", Package.FUNCTIONS, "dev.rds2bq.handler.SummarizeRunHandler::handleRequest", 512,
+      60, false);
+
+  /** The two Lambda packages the reactor builds before infra-cdk. */
+  public enum Package { FUNCTIONS, LOAD }
+
+  private final String functionName;
+  private final Package pkg;
+  private final String handler;
+  private final int memoryMiB;
+  private final int timeoutSeconds;
+  private final boolean needsDatabase;
+
+  FunctionSpec(String functionName, Package pkg, String handler, int memoryMiB, int timeoutSeconds,
+      boolean needsDatabase) {
+    this.functionName = functionName;
+    this.pkg = pkg;
+    this.handler = handler;
+    this.memoryMiB = memoryMiB;
+    this.timeoutSeconds = timeoutSeconds;
+    this.needsDatabase = needsDatabase;
+  }
+
+  /** The name in the ASL's substitutions, in {@code functions:} overrides and in resource names. */
+  public String functionName() {
+    return functionName;
+  }
+
+  public Package pkg() {
+    return pkg;
+  }
+
+  public String handler() {
+    return handler;
+  }
+
+  public int defaultMemoryMiB() {
+    return memoryMiB;
+  }
+
+  public int defaultTimeoutSeconds() {
+    return timeoutSeconds;
+  }
+
+  /** Reads the replica on every run (PublishTable only with {@code publish.verifySourceCount}). */
+  public boolean needsDatabase() {
+    return needsDatabase;
+  }
+
+  /** The DefinitionSubstitutions key of this function's alias ARN, e.g. {@code PlanRunFunctionArn}. */
+  public String substitutionKey() {
+    return functionName + "FunctionArn";
+  }
+
+  public static FunctionSpec byName(String name) {
+    for (FunctionSpec spec : values()) {
+      if (spec.functionName.equals(name)) {
+        return spec;
+      }
+    }
+    return null;
+  }
+}
