@@ -1,9 +1,10 @@
 package dev.rds2bq.cdk;
 
+import dev.rds2bq.metrics.TableMetrics;
 import java.util.List;
 
 /**
- * The custom metrics the handlers emit in CloudWatch Embedded Metric Format and the dashboard and
+ * The custom metrics the handlers emit (names from core's {@link TableMetrics}, the one source) in CloudWatch Embedded Metric Format and the dashboard and
  * alarms read. The handlers take the namespace from {@link #NAMESPACE_VARIABLE}, which the stack sets
  * on every function. One EMF line per event, printed alone on stdout.
  *
@@ -20,17 +21,17 @@ import java.util.List;
  * </table>
  */
 public final class PipelineMetrics {
-  public static final String NAMESPACE = "rds2bq";
-  public static final String NAMESPACE_VARIABLE = "RDS2BQ_METRICS_NAMESPACE";
-  public static final String DATABASE = "Database";
-  public static final String TABLE = "Table";
+  public static final String NAMESPACE = TableMetrics.DEFAULT_NAMESPACE;
+  public static final String NAMESPACE_VARIABLE = TableMetrics.NAMESPACE_VARIABLE;
+  public static final String DATABASE = TableMetrics.DATABASE;
+  public static final String TABLE = TableMetrics.TABLE;
 
-  public static final String EXPORTED_ROWS = "ExportedRows";
-  public static final String EXPORTED_BYTES = "ExportedBytes";
-  public static final String EXPORT_SECONDS = "ExportSeconds";
-  public static final String PUBLISHED_ROWS = "PublishedRows";
-  public static final String LOAD_SECONDS = "LoadSeconds";
-  public static final String FAILED_TABLES = "FailedTables";
+  public static final String EXPORTED_ROWS = TableMetrics.EXPORTED_ROWS;
+  public static final String EXPORTED_BYTES = TableMetrics.EXPORTED_BYTES;
+  public static final String EXPORT_SECONDS = TableMetrics.EXPORT_SECONDS;
+  public static final String PUBLISHED_ROWS = TableMetrics.PUBLISHED_ROWS;
+  public static final String LOAD_SECONDS = TableMetrics.LOAD_SECONDS;
+  public static final String FAILED_TABLES = TableMetrics.FAILED_TABLES;
 
   public static final List<String> PER_TABLE = List.of(EXPORTED_ROWS, EXPORTED_BYTES, EXPORT_SECONDS, PUBLISHED_ROWS,
       LOAD_SECONDS, FAILED_TABLES);

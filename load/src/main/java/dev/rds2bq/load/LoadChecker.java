@@ -7,6 +7,7 @@ import com.google.cloud.bigquery.TableId;
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.config.PipelineConfig.BigQueryConfig;
 import dev.rds2bq.error.InvalidInputException;
+import dev.rds2bq.metrics.TableMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,8 +25,14 @@ public final class LoadChecker {
   private final TransferLoads transfers;
   private final Duration timeout;
   private final Clock clock;
+  private final TableMetrics metrics;
 
   public LoadChecker(BigQueryConfig config, GoogleClients clients, Duration timeout, Clock clock) {
+    this(config, clients, timeout, clock, TableMetrics.NONE);
+  }
+
+  public LoadChecker(BigQueryConfig config, GoogleClients clients, Duration timeout, Clock clock, TableMetrics metrics) {
+    this.metrics = metrics;
     this.config = config;
     this.bigQuery = clients.bigQuery();
     this.transfers = new TransferLoads(clients.transfers(), config, null, clock);
@@ -71,6 +78,12 @@ public final class LoadChecker {
             + " may still finish: check it in the BigQuery console before re-running")));
       } else {
         out.add(load.withState(now.state(), null, null));
+      }
+    }
+    double seconds = Duration.between(started, clock.instant()).toMillis() / 1000.0;
+    for (int i = 0; i < out.size(); i++) {
+      if (out.get(i).terminal() && !status.loads().get(i).terminal()) {
+        metrics.loaded(out.get(i).database(), out.get(i).table(), seconds); // ended since the last poll
       }
     }
     return new LoadsStatus(status.runId(), status.runDate(), status.startedAt(), out.stream().allMatch(TableLoad::terminal),

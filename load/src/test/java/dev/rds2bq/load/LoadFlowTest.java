@@ -52,7 +52,16 @@ class LoadFlowTest {
     assertEquals(LoadTestbed.PROJECT + ".happy.shop__customer", load.destination());
     assertFalse(started.done());
 
-    LoadsStatus done = bed.waitDone(bed.checker(config, clients), started);
+    List<String> loadedMetrics = new java.util.concurrent.CopyOnWriteArrayList<>();
+    LoadChecker checker = new LoadChecker(config, clients, Duration.ofMinutes(30), Clock.systemUTC(),
+        new dev.rds2bq.metrics.TableMetrics() {
+          @Override public void exported(String d, String t, long r, long b, double s) {}
+          @Override public void published(String d, String t, long r) {}
+          @Override public void loaded(String d, String t, double seconds) { loadedMetrics.add(d + "." + t); }
+          @Override public void runFinished(List<String> failed) {}
+        });
+    LoadsStatus done = bed.waitDone(checker, started);
+    assertEquals(List.of("shop.customer"), loadedMetrics, "LoadSeconds once, when the load ended");
     assertTrue(done.done());
     TableLoad finished = done.loads().get(0);
     assertEquals("SUCCEEDED", finished.state(), () -> String.valueOf(finished.errors()));

@@ -3,6 +3,7 @@ package dev.rds2bq.load.handler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.rds2bq.error.InvalidInputException;
+import dev.rds2bq.metrics.EmfTableMetrics;
 import dev.rds2bq.load.LoadChecker;
 import dev.rds2bq.load.LoadsStatus;
 import java.io.IOException;
@@ -18,7 +19,8 @@ public final class CheckLoadsHandler implements RequestStreamHandler {
   public CheckLoadsHandler() {
     LoadEnvironment env = LoadEnvironment.load();
     this.checker = new LoadChecker(env.bigquery, env.clients,
-        Duration.ofMinutes(env.config.run().loadTimeoutMinutes()), Clock.systemUTC());
+        Duration.ofMinutes(env.config.run().loadTimeoutMinutes()), Clock.systemUTC(),
+        EmfTableMetrics.fromEnvironment(System.getenv()));
   }
 
   public CheckLoadsHandler(LoadChecker checker) {
