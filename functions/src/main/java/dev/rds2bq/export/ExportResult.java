@@ -1,14 +1,18 @@
 package dev.rds2bq.export;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The ExportTable output: what one export read and wrote. The publish step checks the files listed
- * here against the bucket, so only committed files appear.
+ * What one export read and wrote. The publish step checks the files listed here against the bucket,
+ * so only committed files appear. ExportTable keeps it in S3 ({@link ExportResultStore}) and returns
+ * its {@link SlimExportResult}; PublishTable takes either form.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonDeserialize(using = JsonDeserializer.None.class)
 public record ExportResult(
     String runId,
     String runDate,
@@ -24,7 +28,7 @@ public record ExportResult(
     String policyFingerprint,
     String hashKeyId,
     Map<String, Long> zeroDates,
-    long durationMs) {
+    long durationMs) implements AnyExportResult {
 
   public record FileEntry(String key, long bytes, long rows) {}
 

@@ -76,6 +76,11 @@ public final class TableExporter {
     return prefix.isEmpty() ? base : prefix + "/" + base;
   }
 
+  /** Where ExportTable keeps this exporter's full results: the same bucket and prefix as its files. */
+  public ExportResultStore results() {
+    return new ExportResultStore(store, config.prefix());
+  }
+
   public ExportResult export(ExportRequest request) {
     LocalDate runDate = request.validate();
     long started = System.nanoTime();

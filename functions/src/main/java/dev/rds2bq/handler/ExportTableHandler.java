@@ -9,6 +9,8 @@ import dev.rds2bq.error.InvalidInputException;
 import dev.rds2bq.export.ExportEngines;
 import dev.rds2bq.export.ExportListener;
 import dev.rds2bq.export.ExportRequest;
+import dev.rds2bq.export.ExportResult;
+import dev.rds2bq.export.ExportResultStore;
 import dev.rds2bq.export.TableExporter;
 import dev.rds2bq.plan.PlannedRange;
 import dev.rds2bq.plan.StoredPlans;
@@ -19,13 +21,16 @@ import java.io.OutputStream;
 
 /**
  * ExportTable: {@code {runId, runDate, database, table, range?}}, or {@code {runId, runDate, database,
- * table, planKey, rangeId}} for a plan kept in S3, in; the export result out (events/ExportTable/).
- * Errors leave as exceptions whose class names the state machine matches.
+ * table, planKey, rangeId}} for a plan kept in S3, in. The full export result is written to S3 next
+ * to the files ({@code _exports/<range label>.json}) and its slim form, with that {@code resultKey},
+ * goes out (docs/data-contract.md). Errors leave as exceptions whose class names the state machine
+ * matches.
  */
 public final class ExportTableHandler implements RequestStreamHandler {
   static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private final TableExporter exporter;
   private final StoredPlans plans;
+  private final ExportResultStore results;
 
   /** Lambda's constructor: config from {@code RDS2BQ_CONFIG}, AWS clients built once per container. */
   public ExportTableHandler() {
@@ -33,16 +38,27 @@ public final class ExportTableHandler implements RequestStreamHandler {
     S3ObjectStore store = env.store();
     this.exporter = ExportEngines.create(env.config, env.policy(), env.secrets(), store, ExportListener.NONE);
     this.plans = new StoredPlans(store);
+    this.results = exporter.results();
   }
 
-  /** Without a plan store: every input must carry its range (the benchmark, the Lambda-jar check). */
+  /**
+   * Without a plan store (every input must carry its range) and without keeping the result in S3:
+   * the output is the full {@link ExportResult}, the form before slim results (the Lambda-jar check).
+   */
   public ExportTableHandler(TableExporter exporter) {
-    this(exporter, null);
+    this(exporter, null, null);
   }
 
+  /** As in Lambda: the full result kept in S3 next to the files, the slim form returned. */
   public ExportTableHandler(TableExporter exporter, StoredPlans plans) {
+    this(exporter, plans, exporter.results());
+  }
+
+  /** @param results where full results are kept; null returns the full result instead of the slim form */
+  public ExportTableHandler(TableExporter exporter, StoredPlans plans, ExportResultStore results) {
     this.exporter = exporter;
     this.plans = plans;
+    this.results = results;
   }
 
   @Override
@@ -60,6 +76,7 @@ public final class ExportTableHandler implements RequestStreamHandler {
     if (request == null) {
       throw new InvalidInputException("ExportTable input is empty; expected {runId, runDate, database, table, range?}");
     }
-    JSON.writeValue(output, exporter.export(request));
+    ExportResult result = exporter.export(request);
+    JSON.writeValue(output, results == null ? result : results.save(result));
   }
 }

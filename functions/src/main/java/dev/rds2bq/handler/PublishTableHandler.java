@@ -13,7 +13,8 @@ import java.time.Clock;
 
 /**
  * PublishTable: {@code {runId, runDate, database, table, expectedRanges?, exports: [ExportTable
- * results]}} in, {@code {manifestKey, files, rows, ...}} out (events/PublishTable/).
+ * results]}} in, each result the slim form ExportTable returns ({@code resultKey}: the full result
+ * is read from S3) or a full result; {@code {manifestKey, files, rows, ...}} out (events/PublishTable/).
  */
 public final class PublishTableHandler implements RequestStreamHandler {
   private final TablePublisher publisher;

@@ -42,7 +42,6 @@ import java.util.regex.Pattern;
 public final class RunPlanner {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final PipelineConfig config;
   private final SourceConnector connector;
@@ -211,7 +210,8 @@ public final class RunPlanner {
 
   private static String newRunId(Instant start) {
     byte[] r = new byte[2];
-    RANDOM.nextBytes(r);
+    // A new generator per call: one made at init would be restored identically in every SnapStart container.
+    new SecureRandom().nextBytes(r);
     return RUN_ID_TIME.format(start.atOffset(ZoneOffset.UTC)) + "-" + HexFormat.of().formatHex(r);
   }
 

@@ -1,13 +1,14 @@
 package dev.rds2bq.publish;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.rds2bq.export.ExportResult;
+import dev.rds2bq.export.AnyExportResult;
 import java.util.List;
 
 /**
- * The PublishTable input: one table of one run and the results of its exports, one per range.
+ * The PublishTable input: one table of one run and the results of its exports, one per range, each
+ * either the slim form ExportTable returns (its full result read from S3) or a full result.
  * {@code expectedRanges}, when given, is how many ranges the plan made; fewer results is an error.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PublishRequest(String runId, String runDate, String database, String table, Integer expectedRanges,
-    List<ExportResult> exports) {}
+    List<? extends AnyExportResult> exports) {}

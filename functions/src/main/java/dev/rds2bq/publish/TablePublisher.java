@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.rds2bq.error.IntegrityException;
 import dev.rds2bq.error.InvalidInputException;
+import dev.rds2bq.export.AnyExportResult;
 import dev.rds2bq.export.ExportResult;
 import dev.rds2bq.export.ExportResult.ColumnEntry;
 import dev.rds2bq.export.ExportResult.FileEntry;
+import dev.rds2bq.export.ExportResultStore;
 import dev.rds2bq.export.RangeQueries;
+import dev.rds2bq.export.SlimExportResult;
 import dev.rds2bq.source.SchemaReader;
 import dev.rds2bq.source.SourceConnector;
 import dev.rds2bq.source.TableSchema;
@@ -33,9 +36,10 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Makes one table's snapshot visible, all or nothing. It checks what the run wrote against what the
- * exports reported (every file there with its size, rows adding up, one schema across ranges),
- * deletes files no export reported (left by failed or retried attempts), then writes
+ * Makes one table's snapshot visible, all or nothing. It reads the full result of each export given
+ * in the slim form from S3, checks what the run wrote against what the exports reported (every file
+ * there with its size, rows adding up, one schema across ranges), deletes files no export reported
+ * (left by failed or retried attempts), keeping the results it read, then writes
  * {@code _manifest.json}, {@code _SUCCESS} last, and moves the table's {@code _latest.json} pointer
  * forward. Nothing is written when a check fails.
  */
@@ -49,6 +53,7 @@ public final class TablePublisher {
   private final String prefix;
   private final Clock clock;
   private final SourceConnector source;
+  private final ExportResultStore results;
 
   public TablePublisher(ObjectStore store, String prefix, Clock clock) {
     this(store, prefix, clock, null);
@@ -60,14 +65,25 @@ public final class TablePublisher {
     this.prefix = prefix;
     this.clock = clock;
     this.source = source;
+    this.results = new ExportResultStore(store, prefix);
   }
 
   public PublishResult publish(PublishRequest request) {
     String table = request.database() + "." + request.table();
     validate(request);
-    List<ExportResult> exports = request.exports();
     String runPrefix = TableExporter.tablePrefix(prefix, request.database(), request.table(), request.runDate(),
         request.runId());
+    List<ExportResult> exports = new ArrayList<>();
+    Set<String> resultKeys = new HashSet<>(); // the results read: kept, so that a retried publish reads them again
+    for (AnyExportResult e : request.exports()) {
+      if (e instanceof SlimExportResult slim) {
+        exports.add(results.load(slim));
+        resultKeys.add(runPrefix + slim.resultKey());
+      } else {
+        exports.add((ExportResult) e);
+      }
+    }
+    checkOneSchema(table, exports);
 
     Map<String, Long> stored = new HashMap<>();
     for (StoredObject o : store.list(runPrefix)) {
@@ -83,7 +99,7 @@ public final class TablePublisher {
       for (FileEntry f : e.files()) {
         Long size = stored.get(f.key());
         if (size == null) {
-          throw new IntegrityException(table + ": file " + f.key() + " reported by range " + label(e)
+          throw new IntegrityException(table + ": file " + f.key() + " reported by range " + e.label()
               + " is not in the bucket; export the range again");
         }
         if (size != f.bytes()) {
@@ -91,16 +107,18 @@ public final class TablePublisher {
               + f.bytes() + "; export the range again");
         }
         reported.add(f.key());
-        files.add(new Manifest.File(f.key(), f.bytes(), f.rows(), label(e)));
+        files.add(new Manifest.File(f.key(), f.bytes(), f.rows(), e.label()));
         fileRows += f.rows();
         bytes += f.bytes();
       }
       if (fileRows != e.rowsWritten() || e.rowsRead() != e.rowsWritten()) {
-        throw new IntegrityException(table + ": range " + label(e) + " read " + e.rowsRead() + " rows, wrote "
+        throw new IntegrityException(table + ": range " + e.label() + " read " + e.rowsRead() + " rows, wrote "
             + e.rowsWritten() + ", and its files hold " + fileRows + "; export the range again");
       }
       rows += e.rowsWritten();
-      e.zeroDates().forEach((column, n) -> zeroDates.merge(column, n, Long::sum));
+      if (e.zeroDates() != null) {
+        e.zeroDates().forEach((column, n) -> zeroDates.merge(column, n, Long::sum));
+      }
     }
 
     if (source != null) {
@@ -108,8 +126,10 @@ public final class TablePublisher {
     }
     int strays = 0;
     for (String key : stored.keySet()) {
-      if (!reported.contains(key) && !isMarker(runPrefix, key)) {
-        store.delete(key); // a part of a failed or retried attempt: never part of the snapshot
+      if (!reported.contains(key) && !resultKeys.contains(key) && !isMarker(runPrefix, key)) {
+        // A part of a failed or retried attempt, never part of the snapshot, or the result of a range
+        // this publish does not have (a re-run of the run id with other ranges).
+        store.delete(key);
         strays++;
       }
     }
@@ -134,6 +154,7 @@ public final class TablePublisher {
         files.size(), rows, bytes, strays);
   }
 
+  /** The request's own shape, and the number of ranges; nothing is read from S3 before these pass. */
   private void validate(PublishRequest r) {
     if (r.exports() == null || r.exports().isEmpty()) {
       throw new InvalidInputException("PublishTable needs the export results of " + r.database() + "." + r.table());
@@ -144,27 +165,46 @@ public final class TablePublisher {
       throw new InvalidInputException("runDate must be YYYY-MM-DD; got '" + r.runDate() + "'");
     }
     String table = r.database() + "." + r.table();
-    ExportResult first = r.exports().get(0);
     Set<String> labels = new HashSet<>();
-    for (ExportResult e : r.exports()) {
+    for (AnyExportResult e : r.exports()) {
+      if (e == null) {
+        throw new InvalidInputException(table + ": an entry of exports is null; pass the ExportTable outputs");
+      }
       if (!r.runId().equals(e.runId()) || !r.runDate().equals(e.runDate()) || !r.database().equals(e.database())
           || !r.table().equals(e.table())) {
         throw new InvalidInputException(table + ": an export result of " + e.database() + "." + e.table() + " run "
             + e.runId() + "/" + e.runDate() + " was passed to the publish of run " + r.runId() + "/" + r.runDate());
       }
-      if (!labels.add(label(e))) {
-        throw new InvalidInputException(table + ": range " + label(e) + " appears twice");
+      if (!labels.add(e.label())) {
+        throw new InvalidInputException(table + ": range " + e.label() + " appears twice");
       }
-      if (!first.schemaFingerprint().equals(e.schemaFingerprint())
-          || !first.policyFingerprint().equals(e.policyFingerprint())) {
-        throw new IntegrityException(table + ": range " + label(e) + " was written with another schema or masking"
-            + " policy than range " + label(first) + " (the table or the policy changed during the run); run the"
-            + " table again");
+      if (e instanceof SlimExportResult slim && !ExportResultStore.isResultKey(slim.resultKey())) {
+        throw new InvalidInputException(table + ": range " + e.label() + ": resultKey must be the key of its result"
+            + " under the run folder's " + ExportResultStore.FOLDER + ", as ExportTable returns it (e.g. "
+            + ExportResultStore.resultKey(e.label()) + "); got '" + slim.resultKey() + "'");
+      }
+      if (e instanceof ExportResult full && (full.files() == null || full.columns() == null
+          || full.schemaFingerprint() == null || full.policyFingerprint() == null)) {
+        throw new InvalidInputException(table + ": the export result of range " + e.label() + " has no files,"
+            + " columns or fingerprints and no resultKey; pass the ExportTable output unchanged");
       }
     }
     if (r.expectedRanges() != null && r.expectedRanges() != r.exports().size()) {
       throw new IntegrityException(table + ": the plan made " + r.expectedRanges() + " ranges but "
           + r.exports().size() + " exports reported; a table with a failed range is not published");
+    }
+  }
+
+  /** One schema and one masking policy across the ranges. */
+  private static void checkOneSchema(String table, List<ExportResult> exports) {
+    ExportResult first = exports.get(0);
+    for (ExportResult e : exports) {
+      if (!first.schemaFingerprint().equals(e.schemaFingerprint())
+          || !first.policyFingerprint().equals(e.policyFingerprint())) {
+        throw new IntegrityException(table + ": range " + e.label() + " was written with another schema or masking"
+            + " policy than range " + first.label() + " (the table or the policy changed during the run); run the"
+            + " table again");
+      }
     }
   }
 
@@ -179,7 +219,7 @@ public final class TablePublisher {
             rs.next();
             long counted = rs.getLong(1);
             if (counted != e.rowsWritten()) {
-              throw new IntegrityException(table + ": range " + label(e) + " has " + counted + " rows in the source"
+              throw new IntegrityException(table + ": range " + e.label() + " has " + counted + " rows in the source"
                   + " now, the export wrote " + e.rowsWritten() + "; if the table changes during runs, turn off"
                   + " config key publish.verifySourceCount, else export the range again");
             }
@@ -230,10 +270,6 @@ public final class TablePublisher {
 
   private static boolean isMarker(String runPrefix, String key) {
     return key.equals(runPrefix + MANIFEST) || key.equals(runPrefix + SUCCESS);
-  }
-
-  private static String label(ExportResult e) {
-    return e.range() == null ? "full" : e.range().label();
   }
 
   private static byte[] json(Object value) {

@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rds2bq.error.InvalidInputException;
 import dev.rds2bq.export.ExportRequest;
 import dev.rds2bq.export.ExportResult;
+import dev.rds2bq.export.ExportResultStore;
 import dev.rds2bq.export.KeyRange;
+import dev.rds2bq.export.SlimExportResult;
 import dev.rds2bq.config.PipelineConfig.RunConfig;
 import dev.rds2bq.plan.RunPlan;
 import dev.rds2bq.plan.StoredPlans;
@@ -30,12 +32,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every sample in events/ExportTable/ through the handler, against Sakila. */
+/**
+ * Every sample in events/ExportTable/ through the handler, against Sakila: the slim output, and the
+ * full result it names in S3.
+ */
 class ExportTableHandlerTest {
   private static final LocalStack stack = LocalStack.get();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static ExportTableHandler handler;
   private static String bucket;
+  private static ExportResultStore results;
 
   @BeforeAll
   static void load() throws Exception {
@@ -43,6 +49,7 @@ class ExportTableHandlerTest {
     bucket = stack.bucket("handler");
     handler = new ExportTableHandler(stack.exporter(LocalStack.config(bucket, ""), "sakila", LocalStack.demoPolicy()),
         new StoredPlans(stack.store(bucket)));
+    results = new ExportResultStore(stack.store(bucket), "exports");
   }
 
   static Stream<Path> samples() {
@@ -60,7 +67,19 @@ class ExportTableHandlerTest {
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     handler.handleRequest(new ByteArrayInputStream(input), out, null);
-    ExportResult result = JSON.readValue(out.toByteArray(), ExportResult.class);
+    SlimExportResult slim = JSON.readValue(out.toByteArray(), SlimExportResult.class);
+    assertEquals("_exports/" + request.partLabel() + ".json", slim.resultKey());
+    assertEquals(request.range() == null ? null : new KeyRange(request.range().id(), null, null, null), slim.range(),
+        "the slim form keeps the range's id only");
+    String fullKey = "exports/sakila/" + request.table() + "/dt=" + request.runDate() + "/run=" + request.runId()
+        + "/_exports/" + request.partLabel() + ".json";
+    ExportResult result = JSON.readValue(stack.store(bucket).get(fullKey), ExportResult.class);
+    assertEquals(result, results.load(slim));
+    assertEquals(request.range(), result.range(), "the full result echoes the range");
+    assertEquals(result.rowsWritten(), slim.rowsWritten());
+    assertEquals(result.files().size(), slim.fileCount());
+    assertEquals(result.bytes(), slim.bytes());
+    assertEquals(result.durationMs(), slim.durationMs());
 
     assertEquals(request.table(), result.table());
     assertEquals(expectedRows(request), result.rowsWritten());
@@ -110,10 +129,58 @@ class ExportTableHandlerTest {
         .getMessage().contains("no plan at planKey 'nothing/here.json'"));
   }
 
-  private static ExportResult invoke(String input) throws Exception {
+  @Test
+  void aRetriedExportOverwritesItsResultAndTheOldSlimFormNoLongerMatches() throws Exception {
+    stack.database("retried", "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))",
+        "INSERT INTO t SELECT seq, 'x' FROM seq_1_to_50");
+    String retriedBucket = stack.bucket("handler-retried");
+    ExportTableHandler retrying = new ExportTableHandler(stack.exporter(LocalStack.config(retriedBucket, ""),
+        "retried", "databases: {retried: {tables: {t: {columns: {}}}}}"), null);
+    String request = "{\"runId\":\"r\",\"runDate\":\"2026-11-26\",\"database\":\"retried\",\"table\":\"t\","
+        + "\"range\":{\"id\":2,\"column\":\"id\",\"lo\":\"11\"}}";
+    SlimExportResult first = slim(retrying, request);
+    assertEquals(40, first.rowsWritten());
+    try (Connection c = stack.mysql.connect("retried"); var s = c.createStatement()) {
+      s.execute("DELETE FROM t WHERE id > 45");
+    }
+    SlimExportResult second = slim(retrying, request);
+    assertEquals(35, second.rowsWritten());
+    ExportResultStore store = new ExportResultStore(stack.store(retriedBucket), "exports");
+    String key = "exports/retried/t/dt=2026-11-26/run=r/_exports/00002.json";
+    assertEquals(List.of(key), stack.store(retriedBucket).list("exports/retried/t/dt=2026-11-26/run=r/_exports/")
+        .stream().map(o -> o.key()).toList(), "one result object per range, whatever the attempts");
+    assertEquals(35, store.load(second).rowsWritten());
+    dev.rds2bq.error.IntegrityException stale = assertThrows(dev.rds2bq.error.IntegrityException.class,
+        () -> store.load(first));
+    assertTrue(stale.getMessage().contains("retried.t: range 00002") && stale.getMessage().contains("another attempt"),
+        stale.getMessage());
+  }
+
+  @Test
+  void withoutAResultStoreTheOutputIsTheFullResultAndNothingElseIsWritten() throws Exception {
+    String legacyBucket = stack.bucket("handler-legacy");
+    ExportTableHandler legacy = new ExportTableHandler(stack.exporter(LocalStack.config(legacyBucket, ""), "sakila",
+        LocalStack.demoPolicy()));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    handler.handleRequest(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out, null);
-    return JSON.readValue(out.toByteArray(), ExportResult.class);
+    legacy.handleRequest(new ByteArrayInputStream(("{\"runId\":\"r\",\"runDate\":\"2026-11-26\","
+        + "\"database\":\"sakila\",\"table\":\"category\"}").getBytes(StandardCharsets.UTF_8)), out, null);
+    ExportResult full = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature
+        .FAIL_ON_UNKNOWN_PROPERTIES).readValue(out.toByteArray(), ExportResult.class);
+    assertEquals(16, full.rowsWritten());
+    assertEquals(full.files().stream().map(ExportResult.FileEntry::key).toList(),
+        stack.store(legacyBucket).list("").stream().map(o -> o.key()).toList());
+  }
+
+  private static SlimExportResult slim(ExportTableHandler h, String input) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    h.handleRequest(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out, null);
+    // Exactly the slim form's fields: an unknown one would fail here.
+    return new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .readValue(out.toByteArray(), SlimExportResult.class);
+  }
+
+  private static ExportResult invoke(String input) throws Exception {
+    return results.load(slim(handler, input));
   }
 
   private static long expectedRows(ExportRequest r) throws Exception {

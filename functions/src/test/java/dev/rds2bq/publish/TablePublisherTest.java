@@ -12,6 +12,7 @@ import dev.rds2bq.error.IntegrityException;
 import dev.rds2bq.export.ExportRequest;
 import dev.rds2bq.export.ExportResult;
 import dev.rds2bq.export.KeyRange;
+import dev.rds2bq.export.SlimExportResult;
 import dev.rds2bq.export.TableExporter;
 import dev.rds2bq.storage.ObjectStore;
 import dev.rds2bq.testing.LocalStack;
@@ -104,6 +105,83 @@ class TablePublisherTest {
     assertEquals(2, r.strayFilesDeleted());
     assertNull(store.get(RUN_PREFIX + "part-00001-00001.parquet"));
     assertEquals(5, store.list(RUN_PREFIX).size(), "three data files, the manifest and _SUCCESS");
+  }
+
+  /** The slim form ExportTable returns: each full result is read from S3 and checked as a full entry is. */
+  private List<SlimExportResult> slim(List<ExportResult> results) {
+    return results.stream().map(r -> exporter.results().save(r)).toList();
+  }
+
+  @Test
+  void slimResultsAreReadFromS3AndKeptWhileStrayResultsGo() throws Exception {
+    List<ExportResult> full = exportThreeRanges("r1", "2026-11-26");
+    List<SlimExportResult> results = slim(full);
+    // A result of a range this publish does not have (the run id re-run with other ranges), and a stray part.
+    store.put(RUN_PREFIX + "_exports/00009.json", "{}".getBytes(), "application/json");
+    store.put(RUN_PREFIX + "part-00009-00000.parquet", new byte[] {4}, "application/octet-stream");
+    PublishResult r = publisher.publish(new PublishRequest("r1", "2026-11-26", "pub", "members", 3, results));
+    assertEquals(3000, r.rows());
+    assertEquals(2, r.strayFilesDeleted());
+    assertNull(store.get(RUN_PREFIX + "_exports/00009.json"));
+    assertEquals(List.of("_SUCCESS", "_exports/00000.json", "_exports/00001.json", "_exports/00002.json",
+        "_manifest.json"), store.list(RUN_PREFIX).stream().map(o -> o.key().substring(RUN_PREFIX.length()))
+        .filter(k -> !k.startsWith("part-")).toList(),
+        "the results the publish read stay, for a retried publish");
+    JsonNode m = JSON.readTree(store.get(r.manifestKey()));
+    assertEquals(3, m.get("files").size());
+    assertEquals("club members", m.get("tableComment").asText(), "taken from the full result in S3");
+
+    // The same manifest as from the full entries.
+    publisher.publish(new PublishRequest("r1", "2026-11-26", "pub", "members", 3, full));
+    JsonNode fromFull = JSON.readTree(store.get(r.manifestKey()));
+    for (String field : List.of("files", "columns", "bigQuerySchema", "schemaFingerprint", "policyFingerprint",
+        "hashKeyId", "rows", "bytes")) {
+      assertEquals(m.get(field), fromFull.get(field), field);
+    }
+  }
+
+  @Test
+  void aSlimResultThatIsMissingOrNotThisRangesPublishesNothing() throws Exception {
+    List<SlimExportResult> results = slim(exportThreeRanges("r1", "2026-11-26"));
+    byte[] range1 = store.get(RUN_PREFIX + "_exports/00001.json");
+    store.delete(RUN_PREFIX + "_exports/00001.json");
+    IntegrityException missing = assertThrows(IntegrityException.class,
+        () -> publisher.publish(new PublishRequest("r1", "2026-11-26", "pub", "members", 3, results)));
+    assertTrue(missing.getMessage().startsWith("pub.members: range 00001: its export result " + RUN_PREFIX
+        + "_exports/00001.json is not in the bucket"), missing.getMessage());
+
+    // Another range's result in its place.
+    store.put(RUN_PREFIX + "_exports/00001.json", store.get(RUN_PREFIX + "_exports/00002.json"), "application/json");
+    assertTrue(assertThrows(IntegrityException.class,
+        () -> publisher.publish(new PublishRequest("r1", "2026-11-26", "pub", "members", 3, results)))
+        .getMessage().contains("range 00001: " + RUN_PREFIX + "_exports/00001.json holds the result of pub.members"
+            + " range 00002 of run r1/2026-11-26"));
+
+    // Another run's result of the same range (a copied or restored object).
+    ExportResult other = exporter.export(new ExportRequest("r0", "2026-11-20", "pub", "members",
+        new KeyRange(1, "id", "1000", "2000")));
+    exporter.results().save(other);
+    store.put(RUN_PREFIX + "_exports/00001.json",
+        store.get("exports/pub/members/dt=2026-11-20/run=r0/_exports/00001.json"), "application/json");
+    assertTrue(assertThrows(IntegrityException.class,
+        () -> publisher.publish(new PublishRequest("r1", "2026-11-26", "pub", "members", 3, results)))
+        .getMessage().contains("of run r0/2026-11-20, not of this range of run r1/2026-11-26"));
+
+    // This range's result, but written with another schema: the checks of full entries apply.
+    ExportResult e1 = JSON.readValue(range1, ExportResult.class);
+    store.put(RUN_PREFIX + "_exports/00001.json", JSON.writeValueAsBytes(new ExportResult(e1.runId(), e1.runDate(),
+        e1.database(), e1.table(), e1.tableComment(), e1.range(), e1.rowsRead(), e1.rowsWritten(), e1.files(),
+        e1.columns(), "another-schema", e1.policyFingerprint(), e1.hashKeyId(), e1.zeroDates(), e1.durationMs())),
+        "application/json");
+    assertTrue(assertThrows(IntegrityException.class,
+        () -> publisher.publish(new PublishRequest("r1", "2026-11-26", "pub", "members", 3, results)))
+        .getMessage().contains("range 00001 was written with another schema or masking policy"));
+
+    // Nothing was written by any of them; with its own result back, the same input publishes.
+    assertNull(store.get(RUN_PREFIX + "_manifest.json"));
+    assertNull(store.get(RUN_PREFIX + "_SUCCESS"));
+    store.put(RUN_PREFIX + "_exports/00001.json", range1, "application/json");
+    assertEquals(3000, publisher.publish(new PublishRequest("r1", "2026-11-26", "pub", "members", 3, results)).rows());
   }
 
   @Test

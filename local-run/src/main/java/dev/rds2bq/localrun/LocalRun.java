@@ -10,6 +10,7 @@ import dev.rds2bq.error.Rds2bqException;
 import dev.rds2bq.export.ExportListener;
 import dev.rds2bq.export.ExportRequest;
 import dev.rds2bq.export.ExportResult;
+import dev.rds2bq.export.ExportResultStore;
 import dev.rds2bq.localstack.DemoData;
 import dev.rds2bq.localstack.EmbeddedMySql;
 import dev.rds2bq.load.S3AccessKey;
@@ -149,7 +150,7 @@ public final class LocalRun {
       if (!o.tables().isEmpty()) {
         o.tables().forEach(input.putArray("tables")::add);
       }
-      RunProgress progress = new RunProgress(out, databases);
+      RunProgress progress = new RunProgress(out, databases, new ExportResultStore(store, config.prefix()));
       StateMachineRunner.Execution execution;
       try (StateMachineRunner runner = new StateMachineRunner(StateMachineRunner.locate(), functions)) {
         out.printf("running statemachine/pipeline.asl.json (aws-local-stepfunctions on Node 22)%s%n",

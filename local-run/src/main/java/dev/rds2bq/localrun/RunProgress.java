@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rds2bq.export.AnyExportResult;
 import dev.rds2bq.export.ExportResult;
+import dev.rds2bq.export.ExportResultStore;
 import dev.rds2bq.plan.RunPlan;
 import dev.rds2bq.publish.PublishResult;
 import java.io.IOException;
@@ -33,16 +35,19 @@ final class RunProgress implements StateMachineRunner.Listener {
   volatile JsonNode summary;
   final Map<String, PublishResult> published = new ConcurrentHashMap<>();
   private final Map<String, String> loadStates = new ConcurrentHashMap<>();
-  private final Map<String, List<ExportResult>> exports = new ConcurrentHashMap<>();
+  private final ExportResultStore results;
+  private final Map<String, List<AnyExportResult>> exports = new ConcurrentHashMap<>();
   private final Map<String, String> lastErrors = new ConcurrentHashMap<>();
   private final List<JsonNode> exportOutputs = new ArrayList<>();
   private final List<JsonNode> publishOutputs = new ArrayList<>();
   private final List<JsonNode> loadOutputs = new ArrayList<>();
   private JsonNode planOutput;
 
-  RunProgress(PrintStream out, List<String> databases) {
+  /** @param results where ExportTable keeps the full results its slim outputs name */
+  RunProgress(PrintStream out, List<String> databases, ExportResultStore results) {
     this.out = out;
     this.databases = databases;
+    this.results = results;
   }
 
   @Override
@@ -56,9 +61,9 @@ final class RunProgress implements StateMachineRunner.Listener {
             plan.planKey() == null ? "" : " (plan kept in S3 at " + plan.planKey() + ")");
       }
       case LocalFunctions.EXPORT_TABLE -> {
-        ExportResult r = read(output, ExportResult.class);
+        AnyExportResult r = read(output, AnyExportResult.class);
         String name = r.database() + "." + r.table();
-        List<ExportResult> done = exports.computeIfAbsent(name, k -> new ArrayList<>());
+        List<AnyExportResult> done = exports.computeIfAbsent(name, k -> new ArrayList<>());
         int count;
         synchronized (done) {
           done.add(r);
@@ -130,11 +135,11 @@ final class RunProgress implements StateMachineRunner.Listener {
     return "SUCCEEDED".equals(loadStates.get(table));
   }
 
-  /** The export results of a table, in range order. */
+  /** The full export results of a table, in range order (ExportTable's slim outputs name them in S3). */
   List<ExportResult> exports(String table) {
-    List<ExportResult> list = new ArrayList<>(exports.getOrDefault(table, List.of()));
+    List<AnyExportResult> list = new ArrayList<>(exports.getOrDefault(table, List.of()));
     list.sort(Comparator.comparing(r -> r.range() == null ? "" : r.range().label()));
-    return list;
+    return list.stream().map(results::full).toList();
   }
 
   /** Why each table failed: SummarizeRun's line for it, else the last error its handlers raised. */
