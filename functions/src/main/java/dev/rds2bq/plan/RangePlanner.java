@@ -46,13 +46,20 @@ public final class RangePlanner {
   }
 
   /** A plan for one table: its ranges (empty for the whole table in one piece) and why. */
+  /**
+   * The state machine gathers a table's range results into one PublishTable input, and Step Functions
+   * passes at most 256 KiB: about 900 ranges fit (docs/state-machine.md). A bigger table gets fewer,
+   * larger ranges rather than a run that fails with States.DataLimitExceeded.
+   */
+  public static final int MAX_RANGES_PER_TABLE = 900;
+
   public record TableRanges(List<KeyRange> ranges, String note) {}
 
   public TableRanges plan(Connection c, TableSchema schema, long estimatedRows) throws SQLException {
     if (schema.primaryKey().isEmpty()) {
       return new TableRanges(List.of(), "no primary key: exported as one range");
     }
-    int wanted = (int) Math.min(10_000, (estimatedRows + rowsPerRange - 1) / rowsPerRange);
+    int wanted = (int) Math.min(MAX_RANGES_PER_TABLE, (estimatedRows + rowsPerRange - 1) / rowsPerRange);
     if (wanted <= 1) {
       return new TableRanges(List.of(), "small: one range");
     }

@@ -187,10 +187,11 @@ public final class Rds2bqStack extends Stack {
   private void grantLoads(Deployment d, PipelineFunction f) {
     f.allow(secretRead("ReadGoogleCredentialsAndDtsKey", List.of(d.config().bigquery().credentialsSecretArn(),
         dtsReader.secret().getSecretArn())));
-    f.allow(s3("ReadManifests", List.of("s3:GetObject"), exports.objectsArn("*")));
+    f.allow(s3("ReadManifests", List.of("s3:GetObject"), exports.objectsArn("*/_manifest.json")));
     f.allow(exports.keyUse(false));
     f.suppress("AwsSolutions-IAM5", "reads the _manifest.json of each published table, whose keys are known only at"
-        + " run time; read-only, and the wildcard stops at the prefix.", exports.nagObjectsResource("*"));
+        + " run time; read-only, manifests only, and the wildcard stops at the prefix.",
+        exports.nagObjectsResource("*/_manifest.json"));
   }
 
   private static PolicyStatement secretRead(String sid, List<String> arns) {

@@ -239,7 +239,7 @@ class Rds2bqStackTest {
     List<Object> expected = commonStatements(spec, List.of(engineConfig()));
     expected.add(statement("ReadGoogleCredentialsAndDtsKey", List.of("secretsmanager:GetSecretValue"),
         List.of(GOOGLE_SECRET, ref(t.logicalId(stack.dtsReader().secret())))));
-    expected.add(statement("ReadManifests", List.of("s3:GetObject"), List.of(objects("*"))));
+    expected.add(statement("ReadManifests", List.of("s3:GetObject"), List.of(objects("*/_manifest.json"))));
     assertJsonEquals(expected, statementsOf(spec), spec.functionName() + "'s statements");
     assertEquals("rds2bq-test-" + spec.functionName(),
         t.properties(fn(spec).role()).path("RoleName").asText(), "a fixed role name, for WIF");
@@ -267,7 +267,7 @@ class Rds2bqStackTest {
   void theDtsReaderIsAUserThatMayOnlyListAndReadThePrefixWithItsKeyInANamedSecret() {
     String user = t.logicalId(stack.dtsReader().user());
     assertJsonEquals(List.of(
-        statement("ReadPublishedObjects", List.of("s3:GetObject"), List.of(objects("*"))),
+        statement("ReadPublishedObjects", List.of("s3:GetObject"), List.of(objects("*.parquet"))),
         withCondition(statement("ListPrefix", List.of("s3:ListBucket"), List.of(bucketArn())),
             Map.of("StringLike", Map.of("s3:prefix", List.of(PREFIX + "/*")))),
         statement("BucketLocation", List.of("s3:GetBucketLocation"), List.of(bucketArn()))),
@@ -320,7 +320,7 @@ class Rds2bqStackTest {
             Map.of("StringLike", Map.of("s3:prefix", List.of(PREFIX + "/*")))).set("Principal", json(Map.of("AWS", consumers))),
         statement("ConsumerAccountsRead", List.of("s3:GetObject"), List.of(objects("*")))
             .set("Principal", json(Map.of("AWS", consumers))),
-        statement("ConsumerAccountsNoPlans", List.of("s3:GetObject"), List.of(objects("_plans/*")))
+        statement("ConsumerAccountsNoPlans", List.of("s3:GetObject"), List.of(objects("_plans/*"), objects("*/_exports/*")))
             .put("Effect", "Deny").set("Principal", json(Map.of("AWS", consumers))));
     JsonNode policy = t.resource(t.idsOfType("AWS::S3::BucketPolicy").stream()
         .filter(id -> t.resource(id).path("Properties").path("Bucket").equals(json(ref(bucket)))).findFirst().orElseThrow());

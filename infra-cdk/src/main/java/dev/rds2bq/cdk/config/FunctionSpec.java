@@ -28,8 +28,11 @@ public enum FunctionSpec {
    */
   PUBLISH_TABLE("PublishTable", Package.FUNCTIONS, "dev.rds2bq.handler.PublishTableHandler::handleRequest", 1024,
       300, false),
-  /** Creates or updates one DTS transfer config per table and starts its run: Google API calls. */
-  START_LOADS("StartLoads", Package.LOAD, "dev.rds2bq.load.handler.StartLoadsHandler::handleRequest", 1024, 600,
+  /**
+   * Creates or updates one DTS transfer config per table and starts its run: Google API calls, 8
+   * tables at once. 900 s, the ASL's Task timeout, for runs of hundreds of tables.
+   */
+  START_LOADS("StartLoads", Package.LOAD, "dev.rds2bq.load.handler.StartLoadsHandler::handleRequest", 1024, 900,
       false),
   /** Polls the transfer runs: a few Google API calls per table. */
   CHECK_LOADS("CheckLoads", Package.LOAD, "dev.rds2bq.load.handler.CheckLoadsHandler::handleRequest", 1024, 300,

@@ -28,7 +28,8 @@ public final class DtsReader extends Construct {
     user.addToPolicy(PolicyStatement.Builder.create()
         .sid("ReadPublishedObjects")
         .actions(List.of("s3:GetObject"))
-        .resources(List.of(bucket.objectsArn("*")))
+        // Parquet only: the key travels to Google, so it must not open plans or export results (key bounds).
+        .resources(List.of(bucket.objectsArn("*.parquet")))
         .build());
     PolicyStatement list = bucket.listPrefix();
     list.setSid("ListPrefix");
@@ -56,7 +57,7 @@ public final class DtsReader extends Construct {
         .id("AwsSolutions-IAM5")
         .reason("DTS reads every published table under the prefix, whose keys are only known at run time; the"
             + " wildcard is the prefix itself, not the bucket.")
-        .appliesTo(List.of(bucket.nagObjectsResource("*")))
+        .appliesTo(List.of(bucket.nagObjectsResource("*.parquet")))
         .build()), true);
     NagSuppressions.addResourceSuppressions(secret, List.of(NagPackSuppression.builder()
         .id("AwsSolutions-SMG4")

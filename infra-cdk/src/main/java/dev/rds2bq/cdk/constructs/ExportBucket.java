@@ -132,7 +132,7 @@ public final class ExportBucket extends Construct {
           .effect(Effect.DENY)
           .principals(principals)
           .actions(List.of("s3:GetObject"))
-          .resources(List.of(objectsArn("_plans/*")))
+          .resources(List.of(objectsArn("_plans/*"), objectsArn("*/_exports/*")))
           .build());
       if (key != null) {
         key.addToResourcePolicy(PolicyStatement.Builder.create()
