@@ -1,10 +1,7 @@
 package dev.rds2bq.handler;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rds2bq.error.InvalidInputException;
 import dev.rds2bq.export.ExportEngines;
 import dev.rds2bq.export.ExportListener;
@@ -12,12 +9,12 @@ import dev.rds2bq.export.ExportRequest;
 import dev.rds2bq.export.ExportResult;
 import dev.rds2bq.export.ExportResultStore;
 import dev.rds2bq.export.TableExporter;
+import dev.rds2bq.mask.MaskingPolicy;
+import dev.rds2bq.metrics.EmfTableMetrics;
+import dev.rds2bq.metrics.TableMetrics;
 import dev.rds2bq.plan.PlannedRange;
 import dev.rds2bq.plan.StoredPlans;
 import dev.rds2bq.storage.S3ObjectStore;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 
 /**
  * ExportTable: {@code {runId, runDate, database, table, range?}}, or {@code {runId, runDate, database,
@@ -26,19 +23,28 @@ import java.io.OutputStream;
  * goes out (docs/data-contract.md). Errors leave as exceptions whose class names the state machine
  * matches.
  */
-public final class ExportTableHandler implements RequestStreamHandler {
-  static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-  private final TableExporter exporter;
+public final class ExportTableHandler extends JsonHandler<JsonNode, Object> {
+  static final String SHAPE = "{runId, runDate, database, table, range?} or {runId, runDate, database, table, planKey,"
+      + " rangeId}";
+  private final OnFirstUse<TableExporter> exporter;
   private final StoredPlans plans;
   private final ExportResultStore results;
+  private final TableMetrics metrics;
 
-  /** Lambda's constructor: config from {@code RDS2BQ_CONFIG}, AWS clients built once per container. */
+  /**
+   * Lambda's constructor: config and policy from {@code RDS2BQ_CONFIG}, read and checked here; the
+   * database login at the first export, so that a SnapStart snapshot holds no password.
+   */
   public ExportTableHandler() {
+    super("ExportTable", JsonNode.class, SHAPE, STRICT);
     LambdaEnvironment env = LambdaEnvironment.load();
     S3ObjectStore store = env.store();
-    this.exporter = ExportEngines.create(env.config, env.policy(), env.secrets(), store, ExportListener.NONE);
+    MaskingPolicy policy = env.policy();
+    this.exporter = new OnFirstUse<>(() -> ExportEngines.create(env.config, policy, env.secrets(), store,
+        ExportListener.NONE));
     this.plans = new StoredPlans(store);
-    this.results = exporter.results();
+    this.results = new ExportResultStore(store, env.config.prefix());
+    this.metrics = EmfTableMetrics.fromEnvironment(System.getenv());
   }
 
   /**
@@ -56,27 +62,27 @@ public final class ExportTableHandler implements RequestStreamHandler {
 
   /** @param results where full results are kept; null returns the full result instead of the slim form */
   public ExportTableHandler(TableExporter exporter, StoredPlans plans, ExportResultStore results) {
-    this.exporter = exporter;
+    super("ExportTable", JsonNode.class, SHAPE, STRICT);
+    this.exporter = OnFirstUse.of(exporter);
     this.plans = plans;
     this.results = results;
+    this.metrics = TableMetrics.NONE;
   }
 
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+  protected Object handle(JsonNode node) {
     ExportRequest request;
     try {
-      JsonNode node = JSON.readTree(input);
-      request = node != null && node.has("planKey") && plans != null
-          ? plans.resolve(JSON.treeToValue(node, PlannedRange.class))
-          : JSON.treeToValue(node, ExportRequest.class);
-    } catch (IOException e) {
-      throw new InvalidInputException("ExportTable input is not {runId, runDate, database, table, range?} or"
-          + " {runId, runDate, database, table, planKey, rangeId}: " + e.getMessage().lines().findFirst().orElse(""));
+      request = node.has("planKey") && plans != null
+          ? plans.resolve(STRICT.treeToValue(node, PlannedRange.class))
+          : STRICT.treeToValue(node, ExportRequest.class);
+    } catch (JsonProcessingException e) {
+      throw new InvalidInputException("ExportTable input is not " + SHAPE + ": "
+          + String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse(""));
     }
-    if (request == null) {
-      throw new InvalidInputException("ExportTable input is empty; expected {runId, runDate, database, table, range?}");
-    }
-    ExportResult result = exporter.export(request);
-    JSON.writeValue(output, results == null ? result : results.save(result));
+    ExportResult result = exporter.get().export(request);
+    metrics.exported(result.database(), result.table(), result.rowsWritten(),
+        result.files().stream().mapToLong(ExportResult.FileEntry::bytes).sum(), result.durationMs() / 1000.0);
+    return results == null ? result : results.save(result);
   }
 }

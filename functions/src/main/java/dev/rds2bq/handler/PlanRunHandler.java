@@ -1,16 +1,13 @@
 package dev.rds2bq.handler;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rds2bq.error.InvalidInputException;
 import dev.rds2bq.plan.PlanInput;
+import dev.rds2bq.mask.MaskingPolicy;
 import dev.rds2bq.plan.RunGuard;
+import dev.rds2bq.plan.RunPlan;
 import dev.rds2bq.plan.RunPlanner;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,30 +22,28 @@ import org.joda.time.DateTime;
  * from its context object into whichever form it was started with; the one-run-at-a-time check and
  * the default run date use them (a scheduled event's own {@code time} stays its start time).
  */
-public final class PlanRunHandler implements RequestStreamHandler {
+public final class PlanRunHandler extends JsonHandler<JsonNode, RunPlan> {
   static final Set<String> INPUT_KEYS =
       Set.of("tables", "runDate", "load", "runId", "startTime", "executionArn", "allowConcurrent");
-  private final RunPlanner planner;
+  private final OnFirstUse<RunPlanner> planner;
 
+  /** Lambda's constructor: config and policy checked here; the database login read at the first plan. */
   public PlanRunHandler() {
+    super("PlanRun", JsonNode.class, "a JSON object", STRICT);
     LambdaEnvironment env = LambdaEnvironment.load();
-    this.planner = new RunPlanner(env.config, env.source(env.secrets()), env.policy(), env.store(), Clock.systemUTC(),
-        new RunGuard(env.stepFunctions()));
+    MaskingPolicy policy = env.policy();
+    this.planner = new OnFirstUse<>(() -> new RunPlanner(env.config, env.source(env.secrets()), policy, env.store(),
+        Clock.systemUTC(), new RunGuard(env.stepFunctions())));
   }
 
   public PlanRunHandler(RunPlanner planner) {
-    this.planner = planner;
+    super("PlanRun", JsonNode.class, "a JSON object", STRICT);
+    this.planner = OnFirstUse.of(planner);
   }
 
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-    JsonNode node;
-    try {
-      node = ExportTableHandler.JSON.readTree(input);
-    } catch (IOException e) {
-      throw new InvalidInputException("PlanRun input is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
-    }
-    ExportTableHandler.JSON.writeValue(output, planner.plan(parse(node)));
+  protected RunPlan handle(JsonNode node) {
+    return planner.get().plan(parse(node));
   }
 
   static PlanInput parse(JsonNode node) {

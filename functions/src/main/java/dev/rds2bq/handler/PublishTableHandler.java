@@ -1,14 +1,10 @@
 package dev.rds2bq.handler;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import dev.rds2bq.error.InvalidInputException;
+import dev.rds2bq.metrics.EmfTableMetrics;
+import dev.rds2bq.metrics.TableMetrics;
 import dev.rds2bq.publish.PublishRequest;
+import dev.rds2bq.publish.PublishResult;
 import dev.rds2bq.publish.TablePublisher;
-import dev.rds2bq.source.SourceConnector;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 
 /**
@@ -16,28 +12,30 @@ import java.time.Clock;
  * results]}} in, each result the slim form ExportTable returns ({@code resultKey}: the full result
  * is read from S3) or a full result; {@code {manifestKey, files, rows, ...}} out (events/PublishTable/).
  */
-public final class PublishTableHandler implements RequestStreamHandler {
-  private final TablePublisher publisher;
+public final class PublishTableHandler extends JsonHandler<PublishRequest, PublishResult> {
+  static final String SHAPE = "{runId, runDate, database, table, expectedRanges?, exports}";
+  private final OnFirstUse<TablePublisher> publisher;
+  private final TableMetrics metrics;
 
+  /** Lambda's constructor; with {@code publish.verifySourceCount} the login is read at the first publish. */
   public PublishTableHandler() {
+    super("PublishTable", PublishRequest.class, SHAPE, STRICT);
     LambdaEnvironment env = LambdaEnvironment.load();
-    SourceConnector source = env.config.publish().verifySourceCount() ? env.source(env.secrets()) : null;
-    this.publisher = new TablePublisher(env.store(), env.config.prefix(), Clock.systemUTC(), source);
+    this.publisher = new OnFirstUse<>(() -> new TablePublisher(env.store(), env.config.prefix(), Clock.systemUTC(),
+        env.config.publish().verifySourceCount() ? env.source(env.secrets()) : null));
+    this.metrics = EmfTableMetrics.fromEnvironment(System.getenv());
   }
 
   public PublishTableHandler(TablePublisher publisher) {
-    this.publisher = publisher;
+    super("PublishTable", PublishRequest.class, SHAPE, STRICT);
+    this.publisher = OnFirstUse.of(publisher);
+    this.metrics = TableMetrics.NONE;
   }
 
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-    PublishRequest request;
-    try {
-      request = ExportTableHandler.JSON.readValue(input, PublishRequest.class);
-    } catch (IOException e) {
-      throw new InvalidInputException("PublishTable input is not {runId, runDate, database, table, expectedRanges?,"
-          + " exports}: " + e.getMessage().lines().findFirst().orElse(""));
-    }
-    ExportTableHandler.JSON.writeValue(output, publisher.publish(request));
+  protected PublishResult handle(PublishRequest request) {
+    PublishResult result = publisher.get().publish(request);
+    metrics.published(result.database(), result.table(), result.rows());
+    return result;
   }
 }

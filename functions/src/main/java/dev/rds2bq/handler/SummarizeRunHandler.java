@@ -1,35 +1,33 @@
 package dev.rds2bq.handler;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rds2bq.error.InvalidInputException;
+import dev.rds2bq.metrics.EmfTableMetrics;
+import dev.rds2bq.metrics.TableMetrics;
 import dev.rds2bq.summary.RunOutcome;
 import dev.rds2bq.summary.RunSummarizer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import dev.rds2bq.summary.RunSummary;
 
 /**
  * SummarizeRun: the state machine's state after exports and loads ({@code {runId, runDate, load,
  * tables: [table outcomes], loads?, loadError?}}) in, {@code {status, failedTables, cause, tables}}
  * out (events/SummarizeRun/). Reads no config and calls no service.
  */
-public final class SummarizeRunHandler implements RequestStreamHandler {
-  private static final ObjectMapper JSON = new ObjectMapper();
+public final class SummarizeRunHandler extends JsonHandler<RunOutcome, RunSummary> {
+  private final TableMetrics metrics;
+
+  /** Lambda's constructor: the failed tables also go out as the FailedTables metric. */
+  public SummarizeRunHandler() {
+    this(EmfTableMetrics.fromEnvironment(System.getenv()));
+  }
+
+  public SummarizeRunHandler(TableMetrics metrics) {
+    super("SummarizeRun", RunOutcome.class, "{runId, runDate, load, tables, loads?, loadError?}", STRICT);
+    this.metrics = metrics;
+  }
 
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-    RunOutcome outcome;
-    try {
-      outcome = JSON.readValue(input, RunOutcome.class);
-    } catch (IOException e) {
-      throw new InvalidInputException("SummarizeRun input is not {runId, runDate, load, tables, loads?, loadError?}: "
-          + e.getMessage().lines().findFirst().orElse(""));
-    }
-    if (outcome == null) {
-      throw new InvalidInputException("SummarizeRun input is empty");
-    }
-    JSON.writeValue(output, RunSummarizer.summarize(outcome));
+  protected RunSummary handle(RunOutcome outcome) {
+    RunSummary summary = RunSummarizer.summarize(outcome);
+    metrics.runFinished(summary.failedTables());
+    return summary;
   }
 }

@@ -33,6 +33,16 @@ public final class GoogleClients implements AutoCloseable {
 
   /** Clients for Google's endpoints, authenticated with {@code credentials}. */
   public static GoogleClients google(BigQueryConfig config, GoogleCredentials credentials, RetryPolicy retry) {
+    return google(config, (Credentials) credentials, retry);
+  }
+
+  /** Clients built now whose credentials are made at the first request (a secret read then, not at init). */
+  public static GoogleClients google(BigQueryConfig config, java.util.function.Supplier<GoogleCredentials> credentials,
+      RetryPolicy retry) {
+    return google(config, new DeferredCredentials(credentials), retry);
+  }
+
+  private static GoogleClients google(BigQueryConfig config, Credentials credentials, RetryPolicy retry) {
     DataTransferServiceSettings.Builder settings = DataTransferServiceSettings.newBuilder()
         .setCredentialsProvider(FixedCredentialsProvider.create(credentials))
         .setQuotaProjectId(config.projectId());

@@ -35,7 +35,7 @@ public final class LoadChecker {
     this.metrics = metrics;
     this.config = config;
     this.bigQuery = clients.bigQuery();
-    this.transfers = new TransferLoads(clients.transfers(), config, null, clock);
+    this.transfers = new TransferLoads(clients.transfers(), config, clock);
     this.timeout = timeout;
     this.clock = clock;
   }

@@ -33,21 +33,29 @@ public final class LoadStarter {
   private final BigQueryConfig config;
   private final DestinationTables tables;
   private final TransferLoads transfers;
+  private final java.util.function.Supplier<S3AccessKey> accessKey;
   private final Clock clock;
 
   public LoadStarter(ObjectStore store, String bucket, BigQueryConfig config, GoogleClients clients,
       S3AccessKey accessKey, Clock clock) {
+    this(store, bucket, config, clients, () -> accessKey, clock);
+  }
+
+  /** @param accessKey read at the first start (in Lambda, from Secrets Manager) */
+  public LoadStarter(ObjectStore store, String bucket, BigQueryConfig config, GoogleClients clients,
+      java.util.function.Supplier<S3AccessKey> accessKey, Clock clock) {
     this.store = store;
     this.bucket = bucket;
     this.config = config;
     this.tables = new DestinationTables(clients.bigQuery(), config);
-    this.transfers = new TransferLoads(clients.transfers(), config, accessKey, clock);
+    this.accessKey = accessKey;
+    this.transfers = new TransferLoads(clients.transfers(), config, clock);
     this.clock = clock;
   }
 
   public LoadsStatus start(StartLoadsRequest request) {
     request.validate();
-    transfers.forgetConfigs();
+    transfers.beginCall(accessKey.get());
     List<TableOutcome> published = request.tables().stream().filter(TableOutcome::published).toList();
     // Tables are prepared side by side: hundreds of them one after another would outlast the Lambda.
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(PARALLEL_TABLES, published.size())));

@@ -34,14 +34,13 @@ final class TransferLoads {
   static final String DATA_SOURCE = "amazon_s3";
   private final DataTransferServiceClient client;
   private final BigQueryConfig config;
-  private final S3AccessKey accessKey;
+  private volatile S3AccessKey accessKey;
   private final Clock clock;
   private List<TransferConfig> known;
 
-  TransferLoads(DataTransferServiceClient client, BigQueryConfig config, S3AccessKey accessKey, Clock clock) {
+  TransferLoads(DataTransferServiceClient client, BigQueryConfig config, Clock clock) {
     this.client = client;
     this.config = config;
-    this.accessKey = accessKey;
     this.clock = clock;
   }
 
@@ -54,9 +53,13 @@ final class TransferLoads {
     return "rds2bq " + database + "." + table + " -> " + dataset + "." + destinationTable;
   }
 
-  /** Forgets the configs listed by an earlier invocation: a warm container must see today's. */
-  synchronized void forgetConfigs() {
+  /**
+   * Begins one StartLoads call: forgets the configs an earlier invocation listed (a warm container
+   * must see today's) and takes the access key read for this call.
+   */
+  synchronized void beginCall(S3AccessKey key) {
     known = null;
+    accessKey = key;
   }
 
   /**
@@ -159,8 +162,9 @@ final class TransferLoads {
     Map<String, String> p = new TreeMap<>();
     p.put("destination_table_name_template", destinationTable);
     p.put("data_path", dataPath);
-    p.put("access_key_id", accessKey.accessKeyId());
-    p.put("secret_access_key", accessKey.secretAccessKey());
+    S3AccessKey key = accessKey;
+    p.put("access_key_id", key.accessKeyId());
+    p.put("secret_access_key", key.secretAccessKey());
     p.put("file_format", "PARQUET");
     p.put("write_disposition", config.writeDisposition().name());
     p.put("decimal_target_types", String.join(",", config.decimalTargetTypes()));

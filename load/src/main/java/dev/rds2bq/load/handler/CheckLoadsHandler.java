@@ -1,41 +1,32 @@
 package dev.rds2bq.load.handler;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import dev.rds2bq.error.InvalidInputException;
+import dev.rds2bq.handler.JsonHandler;
 import dev.rds2bq.metrics.EmfTableMetrics;
 import dev.rds2bq.load.LoadChecker;
 import dev.rds2bq.load.LoadsStatus;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 
 /** CheckLoads: the StartLoads (or previous CheckLoads) output in, the same with fresh states out. */
-public final class CheckLoadsHandler implements RequestStreamHandler {
+public final class CheckLoadsHandler extends JsonHandler<LoadsStatus, LoadsStatus> {
   private final LoadChecker checker;
 
   public CheckLoadsHandler() {
-    LoadEnvironment env = LoadEnvironment.load();
-    this.checker = new LoadChecker(env.bigquery, env.clients,
-        Duration.ofMinutes(env.config.run().loadTimeoutMinutes()), Clock.systemUTC(),
-        EmfTableMetrics.fromEnvironment(System.getenv()));
+    this(newChecker(LoadEnvironment.load()));
   }
 
   public CheckLoadsHandler(LoadChecker checker) {
+    super("CheckLoads", LoadsStatus.class, "the StartLoads output {runId, startedAt, loads}", LENIENT);
     this.checker = checker;
   }
 
+  private static LoadChecker newChecker(LoadEnvironment env) {
+    return new LoadChecker(env.bigquery, env.clients, Duration.ofMinutes(env.config.run().loadTimeoutMinutes()),
+        Clock.systemUTC(), EmfTableMetrics.fromEnvironment(System.getenv()));
+  }
+
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-    LoadsStatus status;
-    try {
-      status = StartLoadsHandler.JSON.readValue(input, LoadsStatus.class);
-    } catch (IOException e) {
-      throw new InvalidInputException("CheckLoads input is not the StartLoads output {runId, startedAt, loads}: "
-          + e.getMessage().lines().findFirst().orElse(""));
-    }
-    StartLoadsHandler.JSON.writeValue(output, checker.check(status));
+  protected LoadsStatus handle(LoadsStatus status) {
+    return checker.check(status);
   }
 }

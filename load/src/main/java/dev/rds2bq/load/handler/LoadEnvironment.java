@@ -50,7 +50,8 @@ final class LoadEnvironment {
       clients = GoogleClients.local(bigquery, parts[0], parts[1], retry);
     } else {
       String id = bigquery.credentialsSecretId();
-      clients = GoogleClients.google(bigquery, GoogleSecretCredentials.parse(id, secrets.secretString(id)), retry);
+      // Built now, with the secret read at the first request: SnapStart keeps the clients, not the key.
+      clients = GoogleClients.google(bigquery, () -> GoogleSecretCredentials.parse(id, secrets.secretString(id)), retry);
     }
   }
 
@@ -58,6 +59,7 @@ final class LoadEnvironment {
     return new LoadEnvironment(System.getenv());
   }
 
+  /** Read at every StartLoads, so a rotated key is used at once. */
   S3AccessKey accessKey() {
     String id = bigquery.s3AccessKeySecretId();
     return S3AccessKey.parse(id, secrets.secretString(id));

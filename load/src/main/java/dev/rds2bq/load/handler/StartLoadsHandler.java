@@ -1,44 +1,38 @@
 package dev.rds2bq.load.handler;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rds2bq.error.InvalidInputException;
+import dev.rds2bq.handler.JsonHandler;
 import dev.rds2bq.load.LoadStarter;
+import dev.rds2bq.load.LoadsStatus;
 import dev.rds2bq.load.StartLoadsRequest;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 
 /**
  * StartLoads: {@code {runId, runDate, tables: [table outcomes]}} in, {@code {runId, startedAt, done,
  * loads: [...]}} out (events/StartLoads/, docs/loading.md).
  */
-public final class StartLoadsHandler implements RequestStreamHandler {
-  static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+public final class StartLoadsHandler extends JsonHandler<StartLoadsRequest, LoadsStatus> {
   private final LoadStarter starter;
 
+  /**
+   * Lambda's constructor: the Google clients are built here, and the secrets they need are read at
+   * the first call (see {@link LoadEnvironment}).
+   */
   public StartLoadsHandler() {
-    LoadEnvironment env = LoadEnvironment.load();
-    this.starter = new LoadStarter(env.store(), env.config.bucket(), env.bigquery, env.clients, env.accessKey(),
-        Clock.systemUTC());
+    this(newStarter(LoadEnvironment.load()));
   }
 
   public StartLoadsHandler(LoadStarter starter) {
+    super("StartLoads", StartLoadsRequest.class, "{runId, runDate, tables}", LENIENT);
     this.starter = starter;
   }
 
+  private static LoadStarter newStarter(LoadEnvironment env) {
+    return new LoadStarter(env.store(), env.config.bucket(), env.bigquery, env.clients, env::accessKey,
+        Clock.systemUTC());
+  }
+
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-    StartLoadsRequest request;
-    try {
-      request = JSON.readValue(input, StartLoadsRequest.class);
-    } catch (IOException e) {
-      throw new InvalidInputException("StartLoads input is not {runId, runDate, tables}: "
-          + e.getMessage().lines().findFirst().orElse(""));
-    }
-    JSON.writeValue(output, starter.start(request));
+  protected LoadsStatus handle(StartLoadsRequest request) {
+    return starter.start(request);
   }
 }
