@@ -128,6 +128,9 @@ class Rds2bqStackTest {
   void eachFunctionGetsExactlyTheEnvironmentItsHandlerReads(FunctionSpec spec) {
     Map<String, Object> expected = new LinkedHashMap<>();
     expected.put("RDS2BQ_METRICS_NAMESPACE", "rds2bq");
+    if (spec != FunctionSpec.EXPORT_TABLE) {
+      expected.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+    }
     if (spec != FunctionSpec.SUMMARIZE_RUN) {
       expected.put("RDS2BQ_CONFIG", assetUrl(engineConfig()));
     }
