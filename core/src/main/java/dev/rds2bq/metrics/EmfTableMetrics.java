@@ -23,8 +23,15 @@ public final class EmfTableMetrics implements TableMetrics {
     this.namespace = namespace;
   }
 
-  /** The Lambda functions' metrics, in the namespace {@code RDS2BQ_METRICS_NAMESPACE} names. */
+  /**
+   * The Lambda functions' metrics, in the namespace {@code RDS2BQ_METRICS_NAMESPACE} names; none
+   * outside Lambda (unless {@code AWS_EMF_ENVIRONMENT} says where EMF goes), where the EMF library
+   * would look for a CloudWatch agent.
+   */
   public static TableMetrics fromEnvironment(Map<String, String> env) {
+    if (!env.containsKey("AWS_LAMBDA_FUNCTION_NAME") && !env.containsKey("AWS_EMF_ENVIRONMENT")) {
+      return NONE;
+    }
     return new EmfTableMetrics(MetricsFactory.getMetricsInstance(),
         env.getOrDefault(NAMESPACE_VARIABLE, DEFAULT_NAMESPACE));
   }

@@ -35,7 +35,9 @@ class EmfTableMetricsTest {
 
   @Test
   void exportAndRunTotalsAreEmfLines() throws Exception {
-    TableMetrics metrics = EmfTableMetrics.fromEnvironment(Map.of(TableMetrics.NAMESPACE_VARIABLE, "rds2bq-test"));
+    assertTrue(EmfTableMetrics.fromEnvironment(Map.of()) == TableMetrics.NONE, "outside Lambda: no EMF");
+    TableMetrics metrics = EmfTableMetrics.fromEnvironment(Map.of(TableMetrics.NAMESPACE_VARIABLE, "rds2bq-test",
+        "AWS_LAMBDA_FUNCTION_NAME", "rds2bq-test-ExportTable"));
     List<JsonNode> lines = capture(() -> {
       metrics.exported("sakila", "rental", 16044, 437_000, 1.5);
       metrics.runFinished(List.of("sakila.payment"));

@@ -19,8 +19,9 @@ public final class ZeroDateCounter {
   /** Called on the rare path only, so the map costs nothing per row. */
   void zeroDate(String column, String rawValue) {
     if (policy == ZeroDatePolicy.ERROR) {
-      throw new DataException("table " + table + ", column " + column + " holds the zero date '" + rawValue
-          + "', which BigQuery cannot store. Fix: set config key zeroDates: as_null to write NULL (the count is"
+      // The value stays out of the message: a year-0 date still carries a month and day, e.g. of a birthday.
+      throw new DataException("table " + table + ", column " + column + " holds a zero date (year, month or day 0,"
+          + " e.g. 0000-00-00), which BigQuery cannot store. Fix: set config key zeroDates: as_null to write NULL (the count is"
           + " reported), or clean the source rows");
     }
     counts.merge(column, 1L, Long::sum);
@@ -28,9 +29,10 @@ public final class ZeroDateCounter {
 
   /** A date MySQL accepted (ALLOW_INVALID_DATES) that exists in no calendar, such as 2023-02-30. */
   void invalidDate(String column, String rawValue, Exception cause) {
-    throw new DataException("table " + table + ", column " + column + " holds '" + rawValue
-        + "', which is not a calendar date (the server allows it under ALLOW_INVALID_DATES). Fix: clean the"
-        + " source rows, or drop or redact the column in the masking policy", cause);
+    throw new DataException("table " + table + ", column " + column + " holds a date that is in no calendar, such as"
+        + " 2023-02-30 (the server allows it under ALLOW_INVALID_DATES; the value is not repeated here, it may be"
+        + " personal). Fix: clean the"
+        + " source rows, or drop or redact the column in the masking policy", null); // the cause would name the value
   }
 
   public Map<String, Long> counts() {

@@ -102,6 +102,7 @@ public final class RunPlanner {
         throw new InvalidInputException("no table to export: the databases " + config.databases()
             + " have no base table that the config's tables.include/exclude rules select");
       }
+      ExecutionLimits.checkTables(chosen.size());
       // Every table's masking is decided before any range is planned: a refused run costs no key scans.
       List<TableSchema> schemas = new ArrayList<>();
       for (String[] dt : chosen) {
@@ -143,6 +144,7 @@ public final class RunPlanner {
     }
     int rangeCount = tables.stream().mapToInt(TablePlan::expectedRanges).sum();
     boolean load = input.load() == null || input.load();
+    ExecutionLimits.checkHistory(tables.size(), rangeCount, load, config.run());
     RunPlan plan = new RunPlan(runId, runDate, load, tables.size(), rangeCount, null, config.run(), tables);
     byte[] json = json(plan);
     if (json.length <= config.planning().maxPlanKiB() * 1024) {

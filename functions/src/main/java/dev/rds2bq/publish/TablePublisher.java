@@ -234,7 +234,10 @@ public final class TablePublisher {
   /** Moves {@code _latest.json} to this run unless it already points at a later run date. */
   private void moveLatest(PublishRequest r, String manifestKey) {
     String latestKey = (prefix.isEmpty() ? "" : prefix + "/") + r.database() + "/" + r.table() + "/" + LATEST;
-    byte[] current = store.get(latestKey);
+    // Listed before it is read: for a missing key S3 answers GetObject with 403, not 404, unless the
+    // role may list the whole bucket, and PublishTable may list only under the prefix.
+    boolean exists = store.list(latestKey).stream().anyMatch(o -> o.key().equals(latestKey));
+    byte[] current = exists ? store.get(latestKey) : null;
     if (current != null) {
       try {
         String currentDate = JSON.readTree(current).path("runDate").asText("");

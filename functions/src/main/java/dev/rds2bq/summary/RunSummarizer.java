@@ -47,6 +47,11 @@ public final class RunSummarizer {
         error = t.error() == null ? "not published (status " + t.status() + ")" : describe(t.error());
       } else if (!loading) {
         load = "SKIPPED";
+      } else if (run.loadError() != null && loads.get(t.name()) != null) {
+        // CheckLoads gave up: the transfer may still finish, so say what was last known of it.
+        Load l = loads.get(t.name());
+        load = l.state();
+        error = "load last seen " + l.state() + ", then checking failed: " + describe(run.loadError());
       } else if (run.loadError() != null) {
         load = "NOT_STARTED";
         error = "loads failed: " + describe(run.loadError());

@@ -38,6 +38,20 @@ class ZeroDateTest {
     assertEquals(List.of(), stack.store(bucket).list(""));
   }
 
+  @Test
+  void theMessageDoesNotRepeatTheValue() throws Exception {
+    // A year-0 birthday still tells its month and day: the error, which reaches logs and the run
+    // summary, names table and column only.
+    stack.database("zeros_birthday", "SET SESSION sql_mode = ''",
+        "CREATE TABLE p (id INT PRIMARY KEY, birthday DATE)", "INSERT INTO p VALUES (1, '0000-07-14')");
+    DataException e = assertThrows(DataException.class, () -> stack.exporter(
+        LocalStack.config(stack.bucket("zeros-birthday"), ""), "zeros_birthday",
+        "databases: {zeros_birthday: {tables: {p: {columns: {birthday: age_band}}}}}")
+        .export(new ExportRequest("r1", "2026-11-26", "zeros_birthday", "p", null)));
+    assertTrue(e.getMessage().contains("zeros_birthday.p, column birthday"), e.getMessage());
+    assertTrue(!e.getMessage().contains("07-14") && !e.getMessage().contains("7-14"), e.getMessage());
+  }
+
   /**
    * A failure on the first row must not stream the rest of the table first: closing a streaming
    * result set reads every remaining row unless the connection is dropped. The server's byte count

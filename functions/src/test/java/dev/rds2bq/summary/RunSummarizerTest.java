@@ -40,6 +40,17 @@ class RunSummarizerTest {
   }
 
   @Test
+  void whenCheckingFailsTheLastKnownLoadStateIsKept() {
+    Loads loads = new Loads("r", "d", "t", false, List.of(new Load("app", "a", "ds.app__a", "tc", "run", "RUNNING", null)));
+    RunSummary s = RunSummarizer.summarize(new RunOutcome("r", "d", true, List.of(published("a"), published("b")),
+        loads, new ErrorInfo("dev.rds2bq.error.LoadServiceUnavailableException", "{\"errorMessage\":\"gone\"}")));
+    assertEquals(List.of("app.a", "app.b"), s.failedTables());
+    assertEquals("RUNNING", s.tables().get(0).load(), "the transfer was started and may still finish");
+    assertTrue(s.cause().contains("app.a: load last seen RUNNING, then checking failed"), s.cause());
+    assertEquals("NOT_STARTED", s.tables().get(1).load());
+  }
+
+  @Test
   void errorsAreShortenedToOneLineWhateverTheirForm() {
     assertEquals("States.Timeout", RunSummarizer.describe(new ErrorInfo("States.Timeout", "")));
     assertEquals("States.TaskFailed: java.lang.IllegalStateException: x", RunSummarizer.describe(

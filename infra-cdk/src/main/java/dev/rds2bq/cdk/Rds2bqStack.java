@@ -66,6 +66,15 @@ public final class Rds2bqStack extends Stack {
     super(scope, id, props);
     Deployment d = inputs.deployment();
     AslDefinition definition = AslDefinition.read(inputs.asl(), d.config().run().executionTimeoutHours() * 3600);
+    for (FunctionSpec spec : FunctionSpec.values()) {
+      Integer task = definition.taskTimeout(spec);
+      if (task != null && d.timeoutSeconds(spec) > task) {
+        // Past the Task's timeout the state machine gives up (States.Timeout) while the function goes on.
+        throw new IllegalArgumentException("deploy config: functions." + spec.functionName() + ".timeoutSeconds is "
+            + d.timeoutSeconds(spec) + " but the state machine waits at most " + task + " s for " + spec.functionName()
+            + " (TimeoutSeconds in " + inputs.asl() + "). Fix: set it to " + task + " or less");
+      }
+    }
 
     this.exports = new ExportBucket(this, "Exports", d);
     this.dtsReader = new DtsReader(this, "DtsReader", exports, d.dtsReaderSecretName(),

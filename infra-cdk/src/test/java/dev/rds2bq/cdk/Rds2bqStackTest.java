@@ -392,7 +392,7 @@ class Rds2bqStackTest {
       substitutions.put(spec.substitutionKey(), ref(t.logicalId(fn(spec).alias())));
     }
     assertJsonEquals(substitutions, sm.path("DefinitionSubstitutions"), "substitutions");
-    assertJsonEquals(Map.of("Level", "ALL", "IncludeExecutionData", true, "Destinations", List.of(Map.of(
+    assertJsonEquals(Map.of("Level", "ALL", "IncludeExecutionData", false, "Destinations", List.of(Map.of(
         "CloudWatchLogsLogGroup", Map.of("LogGroupArn", getAtt(t.logicalId(stack.pipeline().logGroup()), "Arn"))))),
         sm.path("LoggingConfiguration"), "logging");
     assertJsonEquals(Map.of("Enabled", true), sm.path("TracingConfiguration"), "X-Ray");

@@ -54,6 +54,20 @@ class VariantStackTest {
   }
 
   @Test
+  void aFunctionTimeoutBeyondItsTaskTimeoutFailsTheSynth() throws IOException {
+    String text = Files.readString(TestApps.resource("deploy/test.deploy.yaml"))
+        .replace("engine:\n", "functions:\n  CheckLoads: {timeoutSeconds: 600}\nengine:\n");
+    Path dir = TestApps.tempDir("too-long");
+    Files.writeString(dir.resolve("d.deploy.yaml"), text);
+    Files.copy(TestApps.resource("deploy/masking.yaml"), dir.resolve("masking.yaml"));
+    Files.copy(TestApps.resource("deploy/test-bundle.pem"), dir.resolve("test-bundle.pem"));
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> TestApps.synth(dir.resolve("d.deploy.yaml"), Map.of()));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("functions.CheckLoads.timeoutSeconds is 600")
+        && e.getMessage().contains("at most 300 s"), e.getMessage());
+  }
+
+  @Test
   void noFindingsInThisVariantEither() {
     assertEquals(List.of(), NagTest.findings(stack));
   }

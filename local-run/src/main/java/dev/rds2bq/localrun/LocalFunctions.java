@@ -10,6 +10,7 @@ import dev.rds2bq.handler.ExportTableHandler;
 import dev.rds2bq.handler.PlanRunHandler;
 import dev.rds2bq.handler.PublishTableHandler;
 import dev.rds2bq.handler.SummarizeRunHandler;
+import dev.rds2bq.metrics.TableMetrics;
 import dev.rds2bq.load.GoogleClients;
 import dev.rds2bq.load.LoadChecker;
 import dev.rds2bq.load.LoadStarter;
@@ -58,7 +59,7 @@ public final class LocalFunctions {
         new StoredPlans(store)));
     functions.put(PUBLISH_TABLE, new PublishTableHandler(new TablePublisher(store, config.prefix(), clock,
         config.publish().verifySourceCount() ? source : null)));
-    functions.put(SUMMARIZE_RUN, new SummarizeRunHandler());
+    functions.put(SUMMARIZE_RUN, new SummarizeRunHandler(TableMetrics.NONE));
     return functions;
   }
 

@@ -131,7 +131,8 @@ public final class LocalRun {
           + "masking: {policyFile: masking.yaml, hashKeySecretId: " + HASH_SECRET + "}\n"
           + "databases: [" + String.join(", ", databases) + "]\n"
           + "planning: {rowsPerRange: " + rowsPerRange + ", bigTableRows: " + rowsPerRange + "}\n"
-          + "run: {tableConcurrency: 2, rangeConcurrency: 2, loadVisibilityDelaySeconds: 0, loadPollSeconds: 1}\n"
+          + "run: {tableConcurrency: 2, rangeConcurrency: 2, loadVisibilityDelaySeconds: 0, loadPollSeconds: 1,"
+          + " loadTimeoutMinutes: 30}\n"
           + "bigquery: {projectId: " + WAREHOUSE_PROJECT + ", location: US, dataset: " + WAREHOUSE_DATASET
           + ", credentialsSecretId: local/google, s3AccessKeySecretId: local/s3-reader}\n");
       MaskingPolicy policy = readPolicy(o.policy());

@@ -12,9 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,10 +34,12 @@ public final class AslDefinition {
 
   private final String text;
   private final Set<FunctionSpec> invoked;
+  private final Map<FunctionSpec, Integer> taskTimeouts;
 
-  private AslDefinition(String text, Set<FunctionSpec> invoked) {
+  private AslDefinition(String text, Set<FunctionSpec> invoked, Map<FunctionSpec, Integer> taskTimeouts) {
     this.text = text;
     this.invoked = invoked;
+    this.taskTimeouts = taskTimeouts;
   }
 
   public static AslDefinition read(Path file, int timeoutSeconds) {
@@ -78,9 +82,11 @@ public final class AslDefinition {
           + new LinkedHashSet<>(unknown) + ", which the stack does not substitute; it substitutes "
           + Arrays.stream(FunctionSpec.values()).map(s -> "${" + s.substitutionKey() + "}").toList());
     }
+    Map<FunctionSpec, Integer> taskTimeouts = new EnumMap<>(FunctionSpec.class);
+    collectTaskTimeouts(asl.path("States"), taskTimeouts);
     asl.put("TimeoutSeconds", timeoutSeconds);
     try {
-      return new AslDefinition(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(asl), invoked);
+      return new AslDefinition(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(asl), invoked, taskTimeouts);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
@@ -94,5 +100,28 @@ public final class AslDefinition {
   /** The functions whose ARN placeholder the definition uses: the only ones the state machine may invoke. */
   public Set<FunctionSpec> invoked() {
     return invoked;
+  }
+
+  /** The shortest {@code TimeoutSeconds} of the Task states that invoke the function, if any sets one. */
+  public Integer taskTimeout(FunctionSpec spec) {
+    return taskTimeouts.get(spec);
+  }
+
+  /** Every Task, nested Maps and Parallels included, that invokes one of the functions directly. */
+  private static void collectTaskTimeouts(JsonNode states, Map<FunctionSpec, Integer> out) {
+    for (JsonNode state : (Iterable<JsonNode>) states::elements) {
+      if ("Task".equals(state.path("Type").asText()) && state.has("TimeoutSeconds")) {
+        Matcher m = PLACEHOLDER.matcher(state.path("Resource").asText());
+        if (m.matches()) {
+          Arrays.stream(FunctionSpec.values()).filter(s -> s.substitutionKey().equals(m.group(1))).findFirst()
+              .ifPresent(s -> out.merge(s, state.get("TimeoutSeconds").asInt(), Math::min));
+        }
+      }
+      collectTaskTimeouts(state.path("ItemProcessor").path("States"), out);
+      collectTaskTimeouts(state.path("Iterator").path("States"), out);
+      for (JsonNode branch : state.path("Branches")) {
+        collectTaskTimeouts(branch.path("States"), out);
+      }
+    }
   }
 }

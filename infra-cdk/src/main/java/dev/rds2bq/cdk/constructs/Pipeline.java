@@ -43,7 +43,10 @@ public final class Pipeline extends Construct {
         .stateMachineType(StateMachineType.STANDARD)
         .definitionBody(DefinitionBody.fromString(definition.text()))
         .definitionSubstitutions(substitutions)
-        .logs(LogOptions.builder().destination(logGroup).level(LogLevel.ALL).includeExecutionData(true).build())
+        .logs(LogOptions.builder().destination(logGroup).level(LogLevel.ALL)
+            // States carry key-range bounds (raw primary-key values) and error messages: kept out of the logs,
+            // as the bucket keeps them from consumers. The events still show every state, error and retry.
+            .includeExecutionData(false).build())
         .tracingEnabled(true)
         .build();
 
