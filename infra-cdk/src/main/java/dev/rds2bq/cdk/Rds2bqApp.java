@@ -27,6 +27,8 @@ import software.amazon.awscdk.Tags;
  *   <li>{@code config} / {@code RDS2BQ_DEPLOY_CONFIG}: the deploy config, default {@code rds2bq.deploy.yaml};</li>
  *   <li>{@code functionsJar} / {@code RDS2BQ_FUNCTIONS_JAR}: default
  *       {@code ../functions/target/rds2bq-functions-<version>-lambda.jar};</li>
+ *   <li>{@code controlJar} / {@code RDS2BQ_CONTROL_JAR}: default
+ *       {@code ../functions/target/rds2bq-functions-<version>-control.jar};</li>
  *   <li>{@code loadJar} / {@code RDS2BQ_LOAD_JAR}: default {@code ../load/target/rds2bq-load-<version>-lambda.jar};</li>
  *   <li>{@code asl} / {@code RDS2BQ_ASL}: default {@code ../statemachine/pipeline.asl.json}.</li>
  * </ul>
@@ -53,6 +55,8 @@ public final class Rds2bqApp {
     Path configFile = Path.of(input(app, env, "config", "RDS2BQ_DEPLOY_CONFIG", "rds2bq.deploy.yaml"));
     Path functionsJar = jar(input(app, env, "functionsJar", "RDS2BQ_FUNCTIONS_JAR",
         "../functions/target/rds2bq-functions-" + VERSION + "-lambda.jar"), "functionsJar", "functions");
+    Path controlJar = jar(input(app, env, "controlJar", "RDS2BQ_CONTROL_JAR",
+        "../functions/target/rds2bq-functions-" + VERSION + "-control.jar"), "controlJar", "functions");
     Path loadJar = jar(input(app, env, "loadJar", "RDS2BQ_LOAD_JAR",
         "../load/target/rds2bq-load-" + VERSION + "-lambda.jar"), "loadJar", "load");
     Path asl = Path.of(input(app, env, "asl", "RDS2BQ_ASL", "../statemachine/pipeline.asl.json"));
@@ -62,7 +66,7 @@ public final class Rds2bqApp {
         .env(Environment.builder().account(deployment.account()).region(deployment.region()).build())
         .description("rds2bq: masked exports of RDS for MySQL to Parquet on S3 and BigQuery (" + configFile.getFileName()
             + ")")
-        .build(), new Rds2bqStack.Inputs(deployment, functionsJar, loadJar, asl));
+        .build(), new Rds2bqStack.Inputs(deployment, functionsJar, controlJar, loadJar, asl));
     Tags.of(stack).add("rds2bq:stack", deployment.stackName());
     Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
     return stack;

@@ -45,11 +45,12 @@ public final class Rds2bqStack extends Stack {
   static final String C1_ONLY = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
 
   /**
-   * @param functionsJar the functions module's Lambda jar (PlanRun, ExportTable, PublishTable, SummarizeRun)
+   * @param functionsJar the functions module's export jar (ExportTable)
+   * @param controlJar the functions module's control jar (PlanRun, PublishTable, SummarizeRun)
    * @param loadJar the load module's Lambda jar (StartLoads, CheckLoads)
    * @param asl the state machine definition, statemachine/pipeline.asl.json
    */
-  public record Inputs(Deployment deployment, Path functionsJar, Path loadJar, Path asl) {}
+  public record Inputs(Deployment deployment, Path functionsJar, Path controlJar, Path loadJar, Path asl) {}
 
   private final Map<FunctionSpec, PipelineFunction> functions = new EnumMap<>(FunctionSpec.class);
   private final ExportBucket exports;
@@ -115,7 +116,11 @@ public final class Rds2bqStack extends Stack {
       boolean loads = spec.pkg() == FunctionSpec.Package.LOAD;
       PipelineFunction.Placement placement = d.inDatabaseVpc(spec) ? database : loads ? load : null;
       PipelineFunction f = new PipelineFunction(this, spec.functionName(), new PipelineFunction.Props(spec,
-          d.functionName(spec), loads ? inputs.loadJar() : inputs.functionsJar(), d.memoryMiB(spec),
+          d.functionName(spec), switch (spec.pkg()) {
+            case LOAD -> inputs.loadJar();
+            case CONTROL -> inputs.controlJar();
+            case FUNCTIONS -> inputs.functionsJar();
+          }, d.memoryMiB(spec),
           d.timeoutSeconds(spec), env, placement, retention, loads ? d.functionName(spec) : null));
       if (!assets.isEmpty()) {
         f.allow(PolicyStatement.Builder.create()

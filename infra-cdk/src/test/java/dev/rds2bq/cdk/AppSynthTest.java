@@ -56,7 +56,7 @@ class AppSynthTest {
   }
 
   @Test
-  void theAppSynthesizesACloudAssemblyWithTheStackAndItsFiveAssets() throws Exception {
+  void theAppSynthesizesACloudAssemblyWithTheStackAndItsSixAssets() throws Exception {
     Map<String, Object> context = new HashMap<>(TestApps.cdkJsonContext());
     context.putAll(TestApps.inputs(TestApps.resource("deploy/test.deploy.yaml")));
     Run run = runApp(context);
@@ -94,7 +94,7 @@ class AppSynthTest {
       assertTrue(Files.isRegularFile(OUT.resolve(path)), "staged: " + path);
     });
     assertEquals(Set.of("jar", "yaml", "pem"), kinds);
-    assertEquals(5, files.size(), "two jars, the engine config, the masking policy, the CA bundle: " + files);
+    assertEquals(6, files.size(), "three jars, the engine config, the masking policy, the CA bundle: " + files);
 
     String engineConfig = null;
     for (JsonNode f : files) {

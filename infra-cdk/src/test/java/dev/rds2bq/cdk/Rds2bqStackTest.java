@@ -113,14 +113,21 @@ class Rds2bqStackTest {
   }
 
   @Test
-  void theTwoPackagesAreTheFunctionsJarAndTheLoadJar() {
-    String functionsKey = t.properties(fn(FunctionSpec.PLAN_RUN).function()).path("Code").path("S3Key").asText();
-    String loadKey = t.properties(fn(FunctionSpec.START_LOADS).function()).path("Code").path("S3Key").asText();
-    assertFalse(functionsKey.equals(loadKey));
+  void theThreePackagesAreTheExportJarTheControlJarAndTheLoadJar() {
+    java.util.Map<FunctionSpec.Package, String> keys = new java.util.EnumMap<>(FunctionSpec.Package.class);
+    keys.put(FunctionSpec.Package.FUNCTIONS, key(FunctionSpec.EXPORT_TABLE));
+    keys.put(FunctionSpec.Package.CONTROL, key(FunctionSpec.PLAN_RUN));
+    keys.put(FunctionSpec.Package.LOAD, key(FunctionSpec.START_LOADS));
+    assertEquals(3, new java.util.HashSet<>(keys.values()).size(), "three different jars: " + keys);
     for (FunctionSpec spec : FunctionSpec.values()) {
-      String key = t.properties(fn(spec).function()).path("Code").path("S3Key").asText();
-      assertEquals(spec.pkg() == FunctionSpec.Package.LOAD ? loadKey : functionsKey, key, spec.functionName());
+      assertEquals(keys.get(spec.pkg()), key(spec), spec.functionName());
     }
+    assertEquals(FunctionSpec.Package.FUNCTIONS, FunctionSpec.EXPORT_TABLE.pkg(), "only ExportTable carries Parquet's writer");
+    assertEquals(FunctionSpec.Package.CONTROL, FunctionSpec.SUMMARIZE_RUN.pkg());
+  }
+
+  private String key(FunctionSpec spec) {
+    return t.properties(fn(spec).function()).path("Code").path("S3Key").asText();
   }
 
   @ParameterizedTest

@@ -50,6 +50,7 @@ public final class TestApps {
     return Map.of(
         "config", deployConfig.toString(),
         "functionsJar", jar("RDS2BQ_FUNCTIONS_JAR", "functions").toString(),
+        "controlJar", jar("RDS2BQ_CONTROL_JAR", "functions").toString(),
         "loadJar", jar("RDS2BQ_LOAD_JAR", "load").toString(),
         "asl", asl().toString());
   }

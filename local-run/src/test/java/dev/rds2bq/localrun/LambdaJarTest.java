@@ -17,7 +17,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Lambda package on its own: an ExportTable invocation in a JVM with only that jar for rds2bq's code. */
+/**
+ * The Lambda packages on their own: ExportTable in a JVM with only the export jar for rds2bq's code,
+ * and PlanRun, PublishTable and SummarizeRun with only the control jar.
+ */
 class LambdaJarTest {
   @TempDir
   Path dir;
@@ -50,6 +53,71 @@ class LambdaJarTest {
       List<String> keys = s3.client().listObjectsV2(b -> b.bucket("jar-check")).contents().stream()
           .map(o -> o.key()).toList();
       assertEquals(List.of(result.get("files").get(0).get("key").asText()), keys);
+    }
+  }
+
+  private static Path jar(String suffix) throws Exception {
+    try (var files = Files.list(Path.of("../functions/target"))) {
+      return files.filter(p -> p.getFileName().toString().endsWith(suffix)).findFirst()
+          .orElseThrow(() -> new IllegalStateException("build functions first: its package phase makes " + suffix));
+    }
+  }
+
+  private String runAlone(Path jar, Class<?> harness, List<String> args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-cp", jar.toAbsolutePath() + File.pathSeparator + Path.of("target/test-classes").toAbsolutePath(),
+        harness.getName()));
+    command.addAll(args);
+    Path err = Files.createTempFile(dir, "harness", ".err");
+    Process p = new ProcessBuilder(command).redirectError(err.toFile()).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out + Files.readString(err));
+    return out;
+  }
+
+  @Test
+  void theControlJarAlonePlansPublishesAndSummarizes() throws Exception {
+    Path control = jar("-control.jar");
+    Path export = jar("-lambda.jar");
+    assertTrue(Files.size(control) < Files.size(export) / 2, "the control package leaves Hadoop and Parquet out");
+    ObjectMapper json = new ObjectMapper();
+    try (EmbeddedMySql mysql = EmbeddedMySql.start(null); LocalS3 s3 = LocalS3.start(dir.resolve("s3"))) {
+      DemoData.loadSakila(mysql);
+      s3.createBucket("control-check");
+      String policy;
+      try (var in = DemoData.class.getResourceAsStream("/demo/masking.yaml")) {
+        policy = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      List<String> common = List.of(mysql.secretJson("sakila"), s3.endpoint().toString(), LocalS3.ACCESS_KEY,
+          LocalS3.SECRET_KEY, "control-check", policy);
+      java.util.function.BiFunction<String, String, List<String>> argsOf = (mode, input) -> {
+        List<String> a = new java.util.ArrayList<>(List.of(mode));
+        a.addAll(common);
+        a.add(input);
+        return a;
+      };
+
+      // Every Sakila table: each column type's mapping (DECIMAL, BLOB, GEOMETRY, SET, YEAR...) is resolved.
+      JsonNode plan = json.readTree(runAlone(control, ControlJarHarness.class, argsOf.apply("plan",
+          "{\"runDate\": \"2026-11-26\", \"runId\": \"ctl\"}")));
+      assertEquals(16, plan.get("tableCount").asInt(), plan.toString());
+
+      String request = "{\"runId\":\"ctl\",\"runDate\":\"2026-11-26\",\"database\":\"sakila\",\"table\":\"customer\"}";
+      String exported = runAlone(export, LambdaJarHarness.class, List.of(mysql.secretJson("sakila"),
+          s3.endpoint().toString(), LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY, "control-check", request, policy));
+      JsonNode published = json.readTree(runAlone(control, ControlJarHarness.class, argsOf.apply("publish",
+          "{\"runId\":\"ctl\",\"runDate\":\"2026-11-26\",\"database\":\"sakila\",\"table\":\"customer\","
+              + "\"expectedRanges\":1,\"exports\":[" + exported.trim() + "]}")));
+      assertEquals(599, published.get("rows").asLong(), published.toString());
+
+      String sample;
+      try (var in = LambdaJarTest.class.getResourceAsStream("/events/SummarizeRun/all-loaded.json")) {
+        sample = in == null ? Files.readString(Path.of("../events/SummarizeRun/all-loaded.json"))
+            : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      JsonNode summary = json.readTree(runAlone(control, ControlJarHarness.class, argsOf.apply("summarize", sample)));
+      assertEquals(json.readTree(Files.readString(Path.of("../events/SummarizeRun/responses/all-loaded.json"))), summary);
     }
   }
 }

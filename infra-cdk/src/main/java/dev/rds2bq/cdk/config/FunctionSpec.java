@@ -12,7 +12,7 @@ public enum FunctionSpec {
    * one full vCPU (1,769 MB) keeps the JSON and the scan decoding quick. A scan of a very large
    * table can take minutes, hence Lambda's maximum timeout.
    */
-  PLAN_RUN("PlanRun", Package.FUNCTIONS, "dev.rds2bq.handler.PlanRunHandler::handleRequest", 1769, 900, true),
+  PLAN_RUN("PlanRun", Package.CONTROL, "dev.rds2bq.handler.PlanRunHandler::handleRequest", 1769, 900, true),
   /**
    * The export: a reader thread decoding rows and an encoder thread masking and writing Parquet,
    * CPU-bound (docs/benchmarks.md: the encoder costs 3-6 CPU-seconds per million rows, heap under
@@ -26,7 +26,7 @@ public enum FunctionSpec {
    * Checks object sizes, deletes strays and writes three small objects: S3 calls, little CPU. With
    * {@code publish.verifySourceCount} it also counts rows on the replica, which can take minutes.
    */
-  PUBLISH_TABLE("PublishTable", Package.FUNCTIONS, "dev.rds2bq.handler.PublishTableHandler::handleRequest", 1024,
+  PUBLISH_TABLE("PublishTable", Package.CONTROL, "dev.rds2bq.handler.PublishTableHandler::handleRequest", 1024,
       300, false),
   /**
    * Creates or updates one DTS transfer config per table and starts its run: Google API calls, 8
@@ -38,11 +38,15 @@ public enum FunctionSpec {
   CHECK_LOADS("CheckLoads", Package.LOAD, "dev.rds2bq.load.handler.CheckLoadsHandler::handleRequest", 1024, 300,
       false),
   /** Folds the table outcomes into the run summary: no I/O at all. */
-  SUMMARIZE_RUN("SummarizeRun", Package.FUNCTIONS, "dev.rds2bq.handler.SummarizeRunHandler::handleRequest", 512,
+  SUMMARIZE_RUN("SummarizeRun", Package.CONTROL, "dev.rds2bq.handler.SummarizeRunHandler::handleRequest", 512,
       60, false);
 
   /** The two Lambda packages the reactor builds before infra-cdk. */
-  public enum Package { FUNCTIONS, LOAD }
+  /**
+   * The three Lambda packages: FUNCTIONS is the export jar (MySQL, Parquet, Hadoop's API, compressors),
+   * CONTROL the same code without what only writing Parquet needs, LOAD the Google clients.
+   */
+  public enum Package { FUNCTIONS, CONTROL, LOAD }
 
   private final String functionName;
   private final Package pkg;
