@@ -75,6 +75,7 @@ class LoadFlowTest {
     assertEquals(0, new BigDecimal("7.50").compareTo((BigDecimal) row.get("balance")));
     Warehouse.Table table = w.table("happy", "shop__customer").orElseThrow();
     assertEquals("masked: age band from birthday", table.fields().get(2).description());
+    assertEquals(null, table.fields().get(3).description(), "no description stays none, not the text 'null'");
     assertEquals("INTEGER", table.fields().get(0).type());
 
     TransferConfig transfer = bed.google.transfers().configs().stream()

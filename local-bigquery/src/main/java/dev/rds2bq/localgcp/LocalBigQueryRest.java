@@ -206,7 +206,7 @@ public final class LocalBigQueryRest implements AutoCloseable {
     List<Warehouse.Field> out = new ArrayList<>();
     for (JsonNode f : schema.path("fields")) {
       out.add(new Warehouse.Field(f.path("name").asText(), f.path("type").asText(),
-          f.path("mode").asText("NULLABLE"), f.has("description") ? f.get("description").asText() : null));
+          f.path("mode").asText("NULLABLE"), f.hasNonNull("description") ? f.get("description").asText() : null));
     }
     return out;
   }
