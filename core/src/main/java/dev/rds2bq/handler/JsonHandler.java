@@ -3,6 +3,7 @@ package dev.rds2bq.handler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rds2bq.error.InvalidInputException;
 import java.io.IOException;
@@ -45,22 +46,34 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
       result = handle(read(input));
     } catch (RuntimeException e) {
       throw withoutStackTrace(e);
+    } catch (Error e) {
+      throw withoutStackTrace(e); // e.g. a class missing from a package: it would hit every table at once
     }
     json.writeValue(output, result);
   }
 
+  /** The input when the payload is empty or JSON {@code null}: an error unless the handler has a default. */
+  protected I emptyInput() {
+    throw new InvalidInputException(name + " input is empty; expected " + shape);
+  }
+
   private I read(InputStream input) {
-    I request;
+    JsonNode tree;
     try {
-      request = json.readValue(input, inputType);
+      tree = json.readTree(input);
     } catch (IOException e) {
       throw new InvalidInputException(name + " input is not " + shape + ": "
           + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
     }
-    if (request == null) {
-      throw new InvalidInputException(name + " input is empty; expected " + shape);
+    if (tree == null || tree.isNull() || tree.isMissingNode()) {
+      return emptyInput();
     }
-    return request;
+    try {
+      return json.treeToValue(tree, inputType);
+    } catch (IOException e) {
+      throw new InvalidInputException(name + " input is not " + shape + ": "
+          + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+    }
   }
 
   /**
@@ -68,7 +81,7 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
    * as the table's {@code Cause}, and every table's outcome shares one 256 KiB payload. The trace
    * goes to the function's log instead; the error keeps its class name and message.
    */
-  static RuntimeException withoutStackTrace(RuntimeException e) {
+  static <T extends Throwable> T withoutStackTrace(T e) {
     e.printStackTrace();
     for (Throwable t = e; t != null; t = t.getCause()) {
       t.setStackTrace(new StackTraceElement[0]);

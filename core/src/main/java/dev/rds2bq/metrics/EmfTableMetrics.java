@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import software.amazon.lambda.powertools.metrics.Metrics;
-import software.amazon.lambda.powertools.metrics.MetricsFactory;
+import software.amazon.lambda.powertools.metrics.provider.EmfMetricsProvider;
 import software.amazon.lambda.powertools.metrics.model.DimensionSet;
 import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
@@ -32,7 +32,9 @@ public final class EmfTableMetrics implements TableMetrics {
     if (!env.containsKey("AWS_LAMBDA_FUNCTION_NAME") && !env.containsKey("AWS_EMF_ENVIRONMENT")) {
       return NONE;
     }
-    return new EmfTableMetrics(MetricsFactory.getMetricsInstance(),
+    // The provider's own logger, not MetricsFactory's per-request proxy, which keeps a logger per trace id
+    // until flush() and so would grow in a warm container that only ever calls flushMetrics.
+    return new EmfTableMetrics(new EmfMetricsProvider().getMetricsInstance(),
         env.getOrDefault(NAMESPACE_VARIABLE, DEFAULT_NAMESPACE));
   }
 

@@ -1,5 +1,6 @@
 package dev.rds2bq.handler;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +21,9 @@ class JsonHandlerTest {
       new JsonHandler<>("Echo", Echo.class, "{value}", JsonHandler.STRICT) {
         @Override
         protected Map<String, String> handle(Echo input) {
+          if (input.value().equals("missing-class")) {
+            throw new NoClassDefFoundError("com/example/Gone");
+          }
           if (input.value().equals("bad")) {
             throw new DataException("table t, column c: bad value", new IllegalStateException("inner"));
           }
@@ -52,5 +56,26 @@ class JsonHandlerTest {
     assertEquals("table t, column c: bad value", e.getMessage());
     assertEquals(0, e.getStackTrace().length);
     assertEquals(0, e.getCause().getStackTrace().length);
+    NoClassDefFoundError error = assertThrows(NoClassDefFoundError.class, () -> run("{\"value\":\"missing-class\"}"));
+    assertEquals(0, error.getStackTrace().length, "errors too: a packaging mistake fails every table at once");
+  }
+
+  @Test
+  void anEmptyPayloadUsesTheHandlersDefaultOrFails() {
+    assertThrows(InvalidInputException.class, () -> run(""));
+    JsonHandler<Echo, String> withDefault = new JsonHandler<>("Echo", Echo.class, "{value}", JsonHandler.STRICT) {
+      @Override
+      protected Echo emptyInput() {
+        return new Echo("default");
+      }
+
+      @Override
+      protected String handle(Echo input) {
+        return input.value();
+      }
+    };
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertDoesNotThrow(() -> withDefault.handleRequest(new ByteArrayInputStream(new byte[0]), out, null));
+    assertEquals("\"default\"", out.toString(StandardCharsets.UTF_8));
   }
 }

@@ -80,9 +80,14 @@ public final class ExportTableHandler extends JsonHandler<JsonNode, Object> {
       throw new InvalidInputException("ExportTable input is not " + SHAPE + ": "
           + String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse(""));
     }
+    if (request == null) {
+      throw new InvalidInputException("ExportTable input is empty; expected " + SHAPE);
+    }
     ExportResult result = exporter.get().export(request);
+    Object output = results == null ? result : results.save(result);
+    // After the save: a save that fails is retried with the whole export, which would count twice.
     metrics.exported(result.database(), result.table(), result.rowsWritten(),
         result.files().stream().mapToLong(ExportResult.FileEntry::bytes).sum(), result.durationMs() / 1000.0);
-    return results == null ? result : results.save(result);
+    return output;
   }
 }

@@ -41,6 +41,12 @@ public final class PlanRunHandler extends JsonHandler<JsonNode, RunPlan> {
     this.planner = OnFirstUse.of(planner);
   }
 
+  /** No payload at all (a test invocation from the Lambda console) is a console click: {@code {}}. */
+  @Override
+  protected JsonNode emptyInput() {
+    return STRICT.createObjectNode();
+  }
+
   @Override
   protected RunPlan handle(JsonNode node) {
     return planner.get().plan(parse(node));

@@ -15,7 +15,10 @@ import dev.rds2bq.error.ConfigException;
  * </ul>
  */
 public final class ExecutionLimits {
+  /** Tables per run without loads: each outcome takes about 0.25-0.5 KiB of the payload. */
   public static final int MAX_TABLES = 400;
+  /** With loads, each table also has its load (about 0.45 KiB) in the same payload. */
+  public static final int MAX_TABLES_LOADING = 250;
   static final int MAX_EVENTS = 24_000; // 25,000 less the states around the Maps and some room
   static final int EVENTS_PER_TABLE = 15;
   static final int EVENTS_PER_RANGE = 7;
@@ -23,11 +26,13 @@ public final class ExecutionLimits {
 
   private ExecutionLimits() {}
 
-  static void checkTables(int tables) {
-    if (tables > MAX_TABLES) {
-      throw new ConfigException("the run selects " + tables + " tables; one execution carries at most " + MAX_TABLES
-          + " (every table's outcome shares one 256 KiB Step Functions payload). Fix: split the tables over runs,"
-          + " with the run input's 'tables' or with tables.include/exclude in several deployments");
+  static void checkTables(int tables, boolean load) {
+    int max = load ? MAX_TABLES_LOADING : MAX_TABLES;
+    if (tables > max) {
+      throw new ConfigException("the run selects " + tables + " tables; one execution carries at most " + max
+          + (load ? " when it loads (every table's outcome and load share" : " (every table's outcome shares")
+          + " one 256 KiB Step Functions payload). Fix: split the tables over runs, with the run input's 'tables' or"
+          + " with tables.include/exclude in several deployments");
     }
   }
 

@@ -102,7 +102,7 @@ public final class RunPlanner {
         throw new InvalidInputException("no table to export: the databases " + config.databases()
             + " have no base table that the config's tables.include/exclude rules select");
       }
-      ExecutionLimits.checkTables(chosen.size());
+      ExecutionLimits.checkTables(chosen.size(), input.load() == null || input.load());
       // Every table's masking is decided before any range is planned: a refused run costs no key scans.
       List<TableSchema> schemas = new ArrayList<>();
       for (String[] dt : chosen) {
@@ -147,7 +147,7 @@ public final class RunPlanner {
     ExecutionLimits.checkHistory(tables.size(), rangeCount, load, config.run());
     RunPlan plan = new RunPlan(runId, runDate, load, tables.size(), rangeCount, null, config.run(), tables);
     byte[] json = json(plan);
-    if (json.length <= config.planning().maxPlanKiB() * 1024) {
+    if (json.length <= config.planning().maxPlanKiB() * 1024 && widestRanges(tables) <= MAX_INLINE_RANGES_BYTES) {
       return plan;
     }
     // Too big for the state machine's payload: the full plan goes to S3, the output keeps the counts
@@ -165,6 +165,23 @@ public final class RunPlanner {
           + " with tables.include, or raise the limit up to 250");
     }
     return reference;
+  }
+
+  /**
+   * A table's inline ranges travel with each of its Map's iterations and stay next to their results
+   * in one 256 KiB payload; text keys (UUIDs, e-mail addresses) make long bounds. Past this, the plan
+   * goes to S3 and the Map carries range ids only.
+   */
+  static final int MAX_INLINE_RANGES_BYTES = 48 * 1024;
+
+  static int widestRanges(List<TablePlan> tables) {
+    int widest = 0;
+    for (TablePlan t : tables) {
+      if (!t.ranges().isEmpty()) {
+        widest = Math.max(widest, json(t.ranges()).length);
+      }
+    }
+    return widest;
   }
 
   /** Connections opened on first use, one per database, closed together. */

@@ -21,6 +21,11 @@ final class DeferredCredentials extends Credentials {
     this.credentials = new OnFirstUse<>(factory::get);
   }
 
+  /** Reads the secret now, so that a missing or malformed one fails with its own exception. */
+  void ready() {
+    credentials.get();
+  }
+
   @Override
   public String getAuthenticationType() {
     return "OAuth2";

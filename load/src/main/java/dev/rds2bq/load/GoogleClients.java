@@ -25,10 +25,23 @@ import java.util.List;
 public final class GoogleClients implements AutoCloseable {
   private final BigQuery bigQuery;
   private final DataTransferServiceClient transfers;
+  private final Credentials credentials;
 
-  private GoogleClients(BigQuery bigQuery, DataTransferServiceClient transfers) {
+  private GoogleClients(BigQuery bigQuery, DataTransferServiceClient transfers, Credentials credentials) {
     this.bigQuery = bigQuery;
     this.transfers = transfers;
+    this.credentials = credentials;
+  }
+
+  /**
+   * Makes deferred credentials read their secret now. Read inside a Google client instead, a
+   * {@code ConfigException} would come back as that client's connection or authentication error, with
+   * the wrong retry and the wrong fix.
+   */
+  public void credentialsReady() {
+    if (credentials instanceof DeferredCredentials deferred) {
+      deferred.ready();
+    }
   }
 
   /** Clients for Google's endpoints, authenticated with {@code credentials}. */
@@ -92,7 +105,8 @@ public final class GoogleClients implements AutoCloseable {
       options.setHost(bigQueryHost);
     }
     try {
-      return new GoogleClients(options.build().getService(), DataTransferServiceClient.create(settings.build()));
+      return new GoogleClients(options.build().getService(), DataTransferServiceClient.create(settings.build()),
+          credentials);
     } catch (IOException e) {
       throw new ConfigException("cannot set up the BigQuery Data Transfer client: " + e.getMessage(), e);
     }

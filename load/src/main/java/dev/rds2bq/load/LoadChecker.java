@@ -26,6 +26,7 @@ public final class LoadChecker {
   private final Duration timeout;
   private final Clock clock;
   private final TableMetrics metrics;
+  private final GoogleClients clients;
 
   public LoadChecker(BigQueryConfig config, GoogleClients clients, Duration timeout, Clock clock) {
     this(config, clients, timeout, clock, TableMetrics.NONE);
@@ -33,6 +34,7 @@ public final class LoadChecker {
 
   public LoadChecker(BigQueryConfig config, GoogleClients clients, Duration timeout, Clock clock, TableMetrics metrics) {
     this.metrics = metrics;
+    this.clients = clients;
     this.config = config;
     this.bigQuery = clients.bigQuery();
     this.transfers = new TransferLoads(clients.transfers(), config, clock);
@@ -44,6 +46,7 @@ public final class LoadChecker {
     if (status == null || status.loads() == null || status.startedAt() == null) {
       throw new InvalidInputException("CheckLoads input must be the StartLoads output {runId, startedAt, loads}");
     }
+    clients.credentialsReady();
     Instant started;
     try {
       started = Instant.parse(status.startedAt());
@@ -71,7 +74,7 @@ public final class LoadChecker {
           out.add(load.withState("SUCCEEDED", rows, null));
         }
       } else if (TableLoad.TERMINAL.contains(now.state())) {
-        out.add(load.withState(now.state(), null, now.errors()));
+        out.add(load.withState(now.state(), null, TableLoad.brief(now.errors())));
       } else if (late) {
         out.add(load.withState("FAILED", null, List.of("ERROR: still " + now.state() + " after "
             + timeout.toMinutes() + " minutes (run.loadTimeoutMinutes); transfer run " + load.runName()

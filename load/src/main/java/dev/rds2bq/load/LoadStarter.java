@@ -34,6 +34,7 @@ public final class LoadStarter {
   private final DestinationTables tables;
   private final TransferLoads transfers;
   private final java.util.function.Supplier<S3AccessKey> accessKey;
+  private final GoogleClients clients;
   private final Clock clock;
 
   public LoadStarter(ObjectStore store, String bucket, BigQueryConfig config, GoogleClients clients,
@@ -49,12 +50,14 @@ public final class LoadStarter {
     this.config = config;
     this.tables = new DestinationTables(clients.bigQuery(), config);
     this.accessKey = accessKey;
+    this.clients = clients;
     this.transfers = new TransferLoads(clients.transfers(), config, clock);
     this.clock = clock;
   }
 
   public LoadsStatus start(StartLoadsRequest request) {
     request.validate();
+    clients.credentialsReady();
     transfers.beginCall(accessKey.get());
     List<TableOutcome> published = request.tables().stream().filter(TableOutcome::published).toList();
     // Tables are prepared side by side: hundreds of them one after another would outlast the Lambda.
@@ -89,7 +92,7 @@ public final class LoadStarter {
           manifest.rows(), null, change, null);
     } catch (LoadRejectedException e) {
       return new TableLoad(manifest.database(), manifest.table(), destination, null, null, "FAILED",
-          manifest.rows(), null, change, List.of("ERROR: " + e.getMessage()));
+          manifest.rows(), null, change, TableLoad.brief(List.of("ERROR: " + e.getMessage())));
     }
   }
 

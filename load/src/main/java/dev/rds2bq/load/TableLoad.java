@@ -16,6 +16,27 @@ public record TableLoad(String database, String table, String destination, Strin
 
   public static final List<String> TERMINAL = List.of("SUCCEEDED", "FAILED", "CANCELLED");
 
+  static final int MAX_ERRORS = 2;
+  static final int MAX_ERROR_CHARS = 800;
+
+  /**
+   * At most 2 messages of at most 800 characters: every table's load shares one 256 KiB payload
+   * with the others; the transfer's full log stays in the BigQuery console.
+   */
+  static List<String> brief(List<String> errors) {
+    if (errors == null) {
+      return null;
+    }
+    List<String> out = new java.util.ArrayList<>();
+    for (String e : errors.subList(0, Math.min(MAX_ERRORS, errors.size()))) {
+      out.add(e.length() <= MAX_ERROR_CHARS ? e : e.substring(0, MAX_ERROR_CHARS - 1) + "…");
+    }
+    if (errors.size() > MAX_ERRORS) {
+      out.add("(" + (errors.size() - MAX_ERRORS) + " more in the transfer run's log)");
+    }
+    return out;
+  }
+
   public boolean terminal() {
     return TERMINAL.contains(state);
   }

@@ -230,6 +230,14 @@ class LoadFlowTest {
   }
 
   @Test
+  void errorListsAreKeptShortForThePayload() {
+    List<String> brief = TableLoad.brief(List.of("a".repeat(2000), "b", "c", "d"));
+    assertEquals(3, brief.size());
+    assertEquals(800, brief.get(0).length());
+    assertEquals("(2 more in the transfer run's log)", brief.get(2));
+  }
+
+  @Test
   void aReplacedSnapshotWithOtherRowsThanPublishedFails() throws Exception {
     BigQueryConfig config = LoadTestbed.bigQuery("count", WriteDisposition.WRITE_TRUNCATE, SchemaChanges.ADD_COLUMNS);
     TableOutcome outcome = bed.publish("shop", "customer", "count-1", CUSTOMER, 3);
