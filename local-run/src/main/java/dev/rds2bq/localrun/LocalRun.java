@@ -81,6 +81,10 @@ public final class LocalRun {
       System.out.print(LocalRunOptions.USAGE);
       return;
     }
+    if (options.query() != null) {
+      System.exit(new LocalRun(System.out).query(options.dataDir().resolve("warehouse.duckdb"), options.query()));
+      return;
+    }
     int failed;
     try {
       failed = new LocalRun(System.out).run(options);
@@ -95,6 +99,50 @@ public final class LocalRun {
       return;
     }
     System.exit(failed == 0 ? 0 : 1);
+  }
+
+  /**
+   * Prints the result of one SQL statement on the warehouse a previous run left, as a text table, with
+   * no server started: the local way to look at what BigQuery would hold. Returns the exit code.
+   */
+  int query(Path warehouseFile, String sql) {
+    if (!Files.isRegularFile(warehouseFile)) {
+      out.println("no warehouse at " + warehouseFile.toAbsolutePath() + ": run ./rds2bq-local first (or pass --data-dir)");
+      return 1;
+    }
+    try (Warehouse warehouse = new Warehouse(warehouseFile)) {
+      List<Map<String, Object>> rows = warehouse.query(sql, List.of());
+      if (rows.isEmpty()) {
+        out.println("(no rows)");
+        return 0;
+      }
+      List<String> columns = new ArrayList<>(rows.get(0).keySet());
+      int[] width = new int[columns.size()];
+      for (int c = 0; c < columns.size(); c++) {
+        width[c] = columns.get(c).length();
+        for (Map<String, Object> row : rows) {
+          width[c] = Math.min(60, Math.max(width[c], String.valueOf(row.get(columns.get(c))).length()));
+        }
+      }
+      StringBuilder header = new StringBuilder();
+      for (int c = 0; c < columns.size(); c++) {
+        header.append(String.format("%-" + width[c] + "s  ", columns.get(c)));
+      }
+      out.println(header.toString().stripTrailing());
+      for (Map<String, Object> row : rows) {
+        StringBuilder line = new StringBuilder();
+        for (int c = 0; c < columns.size(); c++) {
+          String v = String.valueOf(row.get(columns.get(c)));
+          line.append(String.format("%-" + width[c] + "s  ", v.length() > 60 ? v.substring(0, 59) + "…" : v));
+        }
+        out.println(line.toString().stripTrailing());
+      }
+      out.printf("(%d row%s)%n", rows.size(), rows.size() == 1 ? "" : "s");
+      return 0;
+    } catch (IllegalStateException e) {
+      out.println("the query failed: " + e.getMessage());
+      return 1;
+    }
   }
 
   /**
@@ -190,8 +238,9 @@ public final class LocalRun {
       out.printf("Query them, e.g. with the DuckDB CLI:%n  duckdb -c \"SELECT * FROM read_parquet('%s/%s/dt=%s/run=%s/*.parquet', hive_partitioning=false) LIMIT 5\"%n",
           runFolder, example, o.runDate(), runId);
       String[] dbTable = example.split("/", 2);
-      out.printf("The warehouse (DuckDB standing in for BigQuery dataset %s): %s%n  duckdb %s -c \"SELECT * FROM %s.%s LIMIT 5\"%n",
-          WAREHOUSE_DATASET, warehouseFile, warehouseFile, WAREHOUSE_DATASET,
+      out.printf("The warehouse (DuckDB standing in for BigQuery dataset %s): %s%n  ./rds2bq-local%s --query \"SELECT * FROM %s.%s LIMIT 5\"%n",
+          WAREHOUSE_DATASET, warehouseFile, o.dataDir().equals(Path.of("local-data")) ? "" : " --data-dir " + o.dataDir(),
+          WAREHOUSE_DATASET,
           config.bigquery().tableFor(dbTable[0], dbTable.length > 1 ? dbTable[1] : ""));
       long failed = rows.stream().filter(r -> r.error() != null).count();
       errors.entrySet().stream().sorted(Map.Entry.comparingByKey())

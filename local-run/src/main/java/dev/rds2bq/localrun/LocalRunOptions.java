@@ -19,6 +19,7 @@ record LocalRunOptions(
     long meals,
     long rowsPerRange,
     boolean printResults,
+    String query,
     boolean help) {
 
   static final String USAGE = """
@@ -43,6 +44,9 @@ record LocalRunOptions(
         --rows-per-range N  split tables of more than N rows into key ranges of about N rows (default 2000000)
         --print-results     print every handler output (plan, export results, publish results) as JSON;
                             they are always saved under <data-dir>/results/
+        --query SQL         run nothing: query the warehouse of the last run (<data-dir>/warehouse.duckdb,
+                            DuckDB SQL; datasets are schemas), e.g.
+                            --query "SELECT birthday, count(*) FROM rds2bq_local.healthapp__users GROUP BY 1"
       """;
 
   static LocalRunOptions parse(String[] args) {
@@ -58,12 +62,14 @@ record LocalRunOptions(
     long meals = 10_000;
     long rowsPerRange = 2_000_000;
     boolean printResults = false;
+    String query = null;
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
         case "--help", "-h" -> help = true;
         case "--print-results" -> printResults = true;
+        case "--query" -> query = value(args, ++i, a);
         case "--data-dir" -> dataDir = Path.of(value(args, ++i, a));
         case "--jdbc-url" -> jdbcUrl = value(args, ++i, a);
         case "--user" -> user = value(args, ++i, a);
@@ -86,7 +92,7 @@ record LocalRunOptions(
       }
     }
     return new LocalRunOptions(dataDir, jdbcUrl, user, databases, tables, policy, runDate, users, stepLogs, meals,
-        rowsPerRange, printResults, help);
+        rowsPerRange, printResults, query, help);
   }
 
   private static String value(String[] args, int i, String option) {

@@ -47,6 +47,14 @@ class LocalRunTest {
       assertTrue(warehouse.table("rds2bq_local", "sakila__customer").orElseThrow().fields().stream()
           .noneMatch(f -> f.name().equals("first_name")), "a dropped column never reaches the warehouse");
     }
+    // --query looks at that warehouse afterwards, with no server started.
+    ByteArrayOutputStream queried = new ByteArrayOutputStream();
+    int code = new LocalRun(new PrintStream(queried, true, StandardCharsets.UTF_8)).query(dir.resolve("warehouse.duckdb"),
+        "SELECT count(*) AS customers FROM rds2bq_local.sakila__customer");
+    assertEquals(0, code, queried.toString(StandardCharsets.UTF_8));
+    assertTrue(queried.toString(StandardCharsets.UTF_8).matches("(?s)customers\\s+599\\s+\\(1 row\\)\\s*"),
+        queried.toString(StandardCharsets.UTF_8));
+    assertTrue(text.contains("--query \"SELECT * FROM rds2bq_local."), "the run says how to query the warehouse");
     assertTrue(Files.isDirectory(dir.resolve("s3/rds2bq-local/exports/healthapp/users/dt=2026-11-26")));
     try (var results = Files.list(dir.resolve("results"))) {
       Path file = results.findFirst().orElseThrow();
