@@ -1,5 +1,6 @@
 package dev.rds2bq.handler;
 
+import dev.rds2bq.config.AwsClients;
 import dev.rds2bq.config.AwsSecretSource;
 import dev.rds2bq.config.DatabaseSecret;
 import dev.rds2bq.config.DeployedConfig;
@@ -10,8 +11,6 @@ import dev.rds2bq.source.SourceConnector;
 import dev.rds2bq.storage.S3ObjectStore;
 import java.nio.file.Path;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
@@ -29,23 +28,19 @@ final class LambdaEnvironment {
   }
 
   static LambdaEnvironment load() {
-    return new LambdaEnvironment(DeployedConfig.load(System.getenv(), LambdaEnvironment::s3, Path.of("/tmp/rds2bq-config")));
+    return new LambdaEnvironment(DeployedConfig.load(System.getenv(), AwsClients::s3, Path.of("/tmp/rds2bq-config")));
   }
 
   MaskingPolicy policy() {
     return ExportEngines.readPolicy(config, configDir);
   }
 
-  private static S3Client s3() {
-    return S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-  }
-
   S3ObjectStore store() {
-    return new S3ObjectStore(s3(), config.bucket(), config.parquet().uploadPartMiB() << 20);
+    return AwsClients.store(config);
   }
 
   AwsSecretSource secrets() {
-    return new AwsSecretSource(SecretsManagerClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
+    return AwsClients.secrets();
   }
 
   SourceConnector source(AwsSecretSource secrets) {

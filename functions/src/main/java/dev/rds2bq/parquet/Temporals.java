@@ -32,7 +32,7 @@ final class Temporals {
     }
     if (v != null && year.applyAsInt(v) < 1) {
       // MySQL keeps '0000-01-01'; BigQuery starts at 0001-01-01.
-      zeros.zeroDate(column, v.toString());
+      zeros.zeroDate(column);
       return null;
     }
     return v;
@@ -53,11 +53,11 @@ final class Temporals {
       raw = null;
     }
     if (raw != null && isZeroDate(raw)) {
-      zeros.zeroDate(column, raw);
+      zeros.zeroDate(column);
       return null;
     }
     if (raw != null && !(e instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08"))) {
-      zeros.invalidDate(column, raw, e);
+      zeros.invalidDate(column);
     }
     if (e instanceof SQLException sql) {
       throw sql;

@@ -17,7 +17,7 @@ public final class ZeroDateCounter {
   }
 
   /** Called on the rare path only, so the map costs nothing per row. */
-  void zeroDate(String column, String rawValue) {
+  void zeroDate(String column) {
     if (policy == ZeroDatePolicy.ERROR) {
       // The value stays out of the message: a year-0 date still carries a month and day, e.g. of a birthday.
       throw new DataException("table " + table + ", column " + column + " holds a zero date (year, month or day 0,"
@@ -28,11 +28,11 @@ public final class ZeroDateCounter {
   }
 
   /** A date MySQL accepted (ALLOW_INVALID_DATES) that exists in no calendar, such as 2023-02-30. */
-  void invalidDate(String column, String rawValue, Exception cause) {
+  void invalidDate(String column) {
     throw new DataException("table " + table + ", column " + column + " holds a date that is in no calendar, such as"
         + " 2023-02-30 (the server allows it under ALLOW_INVALID_DATES; the value is not repeated here, it may be"
         + " personal). Fix: clean the"
-        + " source rows, or drop or redact the column in the masking policy", null); // the cause would name the value
+        + " source rows, or drop or redact the column in the masking policy");  // no cause: the driver's message would name the value
   }
 
   public Map<String, Long> counts() {

@@ -1,9 +1,8 @@
 package dev.rds2bq.load;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rds2bq.config.PipelineConfig.BigQueryConfig;
 import dev.rds2bq.error.InvalidInputException;
+import dev.rds2bq.handler.JsonHandler;
 import dev.rds2bq.error.LoadRejectedException;
 import dev.rds2bq.publish.Manifest;
 import dev.rds2bq.storage.ObjectStore;
@@ -26,7 +25,6 @@ import java.util.List;
 public final class LoadStarter {
   /** Tables prepared at once; each holds a few sequential Google calls. */
   static final int PARALLEL_TABLES = 8;
-  static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private final ObjectStore store;
   private final String bucket;
@@ -121,7 +119,7 @@ public final class LoadStarter {
   private Manifest manifest(String what, String key, String runId) {
     Manifest m;
     try {
-      m = JSON.readValue(store.get(key), Manifest.class);
+      m = JsonHandler.LENIENT.readValue(store.get(key), Manifest.class); // newer manifests may add keys
     } catch (IOException e) {
       throw new InvalidInputException(what + ": " + key + " is not a readable manifest: " + e.getMessage());
     }

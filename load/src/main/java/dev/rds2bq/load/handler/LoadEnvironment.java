@@ -1,6 +1,6 @@
 package dev.rds2bq.load.handler;
 
-import dev.rds2bq.config.AwsSecretSource;
+import dev.rds2bq.config.AwsClients;
 import dev.rds2bq.config.DeployedConfig;
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.config.PipelineConfig.BigQueryConfig;
@@ -13,9 +13,6 @@ import dev.rds2bq.load.S3AccessKey;
 import dev.rds2bq.storage.S3ObjectStore;
 import java.nio.file.Path;
 import java.util.Map;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * What the load handlers' no-arg constructors build once per container: the config, the Google
@@ -33,13 +30,13 @@ final class LoadEnvironment {
   final GoogleClients clients;
 
   private LoadEnvironment(Map<String, String> env) {
-    config = DeployedConfig.load(env, LoadEnvironment::s3, Path.of("/tmp/rds2bq-config")).config();
+    config = DeployedConfig.load(env, AwsClients::s3, Path.of("/tmp/rds2bq-config")).config();
     bigquery = config.bigquery();
     if (bigquery == null) {
       throw new ConfigException("config has no 'bigquery' section, which StartLoads and CheckLoads need"
           + " (docs/configuration.md#bigquery); run with \"load\": false to skip loading");
     }
-    secrets = new AwsSecretSource(SecretsManagerClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
+    secrets = AwsClients.secrets();
     RetryPolicy retry = RetryPolicy.of(bigquery.requestTimeoutSeconds(), bigquery.maxAttempts());
     String local = env.get(LOCAL_GOOGLE_VARIABLE);
     if (local != null) {
@@ -66,10 +63,7 @@ final class LoadEnvironment {
   }
 
   S3ObjectStore store() {
-    return new S3ObjectStore(s3(), config.bucket(), config.parquet().uploadPartMiB() << 20);
+    return AwsClients.store(config);
   }
 
-  private static S3Client s3() {
-    return S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-  }
 }
