@@ -1,5 +1,7 @@
 package dev.rds2bq.export;
 
+import dev.rds2bq.contract.ExportRequest;
+
 /** Hears an export's progress at doubling row counts (10k, 20k, 40k, ...), never per row. */
 @FunctionalInterface
 public interface ExportListener {

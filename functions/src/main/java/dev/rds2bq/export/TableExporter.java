@@ -2,8 +2,12 @@ package dev.rds2bq.export;
 
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.error.DataException;
-import dev.rds2bq.export.ExportResult.ColumnEntry;
-import dev.rds2bq.export.ExportResult.FileEntry;
+import dev.rds2bq.contract.BucketLayout;
+import dev.rds2bq.contract.ExportRequest;
+import dev.rds2bq.contract.ExportResult;
+import dev.rds2bq.contract.ExportResult.ColumnEntry;
+import dev.rds2bq.contract.ExportResultStore;
+import dev.rds2bq.contract.ExportResult.FileEntry;
 import dev.rds2bq.mask.ColumnDecision;
 import dev.rds2bq.mask.MaskKind;
 import dev.rds2bq.mask.MaskingPolicy;
@@ -17,6 +21,7 @@ import dev.rds2bq.parquet.RollingParquetWriter;
 import dev.rds2bq.parquet.RollingParquetWriter.WrittenFile;
 import dev.rds2bq.parquet.ZeroDateCounter;
 import dev.rds2bq.source.SchemaReader;
+import dev.rds2bq.source.RangeQueries;
 import dev.rds2bq.source.SourceColumn;
 import dev.rds2bq.source.SourceConnector;
 import dev.rds2bq.source.TableSchema;
@@ -59,6 +64,7 @@ public final class TableExporter {
   private final Supplier<byte[]> hashKey;
   private final ObjectStore store;
   private final ExportListener listener;
+  private final BucketLayout layout;
 
   public TableExporter(PipelineConfig config, SourceConnector connector, MaskingPolicy policy,
       Supplier<byte[]> hashKey, ObjectStore store, ExportListener listener) {
@@ -68,17 +74,12 @@ public final class TableExporter {
     this.hashKey = hashKey;
     this.store = store;
     this.listener = listener;
-  }
-
-  /** The key prefix under which a run writes a table's files: the data contract in docs/data-contract.md. */
-  public static String tablePrefix(String prefix, String database, String table, String runDate, String runId) {
-    String base = database + "/" + table + "/dt=" + runDate + "/run=" + runId + "/";
-    return prefix.isEmpty() ? base : prefix + "/" + base;
+    this.layout = BucketLayout.of(config);
   }
 
   /** Where ExportTable keeps this exporter's full results: the same bucket and prefix as its files. */
   public ExportResultStore results() {
-    return new ExportResultStore(store, config.prefix());
+    return new ExportResultStore(store, layout);
   }
 
   public ExportResult export(ExportRequest request) {
@@ -129,9 +130,8 @@ public final class TableExporter {
       footer.put("rds2bq.range", request.partLabel());
       footer.put("rds2bq.policy_fingerprint", masking.fingerprint());
 
-      String keyBase = tablePrefix(config.prefix(), request.database(), request.table(), request.runDate(),
-          request.runId()) + "part-" + request.partLabel();
-      writer = new RollingParquetWriter(store, keyBase, parquetSchema, writers.toArray(new FieldWriter[0]), footer,
+      String label = request.partLabel();
+      writer = new RollingParquetWriter(store, seq -> layout.dataFileKey(request, label, seq), parquetSchema, writers.toArray(new FieldWriter[0]), footer,
           config.parquet(), noDictionary, noStatistics);
 
       String sql = RangeQueries.select(schema, selected, request.range());

@@ -5,15 +5,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rds2bq.error.InvalidInputException;
 import dev.rds2bq.export.ExportEngines;
 import dev.rds2bq.export.ExportListener;
-import dev.rds2bq.export.ExportRequest;
-import dev.rds2bq.export.ExportResult;
-import dev.rds2bq.export.ExportResultStore;
+import dev.rds2bq.contract.ExportRequest;
+import dev.rds2bq.contract.ExportResult;
+import dev.rds2bq.contract.ExportResultStore;
 import dev.rds2bq.export.TableExporter;
 import dev.rds2bq.mask.MaskingPolicy;
 import dev.rds2bq.metrics.EmfTableMetrics;
 import dev.rds2bq.metrics.TableMetrics;
-import dev.rds2bq.plan.PlannedRange;
-import dev.rds2bq.plan.StoredPlans;
+import dev.rds2bq.contract.PlannedRange;
+import dev.rds2bq.contract.StoredPlans;
 import dev.rds2bq.storage.S3ObjectStore;
 
 /**

@@ -6,7 +6,7 @@ import dev.rds2bq.error.InvalidInputException;
 import dev.rds2bq.plan.PlanInput;
 import dev.rds2bq.mask.MaskingPolicy;
 import dev.rds2bq.plan.RunGuard;
-import dev.rds2bq.plan.RunPlan;
+import dev.rds2bq.contract.RunPlan;
 import dev.rds2bq.plan.RunPlanner;
 import java.time.Clock;
 import java.time.Instant;

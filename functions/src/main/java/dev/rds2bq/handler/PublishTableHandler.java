@@ -2,8 +2,8 @@ package dev.rds2bq.handler;
 
 import dev.rds2bq.metrics.EmfTableMetrics;
 import dev.rds2bq.metrics.TableMetrics;
-import dev.rds2bq.publish.PublishRequest;
-import dev.rds2bq.publish.PublishResult;
+import dev.rds2bq.contract.PublishRequest;
+import dev.rds2bq.contract.PublishResult;
 import dev.rds2bq.publish.TablePublisher;
 import java.time.Clock;
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntFunction;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -30,7 +31,7 @@ public final class RollingParquetWriter {
   static final int SIZE_CHECK_ROWS = 4096;
 
   private final ObjectStore store;
-  private final String keyBase;
+  private final IntFunction<String> fileKey;
   private final MessageType schema;
   private final FieldWriter[] writers;
   private final Map<String, String> metadata;
@@ -49,14 +50,15 @@ public final class RollingParquetWriter {
   public record WrittenFile(String key, long bytes, long rows) {}
 
   /**
+   * @param fileKey the key of the file with the given number (0, 1, ...), from the bucket layout
    * @param noDictionary columns whose values are mostly distinct (a single-column key, hashes, long
    *     text, timestamps), written without a dictionary: trying one first would only cost time
    * @param noStatistics columns whose min/max prune nothing (hashes, long text, JSON, binaries)
    */
-  public RollingParquetWriter(ObjectStore store, String keyBase, MessageType schema, FieldWriter[] writers,
+  public RollingParquetWriter(ObjectStore store, IntFunction<String> fileKey, MessageType schema, FieldWriter[] writers,
       Map<String, String> metadata, ParquetConfig options, Set<String> noDictionary, Set<String> noStatistics) {
     this.store = store;
-    this.keyBase = keyBase;
+    this.fileKey = fileKey;
     this.schema = schema;
     this.writers = writers;
     this.metadata = metadata;
@@ -120,7 +122,7 @@ public final class RollingParquetWriter {
   }
 
   private void open() throws IOException {
-    String key = String.format("%s-%05d.parquet", keyBase, files.size());
+    String key = fileKey.apply(files.size());
     upload = store.begin(key);
     Builder b = new Builder(new UploadOutputFile(upload), new RowWriteSupport(schema, writers, metadata))
         .withConf(new PlainParquetConfiguration())

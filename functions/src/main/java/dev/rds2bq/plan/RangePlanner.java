@@ -1,6 +1,6 @@
 package dev.rds2bq.plan;
 
-import dev.rds2bq.export.KeyRange;
+import dev.rds2bq.contract.KeyRange;
 import dev.rds2bq.source.SourceColumn;
 import dev.rds2bq.source.SqlIdentifiers;
 import dev.rds2bq.source.TableSchema;

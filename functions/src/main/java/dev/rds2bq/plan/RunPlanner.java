@@ -5,9 +5,11 @@ import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.error.ConfigException;
 import dev.rds2bq.error.InvalidInputException;
 import dev.rds2bq.error.MaskingPolicyException;
-import dev.rds2bq.export.KeyRange;
+import dev.rds2bq.contract.BucketLayout;
+import dev.rds2bq.contract.KeyRange;
+import dev.rds2bq.contract.RunPlan;
 import dev.rds2bq.mask.MaskingPolicy;
-import dev.rds2bq.plan.RunPlan.TablePlan;
+import dev.rds2bq.contract.RunPlan.TablePlan;
 import dev.rds2bq.source.SchemaReader;
 import dev.rds2bq.source.SourceConnector;
 import dev.rds2bq.source.TableSchema;
@@ -152,8 +154,7 @@ public final class RunPlanner {
     }
     // Too big for the state machine's payload: the full plan goes to S3, the output keeps the counts
     // and, per split table, the range ids that ExportTable takes with the plan's key.
-    String key = (config.prefix().isEmpty() ? "" : config.prefix() + "/") + "_plans/dt=" + runDate + "/run=" + runId
-        + "/plan.json";
+    String key = BucketLayout.of(config).planKey(runDate, runId);
     store.put(key, json, "application/json");
     List<TablePlan> slim = tables.stream().map(t -> new TablePlan(t.database(), t.table(), t.estimatedRows(),
         t.note(), t.expectedRanges(), null,

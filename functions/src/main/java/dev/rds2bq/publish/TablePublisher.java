@@ -4,13 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.rds2bq.error.IntegrityException;
 import dev.rds2bq.error.InvalidInputException;
-import dev.rds2bq.export.AnyExportResult;
-import dev.rds2bq.export.ExportResult;
-import dev.rds2bq.export.ExportResult.ColumnEntry;
-import dev.rds2bq.export.ExportResult.FileEntry;
-import dev.rds2bq.export.ExportResultStore;
-import dev.rds2bq.export.RangeQueries;
-import dev.rds2bq.export.SlimExportResult;
+import dev.rds2bq.contract.AnyExportResult;
+import dev.rds2bq.contract.BucketLayout;
+import dev.rds2bq.contract.ExportResult;
+import dev.rds2bq.contract.ExportResult.ColumnEntry;
+import dev.rds2bq.contract.ExportResult.FileEntry;
+import dev.rds2bq.contract.ExportResultStore;
+import dev.rds2bq.contract.Manifest;
+import dev.rds2bq.contract.PublishRequest;
+import dev.rds2bq.contract.PublishResult;
+import dev.rds2bq.source.RangeQueries;
+import dev.rds2bq.contract.SlimExportResult;
 import dev.rds2bq.source.SchemaReader;
 import dev.rds2bq.source.SourceConnector;
 import dev.rds2bq.source.TableSchema;
@@ -18,7 +22,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import dev.rds2bq.export.TableExporter;
 import dev.rds2bq.storage.ObjectStore;
 import dev.rds2bq.storage.ObjectStore.StoredObject;
 import java.io.IOException;
@@ -44,13 +47,10 @@ import java.util.TreeMap;
  * forward. Nothing is written when a check fails.
  */
 public final class TablePublisher {
-  public static final String MANIFEST = "_manifest.json";
-  public static final String SUCCESS = "_SUCCESS";
-  public static final String LATEST = "_latest.json";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final ObjectStore store;
-  private final String prefix;
+  private final BucketLayout layout;
   private final Clock clock;
   private final SourceConnector source;
   private final ExportResultStore results;
@@ -62,17 +62,16 @@ public final class TablePublisher {
   /** @param source when not null, each range's rows are counted in the source and must match */
   public TablePublisher(ObjectStore store, String prefix, Clock clock, SourceConnector source) {
     this.store = store;
-    this.prefix = prefix;
+    this.layout = new BucketLayout(prefix);
     this.clock = clock;
     this.source = source;
-    this.results = new ExportResultStore(store, prefix);
+    this.results = new ExportResultStore(store, layout);
   }
 
   public PublishResult publish(PublishRequest request) {
     String table = request.database() + "." + request.table();
     validate(request);
-    String runPrefix = TableExporter.tablePrefix(prefix, request.database(), request.table(), request.runDate(),
-        request.runId());
+    String runPrefix = layout.runFolder(request);
     List<ExportResult> exports = new ArrayList<>();
     Set<String> resultKeys = new HashSet<>(); // the results read: kept, so that a retried publish reads them again
     for (AnyExportResult e : request.exports()) {
@@ -126,7 +125,7 @@ public final class TablePublisher {
     }
     int strays = 0;
     for (String key : stored.keySet()) {
-      if (!reported.contains(key) && !resultKeys.contains(key) && !isMarker(runPrefix, key)) {
+      if (!reported.contains(key) && !resultKeys.contains(key) && !isMarker(request, key)) {
         // A part of a failed or retried attempt, never part of the snapshot, or the result of a range
         // this publish does not have (a re-run of the run id with other ranges).
         store.delete(key);
@@ -145,10 +144,10 @@ public final class TablePublisher {
             .map(c -> new Manifest.Column(c.source(), c.sourceType(), c.output(), c.policy(), c.comment())).toList(),
         first.schemaFingerprint(), first.policyFingerprint(), first.hashKeyId(), zeroDates);
 
-    String manifestKey = runPrefix + MANIFEST;
-    store.delete(runPrefix + SUCCESS); // a re-run is incomplete until its own marker lands
+    String manifestKey = layout.manifestKey(request);
+    store.delete(layout.successKey(request)); // a re-run is incomplete until its own marker lands
     store.put(manifestKey, json(manifest), "application/json");
-    store.put(runPrefix + SUCCESS, new byte[0], "text/plain");
+    store.put(layout.successKey(request), new byte[0], "text/plain");
     moveLatest(request, manifestKey);
     return new PublishResult(request.database(), request.table(), request.runId(), request.runDate(), manifestKey,
         files.size(), rows, bytes, strays);
@@ -178,10 +177,10 @@ public final class TablePublisher {
       if (!labels.add(e.label())) {
         throw new InvalidInputException(table + ": range " + e.label() + " appears twice");
       }
-      if (e instanceof SlimExportResult slim && !ExportResultStore.isResultKey(slim.resultKey())) {
+      if (e instanceof SlimExportResult slim && !BucketLayout.isResultKey(slim.resultKey())) {
         throw new InvalidInputException(table + ": range " + e.label() + ": resultKey must be the key of its result"
-            + " under the run folder's " + ExportResultStore.FOLDER + ", as ExportTable returns it (e.g. "
-            + ExportResultStore.resultKey(e.label()) + "); got '" + slim.resultKey() + "'");
+            + " under the run folder's " + BucketLayout.EXPORTS + ", as ExportTable returns it (e.g. "
+            + BucketLayout.resultKey(e.label()) + "); got '" + slim.resultKey() + "'");
       }
       if (e instanceof ExportResult full && (full.files() == null || full.columns() == null
           || full.schemaFingerprint() == null || full.policyFingerprint() == null)) {
@@ -233,7 +232,7 @@ public final class TablePublisher {
 
   /** Moves {@code _latest.json} to this run unless it already points at a later run date. */
   private void moveLatest(PublishRequest r, String manifestKey) {
-    String latestKey = (prefix.isEmpty() ? "" : prefix + "/") + r.database() + "/" + r.table() + "/" + LATEST;
+    String latestKey = layout.latestKey(r);
     // Listed before it is read: for a missing key S3 answers GetObject with 403, not 404, unless the
     // role may list the whole bucket, and PublishTable may list only under the prefix.
     boolean exists = store.list(latestKey).stream().anyMatch(o -> o.key().equals(latestKey));
@@ -271,8 +270,8 @@ public final class TablePublisher {
     return text == null ? null : text.length() > 1024 ? text.substring(0, 1024) : text;
   }
 
-  private static boolean isMarker(String runPrefix, String key) {
-    return key.equals(runPrefix + MANIFEST) || key.equals(runPrefix + SUCCESS);
+  private boolean isMarker(PublishRequest r, String key) {
+    return key.equals(layout.manifestKey(r)) || key.equals(layout.successKey(r));
   }
 
   private static byte[] json(Object value) {

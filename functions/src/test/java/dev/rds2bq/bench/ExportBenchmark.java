@@ -1,8 +1,8 @@
 package dev.rds2bq.bench;
 
 import dev.rds2bq.config.PipelineConfig;
-import dev.rds2bq.export.ExportRequest;
-import dev.rds2bq.export.ExportResult;
+import dev.rds2bq.contract.ExportRequest;
+import dev.rds2bq.contract.ExportResult;
 import dev.rds2bq.export.TableExporter;
 import dev.rds2bq.localstack.DemoData;
 import dev.rds2bq.parquet.RollingParquetWriter;

@@ -2,9 +2,9 @@ package dev.rds2bq.bench;
 
 import dev.rds2bq.config.DatabaseSecret;
 import dev.rds2bq.config.PipelineConfig;
-import dev.rds2bq.export.ExportRequest;
-import dev.rds2bq.export.ExportResult;
-import dev.rds2bq.export.KeyRange;
+import dev.rds2bq.contract.ExportRequest;
+import dev.rds2bq.contract.ExportResult;
+import dev.rds2bq.contract.KeyRange;
 import dev.rds2bq.export.TableExporter;
 import dev.rds2bq.localstack.DemoData;
 import dev.rds2bq.plan.RangePlanner;

@@ -1,5 +1,7 @@
 package dev.rds2bq.export;
 
+import dev.rds2bq.contract.KeyRange;
+import dev.rds2bq.contract.ExportRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

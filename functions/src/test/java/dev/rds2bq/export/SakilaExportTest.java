@@ -1,5 +1,7 @@
 package dev.rds2bq.export;
 
+import dev.rds2bq.contract.ExportRequest;
+import dev.rds2bq.contract.ExportResult;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

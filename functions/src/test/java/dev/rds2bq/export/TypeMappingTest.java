@@ -1,10 +1,12 @@
 package dev.rds2bq.export;
 
+import dev.rds2bq.contract.ExportRequest;
+import dev.rds2bq.contract.ExportResult;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rds2bq.config.PipelineConfig;
-import dev.rds2bq.export.ExportResult.ColumnEntry;
+import dev.rds2bq.contract.ExportResult.ColumnEntry;
 import dev.rds2bq.testing.LocalStack;
 import dev.rds2bq.testing.Parquet;
 import java.nio.file.Path;

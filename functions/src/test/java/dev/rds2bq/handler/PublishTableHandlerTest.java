@@ -13,14 +13,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rds2bq.error.IntegrityException;
 import dev.rds2bq.error.InvalidInputException;
-import dev.rds2bq.export.AnyExportResult;
-import dev.rds2bq.export.ExportRequest;
-import dev.rds2bq.export.ExportResult;
-import dev.rds2bq.export.SlimExportResult;
+import dev.rds2bq.contract.AnyExportResult;
+import dev.rds2bq.contract.BucketLayout;
+import dev.rds2bq.contract.ExportRequest;
+import dev.rds2bq.contract.ExportResult;
+import dev.rds2bq.contract.SlimExportResult;
 import dev.rds2bq.export.TableExporter;
-import dev.rds2bq.plan.StoredPlans;
-import dev.rds2bq.publish.PublishRequest;
-import dev.rds2bq.publish.PublishResult;
+import dev.rds2bq.contract.StoredPlans;
+import dev.rds2bq.contract.PublishRequest;
+import dev.rds2bq.contract.PublishResult;
 import dev.rds2bq.publish.TablePublisher;
 import dev.rds2bq.storage.ObjectStore;
 import dev.rds2bq.testing.LocalStack;
@@ -196,6 +197,6 @@ class PublishTableHandlerTest {
   }
 
   private static String runFolder(PublishRequest r) {
-    return TableExporter.tablePrefix("exports", r.database(), r.table(), r.runDate(), r.runId());
+    return new BucketLayout("exports").runFolder(r);
   }
 }

@@ -1,5 +1,6 @@
 package dev.rds2bq.plan;
 
+import dev.rds2bq.contract.RunPlan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,11 +44,11 @@ class ExecutionLimitsTest {
   @Test
   void longTextKeyBoundsSendThePlanToS3EvenWhenItIsSmall() {
     // 300 ranges of a UUID-like key: about 26 KiB, inline; of a 120-character key: over 48 KiB, to S3.
-    java.util.List<dev.rds2bq.export.KeyRange> uuids = new java.util.ArrayList<>();
-    java.util.List<dev.rds2bq.export.KeyRange> longKeys = new java.util.ArrayList<>();
+    java.util.List<dev.rds2bq.contract.KeyRange> uuids = new java.util.ArrayList<>();
+    java.util.List<dev.rds2bq.contract.KeyRange> longKeys = new java.util.ArrayList<>();
     for (int i = 0; i < 300; i++) {
-      uuids.add(new dev.rds2bq.export.KeyRange(i, null, String.format("%036d", i), String.format("%036d", i + 1)));
-      longKeys.add(new dev.rds2bq.export.KeyRange(i, null, "k".repeat(110) + i, "k".repeat(110) + (i + 1)));
+      uuids.add(new dev.rds2bq.contract.KeyRange(i, null, String.format("%036d", i), String.format("%036d", i + 1)));
+      longKeys.add(new dev.rds2bq.contract.KeyRange(i, null, "k".repeat(110) + i, "k".repeat(110) + (i + 1)));
     }
     RunPlan.TablePlan a = new RunPlan.TablePlan("db", "a", 1, "", 300, uuids, null);
     RunPlan.TablePlan b = new RunPlan.TablePlan("db", "b", 1, "", 300, longKeys, null);

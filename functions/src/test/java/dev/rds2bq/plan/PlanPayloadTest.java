@@ -1,11 +1,12 @@
 package dev.rds2bq.plan;
 
+import dev.rds2bq.contract.RunPlan;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rds2bq.config.PipelineConfig.RunConfig;
-import dev.rds2bq.export.KeyRange;
-import dev.rds2bq.plan.RunPlan.TablePlan;
+import dev.rds2bq.contract.KeyRange;
+import dev.rds2bq.contract.RunPlan.TablePlan;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

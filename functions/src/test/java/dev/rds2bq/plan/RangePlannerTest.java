@@ -3,9 +3,9 @@ package dev.rds2bq.plan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rds2bq.export.ExportRequest;
-import dev.rds2bq.export.ExportResult;
-import dev.rds2bq.export.KeyRange;
+import dev.rds2bq.contract.ExportRequest;
+import dev.rds2bq.contract.ExportResult;
+import dev.rds2bq.contract.KeyRange;
 import dev.rds2bq.export.TableExporter;
 import dev.rds2bq.source.SchemaReader;
 import dev.rds2bq.source.TableSchema;

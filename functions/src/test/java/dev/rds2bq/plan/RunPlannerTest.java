@@ -1,5 +1,6 @@
 package dev.rds2bq.plan;
 
+import dev.rds2bq.contract.RunPlan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,12 +13,12 @@ import dev.rds2bq.config.DatabaseSecret;
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.error.InvalidInputException;
 import dev.rds2bq.error.MaskingPolicyException;
-import dev.rds2bq.export.ExportRequest;
-import dev.rds2bq.export.ExportResult;
-import dev.rds2bq.export.KeyRange;
+import dev.rds2bq.contract.ExportRequest;
+import dev.rds2bq.contract.ExportResult;
+import dev.rds2bq.contract.KeyRange;
 import dev.rds2bq.handler.PlanRunHandler;
 import dev.rds2bq.mask.MaskingPolicy;
-import dev.rds2bq.plan.RunPlan.TablePlan;
+import dev.rds2bq.contract.RunPlan.TablePlan;
 import dev.rds2bq.source.SourceConnector;
 import dev.rds2bq.testing.LocalStack;
 import java.io.ByteArrayInputStream;

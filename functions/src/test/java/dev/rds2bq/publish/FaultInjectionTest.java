@@ -1,5 +1,7 @@
 package dev.rds2bq.publish;
 
+import dev.rds2bq.contract.PublishRequest;
+import dev.rds2bq.contract.PublishResult;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,9 +14,9 @@ import dev.rds2bq.error.SourceUnavailableException;
 import dev.rds2bq.error.StorageUnavailableException;
 import dev.rds2bq.export.ExportEngines;
 import dev.rds2bq.export.ExportListener;
-import dev.rds2bq.export.ExportRequest;
-import dev.rds2bq.export.ExportResult;
-import dev.rds2bq.export.KeyRange;
+import dev.rds2bq.contract.ExportRequest;
+import dev.rds2bq.contract.ExportResult;
+import dev.rds2bq.contract.KeyRange;
 import dev.rds2bq.export.TableExporter;
 import dev.rds2bq.mask.MaskingPolicy;
 import dev.rds2bq.storage.ObjectStore;

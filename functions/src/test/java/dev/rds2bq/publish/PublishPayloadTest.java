@@ -1,17 +1,18 @@
 package dev.rds2bq.publish;
 
+import dev.rds2bq.contract.PublishRequest;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rds2bq.export.AnyExportResult;
-import dev.rds2bq.export.ExportResult;
-import dev.rds2bq.export.ExportResult.ColumnEntry;
-import dev.rds2bq.export.ExportResult.FileEntry;
-import dev.rds2bq.export.ExportResultStore;
-import dev.rds2bq.export.KeyRange;
-import dev.rds2bq.export.SlimExportResult;
-import dev.rds2bq.plan.RunPlan.TablePlan;
+import dev.rds2bq.contract.AnyExportResult;
+import dev.rds2bq.contract.ExportResult;
+import dev.rds2bq.contract.ExportResult.ColumnEntry;
+import dev.rds2bq.contract.ExportResult.FileEntry;
+import dev.rds2bq.contract.ExportResultStore;
+import dev.rds2bq.contract.KeyRange;
+import dev.rds2bq.contract.SlimExportResult;
+import dev.rds2bq.contract.RunPlan.TablePlan;
 import dev.rds2bq.storage.DiscardingObjectStore;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.rds2bq.publish;
 
+import dev.rds2bq.contract.PublishRequest;
+import dev.rds2bq.contract.PublishResult;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,10 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rds2bq.error.IntegrityException;
-import dev.rds2bq.export.ExportRequest;
-import dev.rds2bq.export.ExportResult;
-import dev.rds2bq.export.KeyRange;
-import dev.rds2bq.export.SlimExportResult;
+import dev.rds2bq.contract.ExportRequest;
+import dev.rds2bq.contract.ExportResult;
+import dev.rds2bq.contract.KeyRange;
+import dev.rds2bq.contract.SlimExportResult;
 import dev.rds2bq.export.TableExporter;
 import dev.rds2bq.storage.ObjectStore;
 import dev.rds2bq.testing.LocalStack;

@@ -1,6 +1,7 @@
 package dev.rds2bq.cdk;
 
 import dev.rds2bq.config.DeployedConfig;
+import dev.rds2bq.contract.BucketLayout;
 import dev.rds2bq.cdk.config.Deployment;
 import dev.rds2bq.cdk.config.FunctionSpec;
 import dev.rds2bq.cdk.constructs.AslDefinition;
@@ -163,7 +164,7 @@ public final class Rds2bqStack extends Stack {
   private void grantPlanRun(Deployment d) {
     PipelineFunction f = functions.get(FunctionSpec.PLAN_RUN);
     f.allow(secretRead("ReadSourceLogin", List.of(d.config().source().secretArn())));
-    f.allow(s3("WriteLargePlans", List.of("s3:PutObject"), exports.objectsArn("_plans/*")));
+    f.allow(s3("WriteLargePlans", List.of("s3:PutObject"), exports.objectsArn(BucketLayout.PLANS_PATTERN)));
     f.allow(PolicyStatement.Builder.create()
         .sid("OneRunAtATime")
         .actions(List.of("states:ListExecutions"))
@@ -171,9 +172,9 @@ public final class Rds2bqStack extends Stack {
             + d.stateMachineName()))
         .build());
     f.allow(exports.keyUse(true));
-    f.suppress("AwsSolutions-IAM5", "a plan too large for the payload goes under <prefix>/_plans/dt=<date>/run=<id>/,"
-        + " keys known only at run time; nothing else under the prefix is writable.",
-        exports.nagObjectsResource("_plans/*"));
+    f.suppress("AwsSolutions-IAM5", "a plan too large for the payload goes under <prefix>/" + BucketLayout.PLANS
+        + "dt=<date>/run=<id>/, keys known only at run time; nothing else under the prefix is writable.",
+        exports.nagObjectsResource(BucketLayout.PLANS_PATTERN));
   }
 
   private void grantExportTable(Deployment d) {
@@ -183,18 +184,20 @@ public final class Rds2bqStack extends Stack {
       secrets.add(d.config().masking().hashKeySecretArn());
     }
     f.allow(secretRead("ReadSourceLoginAndHashKey", secrets));
-    f.allow(s3("WriteParquet", List.of("s3:PutObject", "s3:AbortMultipartUpload"), exports.objectsArn("*")));
-    f.allow(s3("ReadLargePlans", List.of("s3:GetObject"), exports.objectsArn("_plans/*")));
+    f.allow(s3("WriteParquet", List.of("s3:PutObject", "s3:AbortMultipartUpload"),
+        exports.objectsArn(BucketLayout.ANY_OBJECT)));
+    f.allow(s3("ReadLargePlans", List.of("s3:GetObject"), exports.objectsArn(BucketLayout.PLANS_PATTERN)));
     f.allow(exports.keyUse(true));
-    f.suppress("AwsSolutions-IAM5", "writes <prefix>/<database>/<table>/dt=<date>/run=<id>/part-*.parquet for tables"
-        + " discovered at run time, and reads plans under <prefix>/_plans/; the wildcards stop at the prefix.",
-        exports.nagObjectsResource("*"), exports.nagObjectsResource("_plans/*"));
+    f.suppress("AwsSolutions-IAM5", "writes <prefix>/" + BucketLayout.RUN_FOLDER_SHAPE + "part-*.parquet for tables"
+        + " discovered at run time, and reads plans under <prefix>/" + BucketLayout.PLANS + "; the wildcards stop at"
+        + " the prefix.", exports.nagObjectsResource(BucketLayout.ANY_OBJECT),
+        exports.nagObjectsResource(BucketLayout.PLANS_PATTERN));
   }
 
   private void grantPublishTable(Deployment d) {
     PipelineFunction f = functions.get(FunctionSpec.PUBLISH_TABLE);
     f.allow(s3("PublishUnderPrefix", List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
-        exports.objectsArn("*")));
+        exports.objectsArn(BucketLayout.ANY_OBJECT)));
     PolicyStatement list = exports.listPrefix();
     list.setSid("ListUnderPrefix");
     f.allow(list);
@@ -203,17 +206,18 @@ public final class Rds2bqStack extends Stack {
     }
     f.allow(exports.keyUse(true));
     f.suppress("AwsSolutions-IAM5", "checks, cleans and publishes the run folders of tables discovered at run time"
-        + " (_manifest.json, _SUCCESS, _latest.json); the wildcard stops at the prefix.", exports.nagObjectsResource("*"));
+        + " (" + BucketLayout.MANIFEST + ", " + BucketLayout.SUCCESS + ", " + BucketLayout.LATEST + "); the wildcard"
+        + " stops at the prefix.", exports.nagObjectsResource(BucketLayout.ANY_OBJECT));
   }
 
   private void grantLoads(Deployment d, PipelineFunction f) {
     f.allow(secretRead("ReadGoogleCredentialsAndDtsKey", List.of(d.config().bigquery().credentialsSecretArn(),
         dtsReader.secret().getSecretArn())));
-    f.allow(s3("ReadManifests", List.of("s3:GetObject"), exports.objectsArn("*/_manifest.json")));
+    f.allow(s3("ReadManifests", List.of("s3:GetObject"), exports.objectsArn(BucketLayout.MANIFESTS_PATTERN)));
     f.allow(exports.keyUse(false));
-    f.suppress("AwsSolutions-IAM5", "reads the _manifest.json of each published table, whose keys are known only at"
-        + " run time; read-only, manifests only, and the wildcard stops at the prefix.",
-        exports.nagObjectsResource("*/_manifest.json"));
+    f.suppress("AwsSolutions-IAM5", "reads the " + BucketLayout.MANIFEST + " of each published table, whose keys are"
+        + " known only at run time; read-only, manifests only, and the wildcard stops at the prefix.",
+        exports.nagObjectsResource(BucketLayout.MANIFESTS_PATTERN));
   }
 
   private static PolicyStatement secretRead(String sid, List<String> arns) {

@@ -15,7 +15,7 @@ import com.google.cloud.bigquery.TableInfo;
 import dev.rds2bq.config.PipelineConfig.BigQueryConfig;
 import dev.rds2bq.config.PipelineConfig.SchemaChanges;
 import dev.rds2bq.error.LoadRejectedException;
-import dev.rds2bq.publish.Manifest;
+import dev.rds2bq.contract.Manifest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

@@ -4,7 +4,8 @@ import dev.rds2bq.config.PipelineConfig.BigQueryConfig;
 import dev.rds2bq.error.InvalidInputException;
 import dev.rds2bq.handler.JsonHandler;
 import dev.rds2bq.error.LoadRejectedException;
-import dev.rds2bq.publish.Manifest;
+import dev.rds2bq.contract.BucketLayout;
+import dev.rds2bq.contract.Manifest;
 import dev.rds2bq.storage.ObjectStore;
 import java.io.IOException;
 import java.time.Clock;
@@ -28,6 +29,7 @@ public final class LoadStarter {
 
   private final ObjectStore store;
   private final String bucket;
+  private final BucketLayout layout;
   private final BigQueryConfig config;
   private final DestinationTables tables;
   private final TransferLoads transfers;
@@ -35,16 +37,20 @@ public final class LoadStarter {
   private final GoogleClients clients;
   private final Clock clock;
 
-  public LoadStarter(ObjectStore store, String bucket, BigQueryConfig config, GoogleClients clients,
-      S3AccessKey accessKey, Clock clock) {
-    this(store, bucket, config, clients, () -> accessKey, clock);
+  public LoadStarter(ObjectStore store, String bucket, BucketLayout layout, BigQueryConfig config,
+      GoogleClients clients, S3AccessKey accessKey, Clock clock) {
+    this(store, bucket, layout, config, clients, () -> accessKey, clock);
   }
 
-  /** @param accessKey read at the first start (in Lambda, from Secrets Manager) */
-  public LoadStarter(ObjectStore store, String bucket, BigQueryConfig config, GoogleClients clients,
-      java.util.function.Supplier<S3AccessKey> accessKey, Clock clock) {
+  /**
+   * @param layout the bucket's layout, which names each table's DTS {@code data_path}
+   * @param accessKey read at the first start (in Lambda, from Secrets Manager)
+   */
+  public LoadStarter(ObjectStore store, String bucket, BucketLayout layout, BigQueryConfig config,
+      GoogleClients clients, java.util.function.Supplier<S3AccessKey> accessKey, Clock clock) {
     this.store = store;
     this.bucket = bucket;
+    this.layout = layout;
     this.config = config;
     this.tables = new DestinationTables(clients.bigQuery(), config);
     this.accessKey = accessKey;
@@ -130,21 +136,21 @@ public final class LoadStarter {
   }
 
   /**
-   * {@code s3://bucket/<table's run folder>/*.parquet}: the manifest's files are the only Parquet
-   * objects there once PublishTable has removed other attempts' strays.
+   * The layout's {@code data_path} of the manifest's run folder: the manifest's files are the only
+   * Parquet objects there once PublishTable has removed other attempts' strays. A file elsewhere
+   * would not be loaded, so it fails the table.
    */
   private String dataPath(String what, Manifest m) {
-    String folder = null;
-    for (Manifest.File f : m.files()) {
-      String dir = f.key().substring(0, f.key().lastIndexOf('/') + 1);
-      if (folder != null && !folder.equals(dir)) {
-        throw new InvalidInputException(what + ": manifest files are in two folders, " + folder + " and " + dir);
-      }
-      folder = dir;
-    }
-    if (folder == null) {
+    if (m.files() == null || m.files().isEmpty()) {
       throw new InvalidInputException(what + ": the manifest lists no files (an empty table still has one)");
     }
-    return "s3://" + bucket + "/" + folder + "*.parquet";
+    String folder = layout.runFolder(m);
+    for (Manifest.File f : m.files()) {
+      if (!f.key().startsWith(folder) || f.key().indexOf('/', folder.length()) >= 0) {
+        throw new InvalidInputException(what + ": manifest file " + f.key() + " is not in the run folder " + folder
+            + " that the load reads");
+      }
+    }
+    return layout.dataPath(bucket, m);
   }
 }

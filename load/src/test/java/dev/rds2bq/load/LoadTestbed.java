@@ -1,11 +1,12 @@
 package dev.rds2bq.load;
 
+import dev.rds2bq.contract.BucketLayout;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.config.PipelineConfig.BigQueryConfig;
 import dev.rds2bq.localgcp.LocalGoogleCloud;
 import dev.rds2bq.localstack.LocalS3;
-import dev.rds2bq.publish.Manifest;
+import dev.rds2bq.contract.Manifest;
 import dev.rds2bq.storage.S3ObjectStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,7 +78,7 @@ final class LoadTestbed {
   }
 
   LoadStarter starter(BigQueryConfig config, GoogleClients clients, S3AccessKey key) {
-    return new LoadStarter(new S3ObjectStore(s3Client, BUCKET, 8 << 20), BUCKET, config, clients, key, Clock.systemUTC());
+    return new LoadStarter(new S3ObjectStore(s3Client, BUCKET, 8 << 20), BUCKET, new BucketLayout(PREFIX), config, clients, key, Clock.systemUTC());
   }
 
   LoadChecker checker(BigQueryConfig config, GoogleClients clients) {

@@ -1,5 +1,6 @@
 package dev.rds2bq.localrun;
 
+import dev.rds2bq.contract.BucketLayout;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.rds2bq.config.DatabaseSecret;
 import dev.rds2bq.config.PipelineConfig;
@@ -21,7 +22,7 @@ import dev.rds2bq.load.handler.StartLoadsHandler;
 import dev.rds2bq.localgcp.LocalGoogleCloud;
 import dev.rds2bq.mask.MaskingPolicy;
 import dev.rds2bq.plan.RunPlanner;
-import dev.rds2bq.plan.StoredPlans;
+import dev.rds2bq.contract.StoredPlans;
 import dev.rds2bq.publish.TablePublisher;
 import dev.rds2bq.source.SourceConnector;
 import dev.rds2bq.storage.ObjectStore;
@@ -72,7 +73,8 @@ public final class LocalFunctions {
     PipelineConfig.BigQueryConfig bigquery = config.bigquery();
     RetryPolicy retry = RetryPolicy.of(bigquery.requestTimeoutSeconds(), bigquery.maxAttempts());
     GoogleClients clients = GoogleClients.local(bigquery, google.transferEndpoint(), google.bigQueryHost(), retry);
-    functions.put(START_LOADS, new StartLoadsHandler(new LoadStarter(store, config.bucket(), bigquery, clients, s3Key, clock)));
+    functions.put(START_LOADS, new StartLoadsHandler(new LoadStarter(store, config.bucket(), BucketLayout.of(config), bigquery,
+        clients, s3Key, clock)));
     functions.put(CHECK_LOADS, new CheckLoadsHandler(new LoadChecker(bigquery, clients,
         Duration.ofMinutes(config.run().loadTimeoutMinutes()), clock)));
   }

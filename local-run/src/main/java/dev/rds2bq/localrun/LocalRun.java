@@ -8,9 +8,11 @@ import dev.rds2bq.config.MapSecretSource;
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.error.Rds2bqException;
 import dev.rds2bq.export.ExportListener;
-import dev.rds2bq.export.ExportRequest;
-import dev.rds2bq.export.ExportResult;
-import dev.rds2bq.export.ExportResultStore;
+import dev.rds2bq.contract.ExportRequest;
+import dev.rds2bq.contract.ExportResult;
+import dev.rds2bq.contract.BucketLayout;
+import dev.rds2bq.contract.ExportResultStore;
+import dev.rds2bq.contract.RunTable;
 import dev.rds2bq.localstack.DemoData;
 import dev.rds2bq.localstack.EmbeddedMySql;
 import dev.rds2bq.load.S3AccessKey;
@@ -18,8 +20,8 @@ import dev.rds2bq.localgcp.LocalGoogleCloud;
 import dev.rds2bq.localgcp.Warehouse;
 import dev.rds2bq.localstack.LocalS3;
 import dev.rds2bq.mask.MaskingPolicy;
-import dev.rds2bq.plan.RunPlan;
-import dev.rds2bq.publish.PublishResult;
+import dev.rds2bq.contract.RunPlan;
+import dev.rds2bq.contract.PublishResult;
 import dev.rds2bq.source.SourceConnector;
 import dev.rds2bq.source.SqlIdentifiers;
 import dev.rds2bq.storage.S3ObjectStore;
@@ -229,15 +231,17 @@ public final class LocalRun {
       }
       double seconds = (System.nanoTime() - started) / 1e9;
       new Summary(out).print(rows, seconds);
-      Path runFolder = s3Root.resolve(BUCKET).resolve("exports");
+      Path bucketDir = s3Root.resolve(BUCKET);
+      BucketLayout layout = BucketLayout.of(config);
+      String runDate = o.runDate().toString();
       out.printf("%nHandler outputs (plan, export and publish results, summary): %s%n", resultsFile);
-      out.printf("Files (S3 bucket '%s' on disk): %s/<database>/<table>/dt=%s/run=%s/%n", BUCKET, runFolder,
-          o.runDate(), runId);
-      String example = rows.stream().filter(r -> r.error() == null).map(r -> r.table().replace('.', '/')).findFirst()
-          .orElse("healthapp/users");
-      out.printf("Query them, e.g. with the DuckDB CLI:%n  duckdb -c \"SELECT * FROM read_parquet('%s/%s/dt=%s/run=%s/*.parquet', hive_partitioning=false) LIMIT 5\"%n",
-          runFolder, example, o.runDate(), runId);
-      String[] dbTable = example.split("/", 2);
+      out.printf("Files (S3 bucket '%s' on disk): %s/%s%n", BUCKET, bucketDir,
+          layout.runFolder(RunTable.of("<database>", "<table>", runDate, runId)));
+      String example = rows.stream().filter(r -> r.error() == null).map(SummaryRow::table).findFirst()
+          .orElse("healthapp.users");
+      String[] dbTable = example.split("\\.", 2);
+      out.printf("Query them, e.g. with the DuckDB CLI:%n  duckdb -c \"SELECT * FROM read_parquet('%s/%s*.parquet', hive_partitioning=false) LIMIT 5\"%n",
+          bucketDir, layout.runFolder(RunTable.of(dbTable[0], dbTable.length > 1 ? dbTable[1] : "", runDate, runId)));
       out.printf("The warehouse (DuckDB standing in for BigQuery dataset %s): %s%n  ./rds2bq-local%s --query \"SELECT * FROM %s.%s LIMIT 5\"%n",
           WAREHOUSE_DATASET, warehouseFile, o.dataDir().equals(Path.of("local-data")) ? "" : " --data-dir " + o.dataDir(),
           WAREHOUSE_DATASET,

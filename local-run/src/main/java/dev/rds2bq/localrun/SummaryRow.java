@@ -1,7 +1,7 @@
 package dev.rds2bq.localrun;
 
-import dev.rds2bq.export.ExportResult;
-import dev.rds2bq.publish.PublishResult;
+import dev.rds2bq.contract.ExportResult;
+import dev.rds2bq.contract.PublishResult;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package dev.rds2bq.cdk.constructs;
 
+import dev.rds2bq.contract.BucketLayout;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
@@ -29,7 +30,7 @@ public final class DtsReader extends Construct {
         .sid("ReadPublishedObjects")
         .actions(List.of("s3:GetObject"))
         // Parquet only: the key travels to Google, so it must not open plans or export results (key bounds).
-        .resources(List.of(bucket.objectsArn("*.parquet")))
+        .resources(List.of(bucket.objectsArn(BucketLayout.DATA_FILES_PATTERN)))
         .build());
     PolicyStatement list = bucket.listPrefix();
     list.setSid("ListPrefix");
@@ -57,7 +58,7 @@ public final class DtsReader extends Construct {
         .id("AwsSolutions-IAM5")
         .reason("DTS reads every published table under the prefix, whose keys are only known at run time; the"
             + " wildcard is the prefix itself, not the bucket.")
-        .appliesTo(List.of(bucket.nagObjectsResource("*.parquet")))
+        .appliesTo(List.of(bucket.nagObjectsResource(BucketLayout.DATA_FILES_PATTERN)))
         .build()), true);
     NagSuppressions.addResourceSuppressions(secret, List.of(NagPackSuppression.builder()
         .id("AwsSolutions-SMG4")

@@ -2,6 +2,7 @@ package dev.rds2bq.cdk.constructs;
 
 import dev.rds2bq.cdk.config.DeployConfig;
 import dev.rds2bq.cdk.config.Deployment;
+import dev.rds2bq.contract.BucketLayout;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
@@ -46,12 +47,14 @@ public final class ExportBucket extends Construct {
   private final Key key;
   private final String name;
   private final String prefix;
+  private final BucketLayout layout;
 
   public ExportBucket(Construct scope, String id, Deployment deployment) {
     super(scope, id);
     DeployConfig.Bucket settings = deployment.config().bucket();
     this.name = deployment.bucketName();
     this.prefix = deployment.prefix();
+    this.layout = new BucketLayout(prefix);
 
     this.logBucket = Bucket.Builder.create(this, "AccessLogs")
         .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
@@ -91,12 +94,12 @@ public final class ExportBucket extends Construct {
         .lifecycleRules(List.of(
             LifecycleRule.builder()
                 .id("expire-runs")
-                .prefix(prefix + "/")
+                .prefix(layout.root())
                 .expiration(Duration.days(settings.runRetentionDays()))
                 .build(),
             LifecycleRule.builder()
                 .id("expire-plans")
-                .prefix(prefix + "/_plans/")
+                .prefix(layout.plansFolder())
                 .expiration(Duration.days(settings.planRetentionDays()))
                 .build(),
             LifecycleRule.builder()
@@ -119,20 +122,20 @@ public final class ExportBucket extends Construct {
           .principals(principals)
           .actions(List.of("s3:ListBucket"))
           .resources(List.of(bucketArn()))
-          .conditions(Map.of("StringLike", Map.of("s3:prefix", List.of(prefix + "/*"))))
+          .conditions(Map.of("StringLike", Map.of("s3:prefix", List.of(layout.root() + BucketLayout.ANY_OBJECT))))
           .build());
       bucket.addToResourcePolicy(PolicyStatement.Builder.create()
           .sid("ConsumerAccountsRead")
           .principals(principals)
           .actions(List.of("s3:GetObject"))
-          .resources(List.of(objectsArn("*")))
+          .resources(List.of(objectsArn(BucketLayout.ANY_OBJECT)))
           .build());
       bucket.addToResourcePolicy(PolicyStatement.Builder.create()
           .sid("ConsumerAccountsNoPlans")
           .effect(Effect.DENY)
           .principals(principals)
           .actions(List.of("s3:GetObject"))
-          .resources(List.of(objectsArn("_plans/*"), objectsArn("*/_exports/*")))
+          .resources(List.of(objectsArn(BucketLayout.PLANS_PATTERN), objectsArn(BucketLayout.EXPORT_RESULTS_PATTERN)))
           .build());
       if (key != null) {
         key.addToResourcePolicy(PolicyStatement.Builder.create()
@@ -167,14 +170,14 @@ public final class ExportBucket extends Construct {
     return "arn:" + Aws.PARTITION + ":s3:::" + name;
   }
 
-  /** {@code arn:<partition>:s3:::<bucket>/<prefix>/<pattern>}. */
+  /** {@code arn:<partition>:s3:::<bucket>/<prefix>/<pattern>}, with a pattern of {@link BucketLayout}. */
   public String objectsArn(String pattern) {
-    return bucketArn() + "/" + prefix + "/" + pattern;
+    return bucketArn() + "/" + layout.root() + pattern;
   }
 
   /** How cdk-nag prints {@link #objectsArn} in an IAM5 finding. */
   public String nagObjectsResource(String pattern) {
-    return "Resource::arn:<AWS::Partition>:s3:::" + name + "/" + prefix + "/" + pattern;
+    return "Resource::arn:<AWS::Partition>:s3:::" + name + "/" + layout.root() + pattern;
   }
 
   /** {@code s3:ListBucket} on the bucket, limited to keys under the prefix. */
@@ -182,7 +185,7 @@ public final class ExportBucket extends Construct {
     return PolicyStatement.Builder.create()
         .actions(List.of("s3:ListBucket"))
         .resources(List.of(bucketArn()))
-        .conditions(Map.of("StringLike", Map.of("s3:prefix", List.of(prefix + "/*"))))
+        .conditions(Map.of("StringLike", Map.of("s3:prefix", List.of(layout.root() + BucketLayout.ANY_OBJECT))))
         .build();
   }
 

@@ -1,6 +1,7 @@
 package dev.rds2bq.load.handler;
 
 import dev.rds2bq.handler.JsonHandler;
+import dev.rds2bq.contract.BucketLayout;
 import dev.rds2bq.load.LoadStarter;
 import dev.rds2bq.load.LoadsStatus;
 import dev.rds2bq.load.StartLoadsRequest;
@@ -27,8 +28,8 @@ public final class StartLoadsHandler extends JsonHandler<StartLoadsRequest, Load
   }
 
   private static LoadStarter newStarter(LoadEnvironment env) {
-    return new LoadStarter(env.store(), env.config.bucket(), env.bigquery, env.clients, env::accessKey,
-        Clock.systemUTC());
+    return new LoadStarter(env.store(), env.config.bucket(), BucketLayout.of(env.config), env.bigquery, env.clients,
+        env::accessKey, Clock.systemUTC());
   }
 
   @Override

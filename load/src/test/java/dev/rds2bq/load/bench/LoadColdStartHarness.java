@@ -1,5 +1,6 @@
 package dev.rds2bq.load.bench;
 
+import dev.rds2bq.contract.BucketLayout;
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.load.GoogleClients;
 import dev.rds2bq.load.LoadStarter;
@@ -40,7 +41,7 @@ public final class LoadColdStartHarness {
     GoogleClients clients = GoogleClients.local(config.bigquery(), args[4], args[5],
         RetryPolicy.of(config.bigquery().requestTimeoutSeconds(), config.bigquery().maxAttempts()));
     StartLoadsHandler handler = new StartLoadsHandler(new LoadStarter(new S3ObjectStore(s3, args[3], 8 << 20), args[3],
-        config.bigquery(), clients, new S3AccessKey(args[1], args[2]), Clock.systemUTC()));
+        BucketLayout.of(config), config.bigquery(), clients, new S3AccessKey(args[1], args[2]), Clock.systemUTC()));
     long builtAt = System.nanoTime();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     handler.handleRequest(new ByteArrayInputStream(args[7].getBytes(StandardCharsets.UTF_8)), out, null);

@@ -1,4 +1,4 @@
-package dev.rds2bq.export;
+package dev.rds2bq.contract;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonDeserializer;

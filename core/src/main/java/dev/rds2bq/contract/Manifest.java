@@ -1,4 +1,4 @@
-package dev.rds2bq.publish;
+package dev.rds2bq.contract;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
@@ -26,7 +26,7 @@ public record Manifest(
     String schemaFingerprint,
     String policyFingerprint,
     String hashKeyId,
-    Map<String, Long> zeroDates) {
+    Map<String, Long> zeroDates) implements RunTable {
 
   public static final int FORMAT_VERSION = 1;
 

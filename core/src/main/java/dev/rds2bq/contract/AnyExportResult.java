@@ -1,4 +1,4 @@
-package dev.rds2bq.export;
+package dev.rds2bq.contract;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -14,7 +14,7 @@ import java.io.IOException;
  * full one.
  */
 @JsonDeserialize(using = AnyExportResult.FormDeserializer.class)
-public sealed interface AnyExportResult permits ExportResult, SlimExportResult {
+public sealed interface AnyExportResult extends RunTable permits ExportResult, SlimExportResult {
   String runId();
 
   String runDate();

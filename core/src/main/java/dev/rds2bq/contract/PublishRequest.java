@@ -1,7 +1,6 @@
-package dev.rds2bq.publish;
+package dev.rds2bq.contract;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.rds2bq.export.AnyExportResult;
 import java.util.List;
 
 /**
@@ -11,4 +10,4 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PublishRequest(String runId, String runDate, String database, String table, Integer expectedRanges,
-    List<? extends AnyExportResult> exports) {}
+    List<? extends AnyExportResult> exports) implements RunTable {}

@@ -1,4 +1,4 @@
-package dev.rds2bq.export;
+package dev.rds2bq.contract;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.rds2bq.error.InvalidInputException;
@@ -7,7 +7,8 @@ import java.time.format.DateTimeParseException;
 
 /** The ExportTable input (events/ExportTable/): one table, or one key range of it, for one run. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ExportRequest(String runId, String runDate, String database, String table, KeyRange range) {
+public record ExportRequest(String runId, String runDate, String database, String table, KeyRange range)
+    implements RunTable {
   private static final String RUN_ID = "[A-Za-z0-9][A-Za-z0-9_.-]{0,127}";
 
   /** Checks the shape of every field; whether the table exists is the engine's check. */

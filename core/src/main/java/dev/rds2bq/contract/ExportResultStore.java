@@ -1,4 +1,4 @@
-package dev.rds2bq.export;
+package dev.rds2bq.contract;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,35 +17,22 @@ import java.io.UncheckedIOException;
  * does not match it, and PublishTable keeps the results it reads.
  */
 public final class ExportResultStore {
-  /** The folder, inside a table's run folder, that holds the results. */
-  public static final String FOLDER = "_exports/";
   private static final ObjectMapper WRITE = new ObjectMapper();
   /** A result written by another version of ExportTable may have fields this one does not know. */
   private static final ObjectMapper READ = new ObjectMapper()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private final ObjectStore store;
-  private final String prefix;
+  private final BucketLayout layout;
 
   /** @param prefix the config's {@code prefix}, as the exports wrote under it */
   public ExportResultStore(ObjectStore store, String prefix) {
+    this(store, new BucketLayout(prefix));
+  }
+
+  public ExportResultStore(ObjectStore store, BucketLayout layout) {
     this.store = store;
-    this.prefix = prefix;
-  }
-
-  /** The result's key relative to the run folder: {@code _exports/<label>.json}. */
-  public static String resultKey(String label) {
-    return FOLDER + label + ".json";
-  }
-
-  /** True for a key a slim result may name: relative, under {@link #FOLDER}, not climbing out of it. */
-  public static boolean isResultKey(String key) {
-    return key != null && key.startsWith(FOLDER) && key.length() > FOLDER.length() && !key.contains("..");
-  }
-
-  /** The run folder of the export's table: what {@code resultKey} is relative to. */
-  public String runFolder(AnyExportResult e) {
-    return TableExporter.tablePrefix(prefix, e.database(), e.table(), e.runDate(), e.runId());
+    this.layout = layout;
   }
 
   /**
@@ -53,14 +40,14 @@ public final class ExportResultStore {
    * its slim form. Called once the export's files are committed.
    */
   public SlimExportResult save(ExportResult r) {
-    String key = resultKey(r.label());
+    String key = BucketLayout.resultKey(r.label());
     byte[] json;
     try {
       json = WRITE.writeValueAsBytes(r);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    store.put(runFolder(r) + key, json, "application/json");
+    store.put(layout.runFolder(r) + key, json, "application/json");
     return new SlimExportResult(r.runId(), r.runDate(), r.database(), r.table(),
         r.range() == null ? null : new KeyRange(r.range().id(), null, null, null),
         r.rowsWritten(), r.files().size(), r.bytes(), r.durationMs(), key);
@@ -79,12 +66,13 @@ public final class ExportResultStore {
   public ExportResult load(SlimExportResult s) {
     String table = s.database() + "." + s.table();
     String range = "range " + s.label();
-    if (!isResultKey(s.resultKey())) {
+    if (!BucketLayout.isResultKey(s.resultKey())) {
       throw new InvalidInputException(table + ": " + range + ": resultKey must be the key of its result under the"
-          + " run folder's " + FOLDER + ", as ExportTable returns it (e.g. " + resultKey(s.label()) + "); got '"
+          + " run folder's " + BucketLayout.EXPORTS + ", as ExportTable returns it (e.g. "
+          + BucketLayout.resultKey(s.label()) + "); got '"
           + s.resultKey() + "'");
     }
-    String key = runFolder(s) + s.resultKey();
+    String key = layout.runFolder(s) + s.resultKey();
     byte[] json = store.get(key);
     if (json == null) {
       throw new IntegrityException(table + ": " + range + ": its export result " + key

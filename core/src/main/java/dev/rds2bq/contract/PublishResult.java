@@ -1,4 +1,4 @@
-package dev.rds2bq.publish;
+package dev.rds2bq.contract;
 
 /** The PublishTable output: where the snapshot's manifest is and what it holds. */
 public record PublishResult(String database, String table, String runId, String runDate, String manifestKey,

@@ -1,8 +1,8 @@
-package dev.rds2bq.plan;
+package dev.rds2bq.contract;
 
 /**
  * The ExportTable input for a plan kept in S3 (docs/data-contract.md#payload-size): the range is
  * named by its id, and ExportTable reads its bounds from the plan object {@code planKey}.
  */
 public record PlannedRange(String runId, String runDate, String database, String table, String planKey,
-    Integer rangeId) {}
+    Integer rangeId) implements RunTable {}

@@ -1,11 +1,9 @@
-package dev.rds2bq.plan;
+package dev.rds2bq.contract;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rds2bq.error.InvalidInputException;
-import dev.rds2bq.export.ExportRequest;
-import dev.rds2bq.export.KeyRange;
-import dev.rds2bq.plan.RunPlan.TablePlan;
+import dev.rds2bq.contract.RunPlan.TablePlan;
 import dev.rds2bq.storage.ObjectStore;
 import java.io.IOException;
 import java.util.HashMap;

@@ -1,9 +1,7 @@
-package dev.rds2bq.export;
+package dev.rds2bq.source;
 
+import dev.rds2bq.contract.KeyRange;
 import dev.rds2bq.error.InvalidInputException;
-import dev.rds2bq.source.SourceColumn;
-import dev.rds2bq.source.SqlIdentifiers;
-import dev.rds2bq.source.TableSchema;
 import dev.rds2bq.types.MappedColumn;
 import dev.rds2bq.types.SourceFamily;
 import dev.rds2bq.types.TypeMapping;

@@ -1,8 +1,7 @@
-package dev.rds2bq.plan;
+package dev.rds2bq.contract;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.rds2bq.config.PipelineConfig.RunConfig;
-import dev.rds2bq.export.KeyRange;
 import java.util.List;
 
 /**

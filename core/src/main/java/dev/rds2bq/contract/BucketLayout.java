@@ -1,0 +1,117 @@
+package dev.rds2bq.contract;
+
+import dev.rds2bq.config.PipelineConfig;
+
+/**
+ * Every S3 key of a run, in one place: the stages (plan, export, publish, load) take their keys from
+ * here and the AWS stack its IAM and lifecycle patterns, so a change of the layout is one edit
+ * (docs/data-contract.md, "S3 layout").
+ *
+ * <pre>
+ * &lt;prefix&gt;/&lt;database&gt;/&lt;table&gt;/dt=&lt;runDate&gt;/run=&lt;runId&gt;/part-&lt;label&gt;-&lt;seq&gt;.parquet   data
+ *                                                           /_exports/&lt;label&gt;.json          full export results
+ *                                                           /_manifest.json                 the snapshot
+ *                                                           /_SUCCESS                       written last
+ * &lt;prefix&gt;/&lt;database&gt;/&lt;table&gt;/_latest.json                                                the table's pointer
+ * &lt;prefix&gt;/_plans/dt=&lt;runDate&gt;/run=&lt;runId&gt;/plan.json                                    plans too big for a payload
+ * </pre>
+ *
+ * <p>{@link #tableFolder} is the only method that spells where a table lives, and {@link #runFolder}
+ * the only one that spells where a run of it writes: a segment in front of the database (a source
+ * name, for several sources) is an edit of the first, a segment under the run folder (an attempt,
+ * for immutable re-runs) an edit of the second. The IAM patterns below stay valid under either,
+ * since {@code *} in a policy also matches {@code /}.
+ */
+public final class BucketLayout {
+  public static final String MANIFEST = "_manifest.json";
+  public static final String SUCCESS = "_SUCCESS";
+  public static final String LATEST = "_latest.json";
+  /** The folder, inside a run folder, that holds the full export results. */
+  public static final String EXPORTS = "_exports/";
+  /** The folder, under the prefix, that holds plans too big for the state machine's payload. */
+  public static final String PLANS = "_plans/";
+  private static final String DATA_SUFFIX = ".parquet";
+
+  /** Objects a stack grants or denies, as patterns relative to the prefix. */
+  public static final String ANY_OBJECT = "*";
+  public static final String PLANS_PATTERN = PLANS + "*";
+  public static final String EXPORT_RESULTS_PATTERN = "*/" + EXPORTS + "*";
+  public static final String MANIFESTS_PATTERN = "*/" + MANIFEST;
+  public static final String DATA_FILES_PATTERN = "*" + DATA_SUFFIX;
+  /** A run folder as words, for messages and policy descriptions. */
+  public static final String RUN_FOLDER_SHAPE = "<database>/<table>/dt=<runDate>/run=<runId>/";
+
+  /** {@code ""}, or the prefix and a slash. */
+  private final String root;
+
+  /** @param prefix the config's {@code prefix}, without slashes at either end; may be empty */
+  public BucketLayout(String prefix) {
+    this.root = prefix == null || prefix.isEmpty() ? "" : prefix + "/";
+  }
+
+  public static BucketLayout of(PipelineConfig config) {
+    return new BucketLayout(config.prefix());
+  }
+
+  /** {@code <prefix>/}, or nothing with an empty prefix: what every key of the deployment starts with. */
+  public String root() {
+    return root;
+  }
+
+  /** {@code <prefix>/<database>/<table>/}: the table's runs and its {@code _latest.json}. */
+  public String tableFolder(RunTable t) {
+    return root + t.database() + "/" + t.table() + "/";
+  }
+
+  /** {@code <table folder>/dt=<runDate>/run=<runId>/}: everything one run writes for one table. */
+  public String runFolder(RunTable t) {
+    return tableFolder(t) + "dt=" + t.runDate() + "/run=" + t.runId() + "/";
+  }
+
+  /** Data file number {@code seq} of the export labelled {@code label}: {@code part-<label>-<seq>.parquet}. */
+  public String dataFileKey(RunTable t, String label, int seq) {
+    return runFolder(t) + "part-" + label + "-" + String.format("%05d", seq) + DATA_SUFFIX;
+  }
+
+  /** The key of a full export result, relative to the run folder: {@code _exports/<label>.json}. */
+  public static String resultKey(String label) {
+    return EXPORTS + label + ".json";
+  }
+
+  /** True for a key a slim result may name: relative, under {@link #EXPORTS}, not climbing out of it. */
+  public static boolean isResultKey(String key) {
+    return key != null && key.startsWith(EXPORTS) && key.length() > EXPORTS.length() && !key.contains("..");
+  }
+
+  public String manifestKey(RunTable t) {
+    return runFolder(t) + MANIFEST;
+  }
+
+  public String successKey(RunTable t) {
+    return runFolder(t) + SUCCESS;
+  }
+
+  /** {@code <table folder>/_latest.json}: the run the table's readers should take. */
+  public String latestKey(RunTable t) {
+    return tableFolder(t) + LATEST;
+  }
+
+  /** Where PlanRun keeps a plan too big for the state machine's payload. */
+  public String planKey(String runDate, String runId) {
+    return plansFolder() + "dt=" + runDate + "/run=" + runId + "/plan.json";
+  }
+
+  /** {@code <prefix>/_plans/}, which a lifecycle rule expires sooner than the data. */
+  public String plansFolder() {
+    return root + PLANS;
+  }
+
+  /**
+   * The Data Transfer Service's {@code data_path} for a run of a table:
+   * {@code s3://<bucket>/<run folder>*.parquet}. It matches the data files only, never the
+   * {@code .json} results and markers beside them.
+   */
+  public String dataPath(String bucket, RunTable t) {
+    return "s3://" + bucket + "/" + runFolder(t) + "*" + DATA_SUFFIX;
+  }
+}

@@ -1,0 +1,69 @@
+package dev.rds2bq.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** Every key of the S3 layout as docs/data-contract.md spells it, with and without a prefix. */
+class BucketLayoutTest {
+  private static final RunTable USERS = RunTable.of("clinic", "users", "2025-06-01", "20250601-0300");
+
+  @Test
+  void keysUnderAPrefix() {
+    BucketLayout layout = new BucketLayout("rds2bq");
+    String run = "rds2bq/clinic/users/dt=2025-06-01/run=20250601-0300/";
+    assertEquals("rds2bq/", layout.root());
+    assertEquals("rds2bq/clinic/users/", layout.tableFolder(USERS));
+    assertEquals(run, layout.runFolder(USERS));
+    assertEquals(run + "part-00003-00000.parquet", layout.dataFileKey(USERS, "00003", 0));
+    assertEquals(run + "part-full-00012.parquet", layout.dataFileKey(USERS, "full", 12));
+    assertEquals(run + "_manifest.json", layout.manifestKey(USERS));
+    assertEquals(run + "_SUCCESS", layout.successKey(USERS));
+    assertEquals("rds2bq/clinic/users/_latest.json", layout.latestKey(USERS));
+    assertEquals("rds2bq/_plans/", layout.plansFolder());
+    assertEquals("rds2bq/_plans/dt=2025-06-01/run=20250601-0300/plan.json",
+        layout.planKey("2025-06-01", "20250601-0300"));
+    assertEquals("s3://acme/" + run + "*.parquet", layout.dataPath("acme", USERS));
+  }
+
+  @Test
+  void keysWithoutAPrefixStartAtTheDatabase() {
+    BucketLayout layout = new BucketLayout("");
+    assertEquals("", layout.root());
+    assertEquals("clinic/users/dt=2025-06-01/run=20250601-0300/", layout.runFolder(USERS));
+    assertEquals("clinic/users/_latest.json", layout.latestKey(USERS));
+    assertEquals("_plans/dt=2025-06-01/run=20250601-0300/plan.json", layout.planKey("2025-06-01", "20250601-0300"));
+  }
+
+  @Test
+  void resultKeysAreRelativeToTheRunFolderAndStayUnderExports() {
+    assertEquals("_exports/00003.json", BucketLayout.resultKey("00003"));
+    assertTrue(BucketLayout.isResultKey("_exports/full.json"));
+    assertFalse(BucketLayout.isResultKey("_exports/"));
+    assertFalse(BucketLayout.isResultKey("_exports/../_manifest.json"));
+    assertFalse(BucketLayout.isResultKey("part-full-00000.parquet"));
+    assertFalse(BucketLayout.isResultKey(null));
+  }
+
+  @Test
+  void everyRequestAndResultOfATableNamesTheSameFolder() {
+    BucketLayout layout = new BucketLayout("rds2bq");
+    ExportRequest request = new ExportRequest("20250601-0300", "2025-06-01", "clinic", "users", null);
+    SlimExportResult slim = new SlimExportResult("20250601-0300", "2025-06-01", "clinic", "users", null, 0, 1, 10,
+        5, "_exports/full.json");
+    PublishRequest publish = new PublishRequest("20250601-0300", "2025-06-01", "clinic", "users", 1, java.util.List.of(slim));
+    assertEquals(layout.runFolder(USERS), layout.runFolder(request));
+    assertEquals(layout.runFolder(USERS), layout.runFolder(slim));
+    assertEquals(layout.runFolder(USERS), layout.runFolder(publish));
+  }
+
+  @Test
+  void policyPatternsAreRelativeToThePrefix() {
+    assertEquals("_plans/*", BucketLayout.PLANS_PATTERN);
+    assertEquals("*/_exports/*", BucketLayout.EXPORT_RESULTS_PATTERN);
+    assertEquals("*/_manifest.json", BucketLayout.MANIFESTS_PATTERN);
+    assertEquals("*.parquet", BucketLayout.DATA_FILES_PATTERN);
+  }
+}
