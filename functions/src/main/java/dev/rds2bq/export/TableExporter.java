@@ -9,12 +9,12 @@ import dev.rds2bq.contract.ExportResult.ColumnEntry;
 import dev.rds2bq.contract.ExportResultStore;
 import dev.rds2bq.contract.ExportResult.FileEntry;
 import dev.rds2bq.mask.ColumnDecision;
+import dev.rds2bq.mask.HmacHasher;
 import dev.rds2bq.mask.MaskKind;
+import dev.rds2bq.mask.MaskWriters;
 import dev.rds2bq.mask.MaskingPolicy;
 import dev.rds2bq.mask.TableMasking;
 import dev.rds2bq.parquet.FieldWriter;
-import dev.rds2bq.parquet.FieldWriters;
-import dev.rds2bq.parquet.HmacHasher;
 import dev.rds2bq.parquet.ReadAs;
 import dev.rds2bq.parquet.RowWriteSupport.RowReadException;
 import dev.rds2bq.parquet.RollingParquetWriter;
@@ -94,7 +94,7 @@ public final class TableExporter {
       String qualified = schema.qualifiedName();
       ZeroDateCounter zeros = new ZeroDateCounter(config.zeroDates(), qualified);
       byte[] key = masking.usesHash() ? hashKey.get() : null;
-      FieldWriters.Context ctx = new FieldWriters.Context(runDate, () -> new HmacHasher(key), zeros);
+      MaskWriters.Context ctx = new MaskWriters.Context(runDate, () -> new HmacHasher(key), zeros);
 
       List<String> selected = new ArrayList<>();
       List<Type> fields = new ArrayList<>();
@@ -106,11 +106,11 @@ public final class TableExporter {
           continue;
         }
         int selectIndex = 0;
-        if (FieldWriters.needsValue(d)) {
+        if (MaskWriters.needsValue(d)) {
           selected.add(d.sourceName());
           selectIndex = selected.size();
         }
-        writers.add(FieldWriters.create(d, selectIndex, fields.size(), ctx));
+        writers.add(MaskWriters.create(d, selectIndex, fields.size(), ctx));
         fields.add(d.outputType().parquetField(d.outputName()));
         boolean uniqueKey = schema.primaryKey().size() == 1
             && schema.primaryKey().get(0).equalsIgnoreCase(d.sourceName()) && d.rule().kind() == MaskKind.KEEP;

@@ -3,7 +3,6 @@ package dev.rds2bq.handler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rds2bq.error.InvalidInputException;
-import dev.rds2bq.export.ExportEngines;
 import dev.rds2bq.export.ExportListener;
 import dev.rds2bq.contract.ExportRequest;
 import dev.rds2bq.contract.ExportResult;
@@ -14,7 +13,6 @@ import dev.rds2bq.metrics.EmfTableMetrics;
 import dev.rds2bq.metrics.TableMetrics;
 import dev.rds2bq.contract.PlannedRange;
 import dev.rds2bq.contract.StoredPlans;
-import dev.rds2bq.storage.S3ObjectStore;
 
 /**
  * ExportTable: {@code {runId, runDate, database, table, range?}}, or {@code {runId, runDate, database,
@@ -38,12 +36,10 @@ public final class ExportTableHandler extends JsonHandler<JsonNode, Object> {
   public ExportTableHandler() {
     super("ExportTable", JsonNode.class, SHAPE, STRICT);
     LambdaEnvironment env = LambdaEnvironment.load();
-    S3ObjectStore store = env.store();
     MaskingPolicy policy = env.policy();
-    this.exporter = new OnFirstUse<>(() -> ExportEngines.create(env.config, policy, env.secrets(), store,
-        ExportListener.NONE));
-    this.plans = new StoredPlans(store);
-    this.results = new ExportResultStore(store, env.config.prefix());
+    this.exporter = new OnFirstUse<>(() -> env.engines.exporter(policy, ExportListener.NONE));
+    this.plans = env.engines.plans();
+    this.results = env.engines.results();
     this.metrics = EmfTableMetrics.fromEnvironment(System.getenv());
   }
 

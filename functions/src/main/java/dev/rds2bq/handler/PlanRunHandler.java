@@ -32,8 +32,8 @@ public final class PlanRunHandler extends JsonHandler<JsonNode, RunPlan> {
     super("PlanRun", JsonNode.class, "a JSON object", STRICT);
     LambdaEnvironment env = LambdaEnvironment.load();
     MaskingPolicy policy = env.policy();
-    this.planner = new OnFirstUse<>(() -> new RunPlanner(env.config, env.source(env.secrets()), policy, env.store(),
-        Clock.systemUTC(), new RunGuard(env.stepFunctions())));
+    this.planner = new OnFirstUse<>(() -> env.engines.planner(policy, Clock.systemUTC(),
+        new RunGuard(env.stepFunctions())));
   }
 
   public PlanRunHandler(RunPlanner planner) {

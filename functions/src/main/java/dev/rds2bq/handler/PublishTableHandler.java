@@ -21,8 +21,7 @@ public final class PublishTableHandler extends JsonHandler<PublishRequest, Publi
   public PublishTableHandler() {
     super("PublishTable", PublishRequest.class, SHAPE, STRICT);
     LambdaEnvironment env = LambdaEnvironment.load();
-    this.publisher = new OnFirstUse<>(() -> new TablePublisher(env.store(), env.config.prefix(), Clock.systemUTC(),
-        env.config.publish().verifySourceCount() ? env.source(env.secrets()) : null));
+    this.publisher = new OnFirstUse<>(() -> env.engines.publisher(Clock.systemUTC()));
     this.metrics = EmfTableMetrics.fromEnvironment(System.getenv());
   }
 

@@ -12,6 +12,23 @@ public record MaskRule(MaskKind kind, String constant, boolean lowercase) {
     return new MaskRule(kind, null, false);
   }
 
+  /**
+   * What a rule does to the values, for the BigQuery column description, from its {@link #canonical}
+   * form as export results carry it; null for {@code keep} and {@code drop}.
+   */
+  public static String describe(String canonical) {
+    return switch (canonical.replaceAll("\\(.*", "")) {
+      case "hash" -> "masked: HMAC-SHA256 of the value, hex"
+          + (canonical.contains("lowercase") ? ", after trim and lower-case" : "");
+      case "age_band" -> "masked: age band (decade) from the birthday at the run date";
+      case "year" -> "masked: truncated to January 1st of the year";
+      case "year_month" -> "masked: truncated to the first day of the month";
+      case "redact" -> "masked: redacted";
+      case "email_domain" -> "masked: e-mail domain only";
+      default -> null;
+    };
+  }
+
   /** A stable text form, part of the policy fingerprint. */
   public String canonical() {
     StringBuilder sb = new StringBuilder(kind.policyName());

@@ -1,5 +1,6 @@
 package dev.rds2bq.parquet;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
@@ -33,6 +34,14 @@ public abstract class FieldWriter {
 
   public String field() {
     return field;
+  }
+
+  /**
+   * Text as an array-backed Binary. {@code Binary.fromString} makes a ByteBuffer-backed one, whose
+   * equals() is several times slower in the dictionary lookups that repeated values go through.
+   */
+  protected static Binary utf8(String s) {
+    return Binary.fromConstantByteArray(s.getBytes(StandardCharsets.UTF_8));
   }
 
   // One value of this writer's field; every field is optional, so a NULL is simply not emitted.

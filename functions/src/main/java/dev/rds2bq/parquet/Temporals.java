@@ -10,15 +10,15 @@ import java.time.ZoneOffset;
  * so a zero date ('0000-00-00', or a zero month or day) arrives as an exception; this class tells it
  * from a real failure by looking at the raw text, and hands it to the zero-date policy.
  */
-final class Temporals {
+public final class Temporals {
   private Temporals() {}
 
   /** The date, or null for SQL NULL or a zero date that the policy turned into NULL. */
-  static LocalDate date(Row rs, int col, String column, ZeroDateCounter zeros) throws SQLException {
+  public static LocalDate date(Row rs, int col, String column, ZeroDateCounter zeros) throws SQLException {
     return read(rs, col, LocalDate.class, LocalDate::getYear, column, zeros);
   }
 
-  static LocalDateTime dateTime(Row rs, int col, String column, ZeroDateCounter zeros) throws SQLException {
+  public static LocalDateTime dateTime(Row rs, int col, String column, ZeroDateCounter zeros) throws SQLException {
     return read(rs, col, LocalDateTime.class, LocalDateTime::getYear, column, zeros);
   }
 

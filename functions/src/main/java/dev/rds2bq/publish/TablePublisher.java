@@ -13,6 +13,7 @@ import dev.rds2bq.contract.ExportResultStore;
 import dev.rds2bq.contract.Manifest;
 import dev.rds2bq.contract.PublishRequest;
 import dev.rds2bq.contract.PublishResult;
+import dev.rds2bq.mask.MaskRule;
 import dev.rds2bq.source.RangeQueries;
 import dev.rds2bq.contract.SlimExportResult;
 import dev.rds2bq.source.SchemaReader;
@@ -257,15 +258,7 @@ public final class TablePublisher {
 
   static String description(ColumnEntry c) {
     String comment = c.comment() == null || c.comment().isBlank() ? null : c.comment().trim();
-    String masked = switch (c.policy().replaceAll("\\(.*", "")) {
-      case "hash" -> "masked: HMAC-SHA256 of the value, hex" + (c.policy().contains("lowercase") ? ", after trim and lower-case" : "");
-      case "age_band" -> "masked: age band (decade) from the birthday at the run date";
-      case "year" -> "masked: truncated to January 1st of the year";
-      case "year_month" -> "masked: truncated to the first day of the month";
-      case "redact" -> "masked: redacted";
-      case "email_domain" -> "masked: e-mail domain only";
-      default -> null;
-    };
+    String masked = MaskRule.describe(c.policy());
     String text = comment == null ? masked : masked == null ? comment : comment + " (" + masked + ")";
     return text == null ? null : text.length() > 1024 ? text.substring(0, 1024) : text;
   }

@@ -1,5 +1,6 @@
 package dev.rds2bq.export;
 
+import dev.rds2bq.handler.Engines;
 import dev.rds2bq.contract.KeyRange;
 import dev.rds2bq.contract.ExportRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -82,8 +83,8 @@ class BadInputTest {
   @Test
   void missingSecretFieldNamesTheFieldNotTheValue() {
     Map<String, String> secrets = Map.of(LocalStack.SOURCE_SECRET, "{\"host\":\"127.0.0.1\",\"password\":\"s3cr3t-pw\"}");
-    ConfigException e = assertThrows(ConfigException.class, () -> dev.rds2bq.export.ExportEngines.create(config,
-        MaskingPolicy.parse("m.yaml", POLICY), new MapSecretSource(secrets), stack.store(bucket), ExportListener.NONE));
+    ConfigException e = assertThrows(ConfigException.class, () -> new Engines(config, new MapSecretSource(secrets),
+        stack.store(bucket)).exporter(MaskingPolicy.parse("m.yaml", POLICY), ExportListener.NONE));
     assertTrue(e.getMessage().contains("'username'"), e.getMessage());
     assertFalse(e.getMessage().contains("s3cr3t-pw"));
   }
@@ -105,8 +106,8 @@ class BadInputTest {
     }
     Map<String, String> secrets = Map.of(LocalStack.SOURCE_SECRET,
         "{\"host\":\"127.0.0.1\",\"port\":" + closedPort + ",\"username\":\"u\",\"password\":\"pw-never-logged\"}");
-    TableExporter exporter = dev.rds2bq.export.ExportEngines.create(config, MaskingPolicy.parse("m.yaml", POLICY),
-        new MapSecretSource(secrets), stack.store(bucket), ExportListener.NONE);
+    TableExporter exporter = new Engines(config, new MapSecretSource(secrets), stack.store(bucket))
+        .exporter(MaskingPolicy.parse("m.yaml", POLICY), ExportListener.NONE);
     SourceUnavailableException e = assertThrows(SourceUnavailableException.class,
         () -> exporter.export(new ExportRequest("r1", "2026-11-26", "shop", "orders", null)));
     assertTrue(e.isTransient());
@@ -118,8 +119,8 @@ class BadInputTest {
   void wrongPasswordIsAConfigErrorWithoutThePassword() {
     Map<String, String> secrets = Map.of(LocalStack.SOURCE_SECRET, "{\"host\":\"127.0.0.1\",\"port\":" + stack.mysql.port()
         + ",\"username\":\"nobody\",\"password\":\"wrong-pw-xyz\"}");
-    TableExporter exporter = dev.rds2bq.export.ExportEngines.create(config, MaskingPolicy.parse("m.yaml", POLICY),
-        new MapSecretSource(secrets), stack.store(bucket), ExportListener.NONE);
+    TableExporter exporter = new Engines(config, new MapSecretSource(secrets), stack.store(bucket))
+        .exporter(MaskingPolicy.parse("m.yaml", POLICY), ExportListener.NONE);
     ConfigException e = assertThrows(ConfigException.class,
         () -> exporter.export(new ExportRequest("r1", "2026-11-26", "shop", "orders", null)));
     assertTrue(e.getMessage().contains("refused the login"), e.getMessage());

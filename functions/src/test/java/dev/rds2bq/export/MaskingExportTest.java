@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.rds2bq.parquet.HmacHasher;
+import dev.rds2bq.mask.HmacHasher;
 import dev.rds2bq.testing.LocalStack;
 import dev.rds2bq.testing.Parquet;
 import java.nio.charset.StandardCharsets;

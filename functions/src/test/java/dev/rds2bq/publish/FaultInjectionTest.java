@@ -12,7 +12,7 @@ import dev.rds2bq.config.MapSecretSource;
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.error.SourceUnavailableException;
 import dev.rds2bq.error.StorageUnavailableException;
-import dev.rds2bq.export.ExportEngines;
+import dev.rds2bq.handler.Engines;
 import dev.rds2bq.export.ExportListener;
 import dev.rds2bq.contract.ExportRequest;
 import dev.rds2bq.contract.ExportResult;
@@ -63,8 +63,8 @@ class FaultInjectionTest {
   }
 
   private static TableExporter exporter(PipelineConfig config, ObjectStore store, ExportListener listener) {
-    return ExportEngines.create(config, MaskingPolicy.parse("m.yaml", POLICY), new MapSecretSource(stack.secrets("faults")),
-        store, listener);
+    return new Engines(config, new MapSecretSource(stack.secrets("faults")), store)
+        .exporter(MaskingPolicy.parse("m.yaml", POLICY), listener);
   }
 
   @Test
@@ -128,8 +128,8 @@ class FaultInjectionTest {
       s.execute("REPLACE INTO kinds VALUES (1, 'a'), (2, 'b'), (3, 'c')");
     }
     String policy = "databases: {faults: {tables: {events: {columns: {}}, kinds: {columns: {}}}}}";
-    TableExporter exporter = ExportEngines.create(config, MaskingPolicy.parse("m.yaml", policy),
-        new MapSecretSource(stack.secrets("faults")), stack.store(bucket), ExportListener.NONE);
+    TableExporter exporter = new Engines(config, new MapSecretSource(stack.secrets("faults")), stack.store(bucket))
+        .exporter(MaskingPolicy.parse("m.yaml", policy), ExportListener.NONE);
     // events: range 1 of 2 failed for good (its retries ran out), so only range 0 reported.
     ExportResult eventsRange0 = exporter.export(new ExportRequest("r1", "2026-11-26", "faults", "events",
         new KeyRange(0, null, null, "100001")));

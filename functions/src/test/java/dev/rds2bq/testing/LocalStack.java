@@ -7,7 +7,7 @@ import dev.rds2bq.export.TableExporter;
 import dev.rds2bq.localstack.EmbeddedMySql;
 import dev.rds2bq.localstack.LocalS3;
 import dev.rds2bq.mask.MaskingPolicy;
-import dev.rds2bq.export.ExportEngines;
+import dev.rds2bq.handler.Engines;
 import dev.rds2bq.storage.ObjectStore;
 import dev.rds2bq.storage.S3ObjectStore;
 import java.io.IOException;
@@ -141,6 +141,6 @@ public final class LocalStack {
 
   public TableExporter exporter(PipelineConfig config, String database, String policyYaml, ObjectStore store) {
     MaskingPolicy policy = MaskingPolicy.parse("masking.yaml", policyYaml);
-    return ExportEngines.create(config, policy, new MapSecretSource(secrets(database)), store, ExportListener.NONE);
+    return new Engines(config, new MapSecretSource(secrets(database)), store).exporter(policy, ExportListener.NONE);
   }
 }

@@ -2,11 +2,10 @@ package dev.rds2bq.localrun;
 
 import dev.rds2bq.contract.BucketLayout;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import dev.rds2bq.config.DatabaseSecret;
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.config.SecretSource;
-import dev.rds2bq.export.ExportEngines;
 import dev.rds2bq.export.ExportListener;
+import dev.rds2bq.handler.Engines;
 import dev.rds2bq.handler.ExportTableHandler;
 import dev.rds2bq.handler.PlanRunHandler;
 import dev.rds2bq.handler.PublishTableHandler;
@@ -21,10 +20,6 @@ import dev.rds2bq.load.handler.CheckLoadsHandler;
 import dev.rds2bq.load.handler.StartLoadsHandler;
 import dev.rds2bq.localgcp.LocalGoogleCloud;
 import dev.rds2bq.mask.MaskingPolicy;
-import dev.rds2bq.plan.RunPlanner;
-import dev.rds2bq.contract.StoredPlans;
-import dev.rds2bq.publish.TablePublisher;
-import dev.rds2bq.source.SourceConnector;
 import dev.rds2bq.storage.ObjectStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,14 +47,16 @@ public final class LocalFunctions {
    */
   public static Map<String, RequestStreamHandler> exportAndPublish(PipelineConfig config, MaskingPolicy policy,
       SecretSource secrets, ObjectStore store, ExportListener progress, Clock clock) {
-    String id = config.source().secretId();
-    SourceConnector source = new SourceConnector(DatabaseSecret.parse(id, secrets.secretString(id)), config.source());
+    return exportAndPublish(new Engines(config, secrets, store), policy, progress, clock);
+  }
+
+  /** The same over engines the caller keeps, e.g. to read the source itself. */
+  public static Map<String, RequestStreamHandler> exportAndPublish(Engines engines, MaskingPolicy policy,
+      ExportListener progress, Clock clock) {
     Map<String, RequestStreamHandler> functions = new LinkedHashMap<>();
-    functions.put(PLAN_RUN, new PlanRunHandler(new RunPlanner(config, source, policy, store, clock)));
-    functions.put(EXPORT_TABLE, new ExportTableHandler(ExportEngines.create(config, policy, secrets, store, progress),
-        new StoredPlans(store)));
-    functions.put(PUBLISH_TABLE, new PublishTableHandler(new TablePublisher(store, config.prefix(), clock,
-        config.publish().verifySourceCount() ? source : null)));
+    functions.put(PLAN_RUN, new PlanRunHandler(engines.planner(policy, clock, null)));
+    functions.put(EXPORT_TABLE, new ExportTableHandler(engines.exporter(policy, progress), engines.plans()));
+    functions.put(PUBLISH_TABLE, new PublishTableHandler(engines.publisher(clock)));
     functions.put(SUMMARIZE_RUN, new SummarizeRunHandler(TableMetrics.NONE));
     return functions;
   }

@@ -11,6 +11,7 @@ import dev.rds2bq.export.ExportListener;
 import dev.rds2bq.contract.ExportRequest;
 import dev.rds2bq.contract.ExportResult;
 import dev.rds2bq.contract.BucketLayout;
+import dev.rds2bq.handler.Engines;
 import dev.rds2bq.contract.ExportResultStore;
 import dev.rds2bq.contract.RunTable;
 import dev.rds2bq.localstack.DemoData;
@@ -188,11 +189,11 @@ public final class LocalRun {
       MaskingPolicy policy = readPolicy(o.policy());
       MapSecretSource secretSource = new MapSecretSource(secrets);
       S3ObjectStore store = new S3ObjectStore(s3.client(), BUCKET, config.parquet().uploadPartMiB() << 20);
-      SourceConnector connector = new SourceConnector(
-          dev.rds2bq.config.DatabaseSecret.parse(SOURCE_SECRET, secrets.get(SOURCE_SECRET)), config.source());
+      Engines engines = new Engines(config, secretSource, store);
+      SourceConnector connector = engines.source();
 
-      Map<String, RequestStreamHandler> functions = LocalFunctions.exportAndPublish(config, policy, secretSource, store,
-          new Progress(out), Clock.systemUTC());
+      Map<String, RequestStreamHandler> functions = LocalFunctions.exportAndPublish(engines, policy, new Progress(out),
+          Clock.systemUTC());
       LocalFunctions.addLoads(functions, config, store, google, new S3AccessKey(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY),
           Clock.systemUTC());
       boolean load = LocalFunctions.canLoad(functions);

@@ -1,20 +1,19 @@
 package dev.rds2bq.localrun;
 
-import dev.rds2bq.config.DatabaseSecret;
+import dev.rds2bq.config.MapSecretSource;
 import dev.rds2bq.config.PipelineConfig;
+import dev.rds2bq.handler.Engines;
 import dev.rds2bq.handler.PlanRunHandler;
 import dev.rds2bq.handler.PublishTableHandler;
 import dev.rds2bq.handler.SummarizeRunHandler;
 import dev.rds2bq.mask.MaskingPolicy;
 import dev.rds2bq.metrics.TableMetrics;
-import dev.rds2bq.plan.RunPlanner;
-import dev.rds2bq.publish.TablePublisher;
-import dev.rds2bq.source.SourceConnector;
 import dev.rds2bq.storage.S3ObjectStore;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -38,15 +37,15 @@ public final class ControlJarHarness {
           .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(args[3], args[4])))
           .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
       PipelineConfig config = PipelineConfig.parse("harness", "bucket: " + args[5] + "\nprefix: exports\n"
-          + "source: {secretId: src, tls: disabled}\nmasking: {policyFile: m.yaml}\ndatabases: [sakila]\n");
-      S3ObjectStore store = new S3ObjectStore(s3, args[5], 5 << 20);
-      SourceConnector source = new SourceConnector(DatabaseSecret.parse("src", args[1]), config.source());
+          + "source: {secretId: src, tls: disabled}\nmasking: {policyFile: m.yaml}\ndatabases: [sakila]\n"
+          + "publish: {verifySourceCount: true}\n");
+      Engines engines = new Engines(config, new MapSecretSource(Map.of("src", args[1])),
+          new S3ObjectStore(s3, args[5], 5 << 20));
       if (mode.equals("plan")) {
-        new PlanRunHandler(new RunPlanner(config, source, MaskingPolicy.parse("m.yaml", args[6]), store,
-            Clock.systemUTC())).handleRequest(input, System.out, null);
-      } else {
-        new PublishTableHandler(new TablePublisher(store, config.prefix(), Clock.systemUTC(), source))
+        new PlanRunHandler(engines.planner(MaskingPolicy.parse("m.yaml", args[6]), Clock.systemUTC(), null))
             .handleRequest(input, System.out, null);
+      } else {
+        new PublishTableHandler(engines.publisher(Clock.systemUTC())).handleRequest(input, System.out, null);
       }
     }
     System.out.flush();

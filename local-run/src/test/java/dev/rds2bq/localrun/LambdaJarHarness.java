@@ -2,8 +2,8 @@ package dev.rds2bq.localrun;
 
 import dev.rds2bq.config.MapSecretSource;
 import dev.rds2bq.config.PipelineConfig;
-import dev.rds2bq.export.ExportEngines;
 import dev.rds2bq.export.ExportListener;
+import dev.rds2bq.handler.Engines;
 import dev.rds2bq.handler.ExportTableHandler;
 import dev.rds2bq.mask.MaskingPolicy;
 import dev.rds2bq.storage.S3ObjectStore;
@@ -31,10 +31,11 @@ public final class LambdaJarHarness {
     PipelineConfig config = PipelineConfig.parse("harness", "bucket: " + args[4] + "\nprefix: exports\n"
         + "source: {secretId: src, tls: disabled}\nmasking: {policyFile: m.yaml, hashKeySecretId: key}\n"
         + "parquet: {compression: zstd}\n");
-    ExportTableHandler handler = new ExportTableHandler(ExportEngines.create(config,
-        MaskingPolicy.parse("m.yaml", args[6]),
+    Engines engines = new Engines(config,
         new MapSecretSource(Map.of("src", args[0], "key", "harness-hash-key-0123456789abcdef0123")),
-        new S3ObjectStore(s3, args[4], 5 << 20), ExportListener.NONE));
+        new S3ObjectStore(s3, args[4], 5 << 20));
+    ExportTableHandler handler = new ExportTableHandler(
+        engines.exporter(MaskingPolicy.parse("m.yaml", args[6]), ExportListener.NONE));
     handler.handleRequest(new ByteArrayInputStream(args[5].getBytes(StandardCharsets.UTF_8)), System.out, null);
     System.out.flush();
     System.exit(0);

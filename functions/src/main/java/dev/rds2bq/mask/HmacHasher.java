@@ -1,4 +1,4 @@
-package dev.rds2bq.parquet;
+package dev.rds2bq.mask;
 
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;

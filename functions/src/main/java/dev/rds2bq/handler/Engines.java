@@ -1,0 +1,92 @@
+package dev.rds2bq.handler;
+
+import dev.rds2bq.config.DatabaseSecret;
+import dev.rds2bq.config.HashKey;
+import dev.rds2bq.config.PipelineConfig;
+import dev.rds2bq.config.SecretSource;
+import dev.rds2bq.contract.BucketLayout;
+import dev.rds2bq.contract.ExportResultStore;
+import dev.rds2bq.contract.StoredPlans;
+import dev.rds2bq.error.ConfigException;
+import dev.rds2bq.export.ExportListener;
+import dev.rds2bq.export.TableExporter;
+import dev.rds2bq.mask.MaskingPolicy;
+import dev.rds2bq.plan.RunGuard;
+import dev.rds2bq.plan.RunPlanner;
+import dev.rds2bq.publish.TablePublisher;
+import dev.rds2bq.source.SourceConnector;
+import dev.rds2bq.storage.ObjectStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * The functions' composition root: the plan, export and publish engines, built from the config, a
+ * secret source and the bucket. The Lambda handlers (through {@link LambdaEnvironment}), the local
+ * run and the tests all build them here, so the source's login is read from its secret in one
+ * place, once, at the first engine that needs it.
+ */
+public final class Engines {
+  private final PipelineConfig config;
+  private final SecretSource secrets;
+  private final ObjectStore store;
+  private SourceConnector source;
+
+  public Engines(PipelineConfig config, SecretSource secrets, ObjectStore store) {
+    this.config = config;
+    this.secrets = secrets;
+    this.store = store;
+  }
+
+  /** The masking policy the config names, resolved next to the config file when relative. */
+  public static MaskingPolicy readPolicy(PipelineConfig config, Path configDir) {
+    Path policy = configDir.resolve(config.masking().policyFile());
+    try {
+      return MaskingPolicy.parse(policy.toString(), Files.readString(policy, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new ConfigException("config key 'masking.policyFile': cannot read " + policy + " ("
+          + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  public PipelineConfig config() {
+    return config;
+  }
+
+  /** The source, its login read from {@code source.secretId} at the first call. */
+  public synchronized SourceConnector source() {
+    if (source == null) {
+      String id = config.source().secretId();
+      source = new SourceConnector(DatabaseSecret.parse(id, secrets.secretString(id)), config.source());
+    }
+    return source;
+  }
+
+  /** @param guard the one-run-at-a-time check; null where there is no state machine (the local run) */
+  public RunPlanner planner(MaskingPolicy policy, Clock clock, RunGuard guard) {
+    return new RunPlanner(config, source(), policy, store, clock, guard);
+  }
+
+  /** The export engine; the hash key is read from its secret at the first table that hashes. */
+  public TableExporter exporter(MaskingPolicy policy, ExportListener listener) {
+    return new TableExporter(config, source(), policy, HashKey.lazy(secrets, config.masking().hashKeySecretId()),
+        store, listener);
+  }
+
+  /** The publisher; it reads the source only with {@code publish.verifySourceCount}. */
+  public TablePublisher publisher(Clock clock) {
+    return new TablePublisher(store, config.prefix(), clock, config.publish().verifySourceCount() ? source() : null);
+  }
+
+  /** Plans that PlanRun kept in S3, for ExportTable. */
+  public StoredPlans plans() {
+    return new StoredPlans(store);
+  }
+
+  /** Where ExportTable keeps its full results and PublishTable reads them. */
+  public ExportResultStore results() {
+    return new ExportResultStore(store, BucketLayout.of(config));
+  }
+}
