@@ -86,10 +86,17 @@ public final class TestApps {
     return jar;
   }
 
-  /** statemachine/pipeline.asl.json when it exists, else the test stand-in with one Task per function. */
+  /**
+   * statemachine/pipeline.asl.json, the definition the stack deploys. Missing, the tests that check it
+   * fail here: a stand-in definition would let them pass on something that is never deployed.
+   */
   public static Path asl() {
     Path real = Path.of("..", "statemachine", "pipeline.asl.json");
-    return Files.isRegularFile(real) ? real : resource("placeholder.asl.json");
+    if (!Files.isRegularFile(real)) {
+      throw new AssertionError("the state machine definition is missing: " + real.toAbsolutePath().normalize()
+          + "; the infra-cdk tests run from infra-cdk/ in a full checkout");
+    }
+    return real;
   }
 
   public static Path resource(String name) {

@@ -21,10 +21,7 @@ import org.junit.jupiter.api.Test;
 class LoadJarIT {
   @Test
   void theLoadJarAloneStartsALoadAndBuildsTheGoogleClients() throws Exception {
-    Path jar;
-    try (var files = Files.list(Path.of("target"))) {
-      jar = files.filter(p -> p.getFileName().toString().endsWith("-lambda.jar")).findFirst().orElseThrow();
-    }
+    Path jar = dev.rds2bq.localstack.BuiltJar.of("rds2bq.loadJar", Path.of("target/classes"));
     LoadTestbed bed = LoadTestbed.get();
     TableOutcome outcome = bed.publish("shop", "jarcheck", "jar-1", LoadFlowTest.CUSTOMER, 3);
     String request = LoadTestbed.JSON.writeValueAsString(new StartLoadsRequest("jar-1", "2026-11-26", List.of(outcome)));

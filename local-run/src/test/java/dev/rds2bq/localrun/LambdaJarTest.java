@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rds2bq.localstack.BuiltJar;
 import dev.rds2bq.localstack.DemoData;
 import dev.rds2bq.localstack.EmbeddedMySql;
 import dev.rds2bq.localstack.LocalS3;
@@ -27,11 +28,7 @@ class LambdaJarTest {
 
   @Test
   void theLambdaJarAloneRunsAnExport() throws Exception {
-    Path jar;
-    try (var files = Files.list(Path.of("../functions/target"))) {
-      jar = files.filter(p -> p.getFileName().toString().endsWith("-lambda.jar")).findFirst()
-          .orElseThrow(() -> new IllegalStateException("build functions first: its package phase makes the jar"));
-    }
+    Path jar = jar("-lambda.jar");
     try (EmbeddedMySql mysql = EmbeddedMySql.start(null); LocalS3 s3 = LocalS3.start(dir.resolve("s3"))) {
       DemoData.loadSakila(mysql);
       s3.createBucket("jar-check");
@@ -56,11 +53,10 @@ class LambdaJarTest {
     }
   }
 
-  private static Path jar(String suffix) throws Exception {
-    try (var files = Files.list(Path.of("../functions/target"))) {
-      return files.filter(p -> p.getFileName().toString().endsWith(suffix)).findFirst()
-          .orElseThrow(() -> new IllegalStateException("build functions first: its package phase makes " + suffix));
-    }
+  /** The functions module's export ({@code -lambda.jar}) or control ({@code -control.jar}) package of this build. */
+  private static Path jar(String suffix) {
+    return BuiltJar.of(suffix.equals("-lambda.jar") ? "rds2bq.functionsJar" : "rds2bq.controlJar",
+        Path.of("../functions/target/classes"));
   }
 
   private String runAlone(Path jar, Class<?> harness, List<String> args) throws Exception {
