@@ -17,13 +17,16 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <p>{@code RDS2BQ_CONFIG} names the config; {@code RDS2BQ_MASKING_POLICY} and
  * {@code RDS2BQ_CA_BUNDLE}, when set, replace {@code masking.policyFile} and
  * {@code source.caBundle}. The CDK stack ships the policy as its own asset this way, so a policy
- * change deploys without a code change. The result names local files only.
+ * change deploys without a code change. The result names local files only. Inside Lambda
+ * ({@code AWS_LAMBDA_FUNCTION_NAME} set) a config with {@code source.tls: disabled} is refused.
  */
 public record DeployedConfig(PipelineConfig config, Path configDir) {
   public static final String CONFIG_VARIABLE = "RDS2BQ_CONFIG";
   public static final String POLICY_VARIABLE = "RDS2BQ_MASKING_POLICY";
   public static final String CA_BUNDLE_VARIABLE = "RDS2BQ_CA_BUNDLE";
   static final String DEFAULT_CONFIG = "/var/task/rds2bq.yaml";
+  /** Set by Lambda in every function's environment. */
+  static final String LAMBDA_VARIABLE = "AWS_LAMBDA_FUNCTION_NAME";
 
   /** Reads the config from the environment; {@code s3} is asked for only when a location is an S3 URI. */
   public static DeployedConfig load(Map<String, String> env, Supplier<S3Client> s3, Path scratchDir) {
@@ -38,6 +41,11 @@ public record DeployedConfig(PipelineConfig config, Path configDir) {
     Path policyFile = isS3(policy) ? fetcher.local(policyKey, policy) : configDir.resolve(policy);
 
     PipelineConfig.SourceConfig source = config.source();
+    if (env.containsKey(LAMBDA_VARIABLE) && source.tls() == PipelineConfig.TlsMode.DISABLED) {
+      // tls: disabled is for a database on this machine; in AWS it would send the login in clear text.
+      throw new ConfigException("config " + configLocation + ": source.tls is 'disabled', which only a local run may"
+          + " use; a Lambda function connects with tls: verify and source.caBundle (docs/configuration.md#tls)");
+    }
     String ca = env.getOrDefault(CA_BUNDLE_VARIABLE, source.caBundle());
     if (ca != null && isS3(ca)) {
       ca = fetcher.local(env.containsKey(CA_BUNDLE_VARIABLE) ? CA_BUNDLE_VARIABLE : "config key 'source.caBundle'", ca)

@@ -71,4 +71,17 @@ class LoadSettingsConfigTest {
     assertTrue(badUri.getMessage().contains("RDS2BQ_CONFIG") && badUri.getMessage().contains("s3://bucket/key"),
         badUri.getMessage());
   }
+
+  @Test
+  void aLambdaRefusesAConfigWithoutTls(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("rds2bq.yaml"), BASE);
+    Map<String, String> local = Map.of(DeployedConfig.CONFIG_VARIABLE, dir.resolve("rds2bq.yaml").toString());
+    assertEquals(PipelineConfig.TlsMode.DISABLED, DeployedConfig.load(local, () -> null, dir).config().source().tls(),
+        "outside Lambda a local server may go without TLS");
+    Map<String, String> lambda = new java.util.HashMap<>(local);
+    lambda.put("AWS_LAMBDA_FUNCTION_NAME", "rds2bq-ExportTable");
+    ConfigException e = assertThrows(ConfigException.class, () -> DeployedConfig.load(lambda, () -> null, dir));
+    assertEquals("config " + dir.resolve("rds2bq.yaml") + ": source.tls is 'disabled', which only a local run may use;"
+        + " a Lambda function connects with tls: verify and source.caBundle (docs/configuration.md#tls)", e.getMessage());
+  }
 }

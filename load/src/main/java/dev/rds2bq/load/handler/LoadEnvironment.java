@@ -17,13 +17,10 @@ import java.util.Map;
 /**
  * What the load handlers' no-arg constructors build once per container: the config, the Google
  * clients with credentials from Secrets Manager, and the S3 store the manifests are read from.
- *
- * <p>{@code RDS2BQ_LOCAL_GOOGLE=<transfer host:port>,<bigquery url>} points the clients at the
- * loopback stand-ins instead, without credentials: for the local run and measurements only.
+ * Nothing here reads a switch to other endpoints or to no credentials: the local run and the tests
+ * give the handlers their clients through the injecting constructors.
  */
 final class LoadEnvironment {
-  static final String LOCAL_GOOGLE_VARIABLE = "RDS2BQ_LOCAL_GOOGLE";
-
   final PipelineConfig config;
   final BigQueryConfig bigquery;
   final SecretSource secrets;
@@ -38,18 +35,9 @@ final class LoadEnvironment {
     }
     secrets = AwsClients.secrets();
     RetryPolicy retry = RetryPolicy.of(bigquery.requestTimeoutSeconds(), bigquery.maxAttempts());
-    String local = env.get(LOCAL_GOOGLE_VARIABLE);
-    if (local != null) {
-      String[] parts = local.split(",", 2);
-      if (parts.length != 2) {
-        throw new ConfigException(LOCAL_GOOGLE_VARIABLE + " must be '<transfer host:port>,<bigquery url>'");
-      }
-      clients = GoogleClients.local(bigquery, parts[0], parts[1], retry);
-    } else {
-      String id = bigquery.credentialsSecretId();
-      // Built now, with the secret read at the first request: SnapStart keeps the clients, not the key.
-      clients = GoogleClients.google(bigquery, () -> GoogleSecretCredentials.parse(id, secrets.secretString(id)), retry);
-    }
+    String id = bigquery.credentialsSecretId();
+    // Built now, with the secret read at the first request: SnapStart keeps the clients, not the key.
+    clients = GoogleClients.google(bigquery, () -> GoogleSecretCredentials.parse(id, secrets.secretString(id)), retry);
   }
 
   static LoadEnvironment load() {
