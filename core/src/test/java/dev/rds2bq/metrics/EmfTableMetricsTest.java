@@ -14,7 +14,11 @@ import org.junit.jupiter.api.Test;
 
 /** The EMF lines the dashboard and the alarm read: names, units, dimensions, one line per event. */
 class EmfTableMetricsTest {
-  private static List<JsonNode> capture(Runnable body) throws Exception {
+  /**
+   * The EMF lines {@code body} printed. System.out is the JVM's, so only lines of this test's own
+   * namespace count: whatever another thread prints meanwhile is left out.
+   */
+  private static List<JsonNode> capture(String namespace, Runnable body) throws Exception {
     PrintStream original = System.out;
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
@@ -24,7 +28,8 @@ class EmfTableMetricsTest {
       System.setOut(original);
     }
     ObjectMapper json = new ObjectMapper();
-    return buffer.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("{")).map(l -> {
+    return buffer.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("{"))
+        .filter(l -> l.contains("\"Namespace\":\"" + namespace + "\"")).map(l -> {
       try {
         return json.readTree(l);
       } catch (Exception e) {
@@ -36,16 +41,17 @@ class EmfTableMetricsTest {
   @Test
   void exportAndRunTotalsAreEmfLines() throws Exception {
     assertTrue(EmfTableMetrics.fromEnvironment(Map.of()) == TableMetrics.NONE, "outside Lambda: no EMF");
-    TableMetrics metrics = EmfTableMetrics.fromEnvironment(Map.of(TableMetrics.NAMESPACE_VARIABLE, "rds2bq-test",
+    String namespace = "rds2bq-test-" + java.util.UUID.randomUUID();
+    TableMetrics metrics = EmfTableMetrics.fromEnvironment(Map.of(TableMetrics.NAMESPACE_VARIABLE, namespace,
         "AWS_LAMBDA_FUNCTION_NAME", "rds2bq-test-ExportTable"));
-    List<JsonNode> lines = capture(() -> {
+    List<JsonNode> lines = capture(namespace, () -> {
       metrics.exported("sakila", "rental", 16044, 437_000, 1.5);
       metrics.runFinished(List.of("sakila.payment"));
     });
     assertEquals(3, lines.size(), lines.toString());
     JsonNode export = lines.get(0);
     JsonNode directive = export.get("_aws").get("CloudWatchMetrics").get(0);
-    assertEquals("rds2bq-test", directive.get("Namespace").asText());
+    assertEquals(namespace, directive.get("Namespace").asText());
     assertEquals(List.of("Database", "Table"), new ObjectMapper().convertValue(directive.get("Dimensions").get(0), List.class));
     assertEquals("sakila", export.get("Database").asText());
     assertEquals(16044, export.get("ExportedRows").asLong());

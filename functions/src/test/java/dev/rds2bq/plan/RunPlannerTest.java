@@ -146,11 +146,11 @@ class RunPlannerTest {
 
   @Test
   void aPlanTooBigForStepFunctionsGoesToS3() throws Exception {
-    stack.bucket("plans");
-    RunPlan plan = smallPayloadPlanner().plan(PlanInput.empty());
+    String bucket = stack.bucket("plans");
+    RunPlan plan = smallPayloadPlanner(bucket).plan(PlanInput.empty());
     assertNotNull(plan.planKey());
     assertTrue(plan.tables().stream().allMatch(t -> t.ranges() == null));
-    JsonNode stored = JSON.readTree(stack.store("plans").get(plan.planKey()));
+    JsonNode stored = JSON.readTree(stack.store(bucket).get(plan.planKey()));
     assertEquals(plan.rangeCount(), stored.get("rangeCount").asInt());
     JsonNode orders = null;
     for (JsonNode t : stored.get("tables")) {
@@ -161,8 +161,8 @@ class RunPlannerTest {
     assertTrue(orders != null && orders.get("ranges").size() >= 25, String.valueOf(orders));
   }
 
-  private static RunPlanner smallPayloadPlanner() {
-    PipelineConfig small = LocalStack.config("plans", "databases: [planapp]\n"
+  private static RunPlanner smallPayloadPlanner(String bucket) {
+    PipelineConfig small = LocalStack.config(bucket, "databases: [planapp]\n"
         + "planning: {rowsPerRange: 1000, bigTableRows: 20000, maxPlanKiB: 1}\n");
     DatabaseSecret login = DatabaseSecret.parse("s", stack.mysql.secretJson("planapp"));
     return new RunPlanner(small, new SourceConnector(login, small.source()), MaskingPolicy.parse("m.yaml", POLICY),

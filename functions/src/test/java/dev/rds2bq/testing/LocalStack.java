@@ -102,13 +102,16 @@ public final class LocalStack {
     }
   }
 
-  /** A fresh, empty bucket. */
+  private final java.util.concurrent.atomic.AtomicInteger buckets = new java.util.concurrent.atomic.AtomicInteger();
+
+  /**
+   * A new, empty bucket whose name starts with {@code name} and is used by no other test: use the
+   * name returned. No test sees what another left behind.
+   */
   public String bucket(String name) {
-    s3.createBucket(name);
-    for (ObjectStore.StoredObject o : store(name).list("")) {
-      store(name).delete(o.key());
-    }
-    return name;
+    String unique = name + "-" + buckets.incrementAndGet();
+    s3.createBucket(unique);
+    return unique;
   }
 
   public ObjectStore store(String bucket) {
@@ -137,6 +140,29 @@ public final class LocalStack {
 
   public TableExporter exporter(PipelineConfig config, String database, String policyYaml) {
     return exporter(config, database, policyYaml, store(config.bucket()));
+  }
+
+  /** An exporter that logs in with {@code sourceSecretJson} (another port, another login) instead. */
+  public TableExporter exporterWithLogin(PipelineConfig config, String sourceSecretJson, String policyYaml) {
+    Map<String, String> secrets = new HashMap<>();
+    secrets.put(SOURCE_SECRET, sourceSecretJson);
+    secrets.put(HASH_SECRET, HASH_KEY);
+    return ExportEngines.create(config, MaskingPolicy.parse("masking.yaml", policyYaml), new MapSecretSource(secrets),
+        store(config.bucket()), ExportListener.NONE);
+  }
+
+  /**
+   * A login of its own (all privileges), in the RDS secret format: a test can then find its own
+   * connections in the process list by user, without counting those of other tests.
+   */
+  public String ownLogin(String user, String database, int port) throws SQLException {
+    String password = "pw-" + user;
+    try (Connection c = mysql.connect(null); Statement s = c.createStatement()) {
+      s.execute("CREATE USER IF NOT EXISTS '" + user + "'@'%' IDENTIFIED BY '" + password + "'");
+      s.execute("GRANT ALL PRIVILEGES ON *.* TO '" + user + "'@'%'");
+    }
+    return "{\"host\":\"" + mysql.host() + "\",\"port\":" + port + ",\"username\":\"" + user
+        + "\",\"password\":\"" + password + "\",\"dbname\":\"" + database + "\"}";
   }
 
   public TableExporter exporter(PipelineConfig config, String database, String policyYaml, ObjectStore store) {

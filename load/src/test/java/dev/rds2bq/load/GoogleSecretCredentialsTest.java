@@ -13,6 +13,7 @@ import com.google.auth.oauth2.ServiceAccountCredentials;
 import dev.rds2bq.error.ConfigException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
@@ -65,23 +66,30 @@ class GoogleSecretCredentialsTest {
     assertEquals(null, aws.getCredentialSource());
   }
 
+  /**
+   * In a JVM of its own with the variables Lambda sets, so that no system property of this JVM, which
+   * other tests share, is touched.
+   */
   @Test
   void theRoleSupplierReadsTheSdkChain() throws Exception {
-    System.setProperty("aws.accessKeyId", "AKIATESTTESTTEST0001");
-    System.setProperty("aws.secretAccessKey", "test-secret");
-    System.setProperty("aws.sessionToken", "test-token");
-    System.setProperty("aws.region", "ap-northeast-1");
-    try {
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+        RoleCredentialsProbe.class.getName());
+    pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
+    pb.environment().putAll(java.util.Map.of("AWS_ACCESS_KEY_ID", "AKIATESTTESTTEST0001",
+        "AWS_SECRET_ACCESS_KEY", "test-secret", "AWS_SESSION_TOKEN", "test-token", "AWS_REGION", "ap-northeast-1"));
+    Process p = pb.redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    assertEquals(0, p.waitFor(), out);
+    assertEquals("AKIATESTTESTTEST0001 test-token ap-northeast-1", out.lines().reduce((a, b) -> b).orElse(""), out);
+  }
+
+  /** Prints what {@link LambdaRoleAwsCredentials} finds: access key id, session token, region. */
+  public static final class RoleCredentialsProbe {
+    public static void main(String[] args) throws Exception {
       LambdaRoleAwsCredentials supplier = new LambdaRoleAwsCredentials();
       var c = supplier.getCredentials(null);
-      assertEquals("AKIATESTTESTTEST0001", c.getAccessKeyId());
-      assertEquals("test-token", c.getSessionToken());
-      assertEquals("ap-northeast-1", supplier.getRegion(null));
-    } finally {
-      System.clearProperty("aws.accessKeyId");
-      System.clearProperty("aws.secretAccessKey");
-      System.clearProperty("aws.sessionToken");
-      System.clearProperty("aws.region");
+      System.out.println(c.getAccessKeyId() + " " + c.getSessionToken() + " " + supplier.getRegion(null));
     }
   }
 

@@ -53,7 +53,7 @@ class LoadFlowTest {
     assertFalse(started.done());
 
     List<String> loadedMetrics = new java.util.concurrent.CopyOnWriteArrayList<>();
-    LoadChecker checker = new LoadChecker(config, clients, Duration.ofMinutes(30), Clock.systemUTC(),
+    LoadChecker checker = new LoadChecker(config, clients, Duration.ofMinutes(30), bed.clock,
         new dev.rds2bq.metrics.TableMetrics() {
           @Override public void exported(String d, String t, long r, long b, double s) {}
           @Override public void published(String d, String t, long r) {}
@@ -96,27 +96,27 @@ class LoadFlowTest {
     GoogleClients clients = bed.clients(truncate);
     TableOutcome first = bed.publish("shop", "orders", "idem-1", CUSTOMER, 5);
     StartLoadsRequest request = new StartLoadsRequest("idem-1", "2026-11-26", List.of(first));
-    int before = bed.google.transfers().startedRuns().size();
     LoadStarter warm = bed.starter(truncate, clients, bed.goodKey()); // one container, called twice
     LoadsStatus a = warm.start(request);
     LoadsStatus b = warm.start(request);
     assertEquals(a.loads().get(0).runName(), b.loads().get(0).runName(), "the second call reuses the first run");
-    assertEquals(a.loads().get(0).transferConfig(), b.loads().get(0).transferConfig());
-    assertEquals(before + 1, bed.google.transfers().startedRuns().size());
+    String config = a.loads().get(0).transferConfig();
+    assertEquals(config, b.loads().get(0).transferConfig());
+    assertEquals(1, bed.google.transfers().startedRuns(config).size());
     assertEquals("SUCCEEDED", bed.waitDone(bed.checker(truncate, clients), b).loads().get(0).state());
     assertEquals(5, bed.google.warehouse().count("idem", "shop__orders"));
 
     // Started again once it succeeded: still no second run for the same files.
     bed.starter(truncate, clients, bed.goodKey()).start(request);
-    assertEquals(before + 1, bed.google.transfers().startedRuns().size());
+    assertEquals(1, bed.google.transfers().startedRuns(config).size());
     assertEquals(1, bed.google.transfers().configs().stream().filter(c -> c.getDestinationDatasetId().equals("idem")).count());
 
     // The same run id published again (a re-run of the date with its id) is new data: it loads again.
-    Thread.sleep(1100);
+    bed.clock.advance(Duration.ofSeconds(1)); // run times have whole seconds: the next publish is a later one
     TableOutcome republished = bed.publish("shop", "orders", "idem-1", CUSTOMER, 4);
     LoadsStatus again = bed.waitDone(bed.checker(truncate, clients),
         warm.start(new StartLoadsRequest("idem-1", "2026-11-26", List.of(republished))));
-    assertEquals(before + 2, bed.google.transfers().startedRuns().size());
+    assertEquals(2, bed.google.transfers().startedRuns(config).size());
     assertEquals(4, bed.google.warehouse().count("idem", "shop__orders"));
     assertEquals("SUCCEEDED", again.loads().get(0).state());
 
@@ -255,7 +255,7 @@ class LoadFlowTest {
     LoadsStatus started = bed.starter(config, clients, bed.goodKey()).start(new StartLoadsRequest("late-1", "2026-11-26",
         List.of(bed.publish("shop", "customer", "late-1", CUSTOMER, 1))));
     LoadChecker later = new LoadChecker(config, clients, Duration.ofMinutes(30),
-        Clock.offset(Clock.systemUTC(), Duration.ofMinutes(31)));
+        Clock.offset(bed.clock, Duration.ofMinutes(31)));
     LoadsStatus checked = later.check(started);
     assertTrue(checked.done());
     assertTrue(checked.loads().get(0).errors().get(0).contains("after 30 minutes"), checked.loads().get(0).errors()::toString);

@@ -27,6 +27,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * DTS and BigQuery stand-ins over a DuckDB warehouse. Snapshots are published the way PublishTable
  * leaves them (Parquet files and {@code _manifest.json} under one run folder); the Parquet files are
  * written by DuckDB, a writer independent of the export engine.
+ *
+ * <p>Nothing here waits on time: transfer runs stay PENDING until {@link #waitDone} runs them
+ * ({@code Pace.MANUAL}), and publish times, StartLoads and CheckLoads read {@link #clock}, which only
+ * the tests move.
  */
 final class LoadTestbed {
   static final String BUCKET = "load-tests";
@@ -39,13 +43,16 @@ final class LoadTestbed {
   final LocalS3 s3;
   final LocalGoogleCloud google;
   final S3Client s3Client;
+  /** The time of publishes, starts and checks; moved by the tests only. */
+  final TestClock clock = new TestClock(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
 
   private LoadTestbed() throws IOException {
     root = Files.createTempDirectory("rds2bq-load-tests");
     s3 = LocalS3.start(root.resolve("s3"));
     s3.createBucket(BUCKET);
     s3Client = s3.client();
-    google = new LocalGoogleCloud(root.resolve("warehouse.duckdb"), s3.endpoint(), Duration.ofMillis(300));
+    google = new LocalGoogleCloud(root.resolve("warehouse.duckdb"), s3.endpoint(),
+        dev.rds2bq.localgcp.LocalDataTransferService.Pace.MANUAL);
   }
 
   static synchronized LoadTestbed get() {
@@ -78,11 +85,11 @@ final class LoadTestbed {
   }
 
   LoadStarter starter(BigQueryConfig config, GoogleClients clients, S3AccessKey key) {
-    return new LoadStarter(new S3ObjectStore(s3Client, BUCKET, 8 << 20), BUCKET, new BucketLayout(PREFIX), config, clients, key, Clock.systemUTC());
+    return new LoadStarter(new S3ObjectStore(s3Client, BUCKET, 8 << 20), BUCKET, new BucketLayout(PREFIX), config, clients, key, clock);
   }
 
   LoadChecker checker(BigQueryConfig config, GoogleClients clients) {
-    return new LoadChecker(config, clients, Duration.ofMinutes(30), Clock.systemUTC());
+    return new LoadChecker(config, clients, Duration.ofMinutes(30), clock);
   }
 
   /** A column of a published snapshot: its BigQuery declaration and the SQL expression DuckDB writes. */
@@ -122,7 +129,7 @@ final class LoadTestbed {
     List<Manifest.BigQueryField> schema = columns.stream()
         .map(c -> new Manifest.BigQueryField(c.name(), c.bigQueryType(), "NULLABLE", c.description())).toList();
     Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, database, table, "test table " + table, runId,
-        "2026-11-26", java.time.Instant.now().toString(), total, 0, files, List.of(), schema, List.of(), "fp", "pfp", null,
+        "2026-11-26", clock.instant().toString(), total, 0, files, List.of(), schema, List.of(), "fp", "pfp", null,
         Map.of());
     String manifestKey = folder + "_manifest.json";
     s3Client.putObject(b -> b.bucket(BUCKET).key(manifestKey), RequestBody.fromBytes(JSON.writeValueAsBytes(manifest)));
@@ -140,12 +147,45 @@ final class LoadTestbed {
     s3Client.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(JSON.writeValueAsBytes(changed)));
   }
 
-  /** Polls CheckLoads until every load is terminal. */
-  LoadsStatus waitDone(LoadChecker checker, LoadsStatus status) throws InterruptedException {
-    for (int i = 0; i < 200 && !status.done(); i++) {
-      Thread.sleep(100);
-      status = checker.check(status);
+  /**
+   * Runs the pending transfer runs of {@code status} to their end, then checks once: every load must be terminal then.
+   * A load still going would be a stand-in or checker fault, not something to wait out.
+   */
+  LoadsStatus waitDone(LoadChecker checker, LoadsStatus status) {
+    google.transfers().runPending(status.loads().stream().map(TableLoad::runName).filter(java.util.Objects::nonNull)
+        .toList());
+    LoadsStatus checked = checker.check(status);
+    if (!checked.done()) {
+      throw new AssertionError("loads not done after their transfer runs ended: " + checked.loads());
     }
-    return status;
+    return checked;
+  }
+
+  /** A clock that moves only when told. */
+  static final class TestClock extends Clock {
+    private volatile java.time.Instant now;
+
+    TestClock(java.time.Instant start) {
+      now = start;
+    }
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
   }
 }

@@ -25,7 +25,6 @@ import io.grpc.stub.StreamObserver;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,7 +50,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * the way the service documents them (resource names, the data source, the required params, the
  * S3 URI form) and, when a run starts, really loads the Parquet files it finds in S3, read with the
  * transfer's own access key, into the {@link Warehouse}. Run states move PENDING → RUNNING → a
- * terminal state over time, as a client polling the real service sees them.
+ * terminal state, as a client polling the real service sees them; no timer moves them. With
+ * {@link Pace#IMMEDIATE} a started run goes on at once on the service's own thread (the local run,
+ * the state machine tests); with {@link Pace#MANUAL} it stays PENDING until the test calls
+ * {@link #runPending}, so a test sees exactly the states it asks for, however slow the machine.
  */
 public final class LocalDataTransferService extends DataTransferServiceGrpc.DataTransferServiceImplBase {
   static final String DATA_SOURCE = "amazon_s3";
@@ -67,9 +69,18 @@ public final class LocalDataTransferService extends DataTransferServiceGrpc.Data
   private static final Pattern RUN_NAME = Pattern.compile("(projects/[^/]+/locations/[^/]+/transferConfigs/[^/]+)/runs/([^/]+)");
   private static final Pattern S3_URI = Pattern.compile("s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(/.*)?");
 
+  /** When a started run leaves PENDING. */
+  public enum Pace {
+    /** At once, on the service's loader thread. */
+    IMMEDIATE,
+    /** When the test calls {@link #runPending}. */
+    MANUAL
+  }
+
   private final Warehouse warehouse;
   private final URI s3Endpoint;
-  private final Duration pendingFor;
+  private final Pace pace;
+  private final Map<String, Runnable> pending = new LinkedHashMap<>();
   private final Map<String, TransferConfig> configs = new ConcurrentHashMap<>();
   private final Map<String, List<String>> runsByConfig = new ConcurrentHashMap<>();
   private final Map<String, TransferRun> runs = new ConcurrentHashMap<>();
@@ -85,12 +96,37 @@ public final class LocalDataTransferService extends DataTransferServiceGrpc.Data
 
   /**
    * @param s3Endpoint the S3 stand-in the runs read from, with the transfer's access key
-   * @param pendingFor how long a new run stays PENDING before it starts loading
+   * @param pace whether started runs go on at once or when the test says
    */
-  public LocalDataTransferService(Warehouse warehouse, URI s3Endpoint, Duration pendingFor) {
+  public LocalDataTransferService(Warehouse warehouse, URI s3Endpoint, Pace pace) {
     this.warehouse = warehouse;
     this.s3Endpoint = s3Endpoint;
-    this.pendingFor = pendingFor;
+    this.pace = pace;
+  }
+
+  /**
+   * {@link Pace#MANUAL}: runs each named run that is still PENDING to its end (RUNNING, then
+   * SUCCEEDED or FAILED), in the order given, on the caller's thread; returns how many ran. Runs of
+   * other tests stay as they are.
+   */
+  public int runPending(java.util.Collection<String> runNames) {
+    int ran = 0;
+    for (String name : runNames) {
+      Runnable due;
+      synchronized (pending) {
+        due = pending.remove(name);
+      }
+      if (due != null) {
+        due.run();
+        ran++;
+      }
+    }
+    return ran;
+  }
+
+  /** Names of the runs started for one transfer config, in order. */
+  public List<String> startedRuns(String configName) {
+    return startedRuns.stream().filter(r -> r.startsWith(configName + "/runs/")).toList();
   }
 
   /** Makes the next {@code times} calls of {@code method} (e.g. "StartManualTransferRuns") fail with {@code code}. */
@@ -193,7 +229,13 @@ public final class LocalDataTransferService extends DataTransferServiceGrpc.Data
       runsByConfig.computeIfAbsent(config.getName(), k -> new CopyOnWriteArrayList<>()).add(runName);
       startedRuns.add(runName);
       log(runName, TransferMessage.MessageSeverity.INFO, "Dispatched run to data source with id " + runName);
-      loader.submit(() -> execute(runName, config));
+      if (pace == Pace.IMMEDIATE) {
+        loader.submit(() -> execute(runName, config));
+      } else {
+        synchronized (pending) {
+          pending.put(runName, () -> execute(runName, config));
+        }
+      }
       return StartManualTransferRunsResponse.newBuilder().addRuns(run).build();
     });
   }
@@ -230,10 +272,9 @@ public final class LocalDataTransferService extends DataTransferServiceGrpc.Data
     });
   }
 
-  /** The load itself, off the request thread: PENDING for a while, then RUNNING, then the outcome. */
+  /** The load itself, off the request thread: RUNNING, then the outcome. */
   private void execute(String runName, TransferConfig config) {
     try {
-      Thread.sleep(pendingFor.toMillis());
       setState(runName, TransferState.RUNNING, null);
       Map<String, String> p = params(config);
       String table = p.get("destination_table_name_template");

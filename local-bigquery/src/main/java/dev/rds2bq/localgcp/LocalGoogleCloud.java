@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,11 +22,11 @@ public final class LocalGoogleCloud implements AutoCloseable {
   /**
    * @param warehouseFile the DuckDB file that plays the BigQuery project
    * @param s3Endpoint where transfer runs read {@code s3://} paths from
-   * @param pendingFor how long each run stays PENDING
+   * @param pace whether transfer runs go on at once or when a test calls {@code transfers().runPending(names)}
    */
-  public LocalGoogleCloud(Path warehouseFile, URI s3Endpoint, Duration pendingFor) throws IOException {
+  public LocalGoogleCloud(Path warehouseFile, URI s3Endpoint, LocalDataTransferService.Pace pace) throws IOException {
     warehouse = new Warehouse(warehouseFile);
-    transfers = new LocalDataTransferService(warehouse, s3Endpoint, pendingFor);
+    transfers = new LocalDataTransferService(warehouse, s3Endpoint, pace);
     grpc = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
         .addService(transfers).build().start();
     rest = new LocalBigQueryRest(warehouse);

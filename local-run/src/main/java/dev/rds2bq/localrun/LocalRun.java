@@ -17,6 +17,7 @@ import dev.rds2bq.contract.RunTable;
 import dev.rds2bq.localstack.DemoData;
 import dev.rds2bq.localstack.EmbeddedMySql;
 import dev.rds2bq.load.S3AccessKey;
+import dev.rds2bq.localgcp.LocalDataTransferService;
 import dev.rds2bq.localgcp.LocalGoogleCloud;
 import dev.rds2bq.localgcp.Warehouse;
 import dev.rds2bq.localstack.LocalS3;
@@ -38,7 +39,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -158,7 +158,8 @@ public final class LocalRun {
     Path s3Root = o.dataDir().resolve("s3").toAbsolutePath();
     Path warehouseFile = o.dataDir().resolve("warehouse.duckdb").toAbsolutePath();
     try (LocalS3 s3 = LocalS3.start(s3Root); EmbeddedMySql embedded = o.jdbcUrl() == null ? startDemo(o) : null;
-        LocalGoogleCloud google = new LocalGoogleCloud(warehouseFile, s3.endpoint(), Duration.ofMillis(500))) {
+        LocalGoogleCloud google = new LocalGoogleCloud(warehouseFile, s3.endpoint(),
+            LocalDataTransferService.Pace.IMMEDIATE)) {
       s3.createBucket(BUCKET);
       Map<String, String> secrets = new HashMap<>();
       List<String> databases;

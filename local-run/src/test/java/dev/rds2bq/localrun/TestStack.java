@@ -46,7 +46,8 @@ final class TestStack {
     this.root = root;
     this.mysql = EmbeddedMySql.start(null);
     this.s3 = LocalS3.start(root.resolve("s3"));
-    this.google = new LocalGoogleCloud(root.resolve("warehouse.duckdb"), s3.endpoint(), java.time.Duration.ofMillis(200));
+    this.google = new LocalGoogleCloud(root.resolve("warehouse.duckdb"), s3.endpoint(),
+        dev.rds2bq.localgcp.LocalDataTransferService.Pace.IMMEDIATE);
     DemoData.loadSakila(mysql);
   }
 

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,7 +36,8 @@ public final class LoadColdStartBenchmark {
         new String[] {"-XX:TieredStopAtLevel=1"},
         new String[] {"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"});
     try (LocalS3 s3 = LocalS3.start(dir.resolve("s3"));
-        LocalGoogleCloud google = new LocalGoogleCloud(dir.resolve("w.duckdb"), s3.endpoint(), Duration.ZERO)) {
+        LocalGoogleCloud google = new LocalGoogleCloud(dir.resolve("w.duckdb"), s3.endpoint(),
+            dev.rds2bq.localgcp.LocalDataTransferService.Pace.IMMEDIATE)) {
       s3.createBucket("bench");
       String manifestKey = publish(s3.client(), dir);
       System.out.printf("load jar %s: %.1f MB; %d runs per flag set; %s, %d cores%n", jar.getFileName(),
