@@ -121,11 +121,14 @@ public final class SchemaReader {
 
   /**
    * MariaDB stores JSON as LONGTEXT with a json_valid() check; MySQL reports DATA_TYPE json. Reading
-   * the check keeps the JSON type on MariaDB too. MySQL's CHECK_CONSTRAINTS has no TABLE_NAME, so the
-   * query fails there and nothing is lost.
+   * the check keeps the JSON type on MariaDB too. Asked of MariaDB only (MySQL's CHECK_CONSTRAINTS has
+   * no TABLE_NAME), and a failure is an error like any other catalog query's, not a silent "no JSON".
    */
-  private Set<String> mariaDbJsonColumns(String database, String table) {
+  private Set<String> mariaDbJsonColumns(String database, String table) throws SQLException {
     Set<String> names = new HashSet<>();
+    if (!connection.getMetaData().getDatabaseProductVersion().contains("MariaDB")) {
+      return names;
+    }
     try (PreparedStatement ps = connection.prepareStatement(
         "SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ? AND TABLE_NAME = ?")) {
       ps.setString(1, database);
@@ -138,8 +141,6 @@ public final class SchemaReader {
           }
         }
       }
-    } catch (SQLException notMariaDb) {
-      // MySQL: DATA_TYPE already says json.
     }
     return names;
   }

@@ -101,6 +101,12 @@ public final class SourceConnector {
   public RuntimeException translate(SQLException e, String database) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     int code = e.getErrorCode();
+    if (trustStore != null) {
+      RuntimeException refused = tlsRefusal(e, state);
+      if (refused != null) {
+        return refused;
+      }
+    }
     if (code == 1045 || state.startsWith("28")) {
       return new ConfigException("the source " + endpoint() + " refused the login of the configured secret;"
           + " check its username and password");
@@ -114,6 +120,35 @@ public final class SourceConnector {
     }
     return new SourceUnavailableException("source " + endpoint() + " failed (SQLState " + state + ", code " + code
         + "): " + e.getMessage(), e);
+  }
+
+  /**
+   * A TLS handshake the connector refused reaches here as a "communications link failure", which
+   * would be retried as an outage; it is a setting to fix instead. The certificate checks' own
+   * exception classes tell which one.
+   */
+  private RuntimeException tlsRefusal(SQLException e, String state) {
+    boolean certificate = false;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.security.cert.CertPathValidatorException
+          || t instanceof java.security.cert.CertPathBuilderException) {
+        return new ConfigException("the source " + endpoint() + " presented a TLS certificate that no CA in"
+            + " source.caBundle (" + config.caBundle() + ") signed; use the CA bundle of the database's region"
+            + " (docs/configuration.md#tls)");
+      }
+      certificate |= t instanceof java.security.cert.CertificateException;
+    }
+    if (certificate) {
+      // Signed by a trusted CA (no path failure above), so the names are what failed.
+      return new ConfigException("the source " + endpoint() + " presented a TLS certificate that is not for the host"
+          + " name '" + login.host() + "'; the secret's host must be a name the certificate lists (for RDS the"
+          + " instance or proxy endpoint, not an IP address or a CNAME)");
+    }
+    if (state.equals("08001") && String.valueOf(e.getMessage()).contains("SSL")) {
+      return new ConfigException("the source " + endpoint() + " does not offer TLS, and tls: verify never connects"
+          + " without it; turn TLS on at the server (RDS always offers it)");
+    }
+    return null;
   }
 
   /** Connector/J wants a key store; RDS ships its CAs as a PEM bundle, so build one at start-up. */

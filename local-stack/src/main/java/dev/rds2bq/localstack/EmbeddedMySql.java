@@ -27,13 +27,26 @@ public final class EmbeddedMySql implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts a server whose data lives in {@code dataDir}, or in a temporary folder when null. */
+  /** Starts a server without TLS whose data lives in {@code dataDir}, or in a temporary folder when null. */
   public static EmbeddedMySql start(File dataDir) {
+    return start(dataDir, java.util.List.of("--skip-ssl"));
+  }
+
+  /**
+   * Starts a server that offers TLS with this certificate and key (PEM), as RDS does; clients may
+   * still connect without TLS, so a client's own setting decides. Data in a temporary folder.
+   */
+  public static EmbeddedMySql startWithTls(LocalTls.ServerFiles server) {
+    return start(null, java.util.List.of("--ssl-cert=" + server.certificate().toAbsolutePath(),
+        "--ssl-key=" + server.key().toAbsolutePath()));
+  }
+
+  private static EmbeddedMySql start(File dataDir, java.util.List<String> tlsArgs) {
     DBConfigurationBuilder b = DBConfigurationBuilder.newBuilder()
         .setPort(0)
-        .addArg("--user=root")
-        .addArg("--skip-ssl")
-        .addArg("--character-set-server=utf8mb4")
+        .addArg("--user=root");
+    tlsArgs.forEach(b::addArg);
+    b.addArg("--character-set-server=utf8mb4")
         .addArg("--collation-server=utf8mb4_unicode_ci")
         .addArg("--bind-address=127.0.0.1")
         .addArg("--innodb-buffer-pool-size=512M")
