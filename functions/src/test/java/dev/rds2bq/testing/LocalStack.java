@@ -147,8 +147,8 @@ public final class LocalStack {
     Map<String, String> secrets = new HashMap<>();
     secrets.put(SOURCE_SECRET, sourceSecretJson);
     secrets.put(HASH_SECRET, HASH_KEY);
-    return ExportEngines.create(config, MaskingPolicy.parse("masking.yaml", policyYaml), new MapSecretSource(secrets),
-        store(config.bucket()), ExportListener.NONE);
+    return new Engines(config, new MapSecretSource(secrets), store(config.bucket()))
+        .exporter(MaskingPolicy.parse("masking.yaml", policyYaml), ExportListener.NONE);
   }
 
   /**
