@@ -77,8 +77,6 @@ public record ColumnType(OutputType type, int precision, int scale) {
             .as(LogicalTypeAnnotation.timestampType(true, TimeUnit.MICROS)).named(name);
       case STRING:
         return Types.optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(name);
-      case JSON:
-        return Types.optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.jsonType()).named(name);
       case BYTES:
         return Types.optional(PrimitiveTypeName.BINARY).named(name);
       default:
@@ -107,8 +105,6 @@ public record ColumnType(OutputType type, int precision, int scale) {
         return "TIMESTAMP";
       case STRING:
         return "STRING";
-      case JSON:
-        return "JSON";
       case BYTES:
         return "BYTES";
       default:

@@ -14,7 +14,7 @@ public enum OutputType {
   DATETIME,
   /** An instant in UTC: BigQuery TIMESTAMP. */
   TIMESTAMP,
+  /** UTF-8 text; also MySQL JSON, as its text (docs/type-mapping.md#json). */
   STRING,
-  JSON,
   BYTES
 }

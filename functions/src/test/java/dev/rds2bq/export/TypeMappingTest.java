@@ -79,7 +79,7 @@ class TypeMappingTest {
       new Case("l1", "VARCHAR(20) CHARACTER SET latin1", "''", "'Ærø ñ ß'", "VARCHAR", "STRING", "", "Ærø ñ ß"),
       new Case("en", "ENUM('a','ß')", "'a'", "'ß'", "VARCHAR", "STRING", "a", "ß"),
       new Case("st", "SET('x','y','z')", "''", "'x,z'", "VARCHAR", "STRING", "", "x,z"),
-      new Case("js", "JSON", "'{}'", "'{\"k\": [1, \"ü\", null]}'", "JSON", "JSON", "{}", "{\"k\": [1, \"ü\", null]}"),
+      new Case("js", "JSON", "'{}'", "'{\"k\": [1, \"ü\", null]}'", "VARCHAR", "STRING", "{}", "{\"k\": [1, \"ü\", null]}"),
       new Case("bn", "BINARY(4)", "x'00000000'", "x'DEADBEEF'", "BLOB", "BYTES", "00000000", "DEADBEEF"),
       new Case("vb", "VARBINARY(10)", "x''", "x'00FF'", "BLOB", "BYTES", "", "00FF"),
       new Case("bl", "BLOB", "x''", "x'0102'", "BLOB", "BYTES", "", "0102"),

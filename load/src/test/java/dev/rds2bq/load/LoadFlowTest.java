@@ -167,6 +167,40 @@ class LoadFlowTest {
     assertTrue(refused.loads().get(0).errors().get(0).contains("new column(s) city"), refused.loads().get(0).errors()::toString);
   }
 
+  /**
+   * docs/type-mapping.md#json: MySQL JSON travels as Parquet STRING into a STRING column, the one
+   * combination Google documents. The Parquet JSON annotation, and a JSON column filled from Parquet,
+   * are refused by the stand-in as BigQuery documents neither.
+   */
+  @Test
+  void jsonTextLoadsAsStringAndTheParquetJsonTypeOrAJsonColumnIsRefused() throws Exception {
+    BigQueryConfig config = LoadTestbed.bigQuery("jsondocs", WriteDisposition.WRITE_TRUNCATE, SchemaChanges.ADD_COLUMNS);
+    GoogleClients clients = bed.clients(config);
+    List<LoadTestbed.Col> asText = List.of(CUSTOMER.get(0),
+        new LoadTestbed.Col("prefs", "STRING", "'{\"lang\": \"ja\", \"n\": ' || i || '}'", "MySQL json"));
+    TableLoad text = startAndWait(config, clients, bed.goodKey(), "json-1",
+        bed.publish("shop", "prefs", "json-1", asText, 3)).loads().get(0);
+    assertEquals("SUCCEEDED", text.state(), () -> String.valueOf(text.errors()));
+    assertEquals("ja", bed.google.warehouse().query("SELECT prefs->>'$.lang' AS lang FROM jsondocs.shop__prefs"
+        + " WHERE customer_id = 2", List.of()).get(0).get("lang"), "the text is the document, queryable as JSON");
+
+    List<LoadTestbed.Col> annotated = List.of(CUSTOMER.get(0),
+        new LoadTestbed.Col("prefs", "STRING", "('{\"n\": ' || i || '}')::JSON", "MySQL json"));
+    TableLoad refused = startAndWait(config, clients, bed.goodKey(), "json-2",
+        bed.publish("shop", "prefs", "json-2", annotated, 2)).loads().get(0);
+    assertEquals("FAILED", refused.state());
+    assertTrue(refused.errors().get(0).contains("column prefs") && refused.errors().get(0).contains("logical type JSON"),
+        refused.errors()::toString);
+    assertEquals(3, bed.google.warehouse().count("jsondocs", "shop__prefs"), "the refused load changed nothing");
+
+    List<LoadTestbed.Col> jsonColumn = List.of(CUSTOMER.get(0), new LoadTestbed.Col("doc", "JSON", "'{}'", null));
+    TableLoad intoJson = startAndWait(config, clients, bed.goodKey(), "json-3",
+        bed.publish("shop", "docs", "json-3", jsonColumn, 1)).loads().get(0);
+    assertEquals("FAILED", intoJson.state());
+    assertTrue(intoJson.errors().get(0).contains("Field doc") && intoJson.errors().get(0).contains("JSON columns"),
+        intoJson.errors()::toString);
+  }
+
   @Test
   void permissionDeniedFailsTheTableAtOnceWithTheFix() throws Exception {
     BigQueryConfig config = LoadTestbed.bigQuery("denied", WriteDisposition.WRITE_TRUNCATE, SchemaChanges.ADD_COLUMNS);

@@ -285,6 +285,15 @@ public final class LocalDataTransferService extends DataTransferServiceGrpc.Data
         return;
       }
       List<Path> files = download(runName, p);
+      String refused = files.isEmpty() ? null
+          : ParquetLoadRules.refusal(warehouse.parquetColumns(files), warehouse.table(dataset, table).orElseThrow());
+      if (refused != null) {
+        for (Path f : files) {
+          Files.deleteIfExists(f);
+        }
+        fail(runName, "Error while reading data, error message: " + refused);
+        return;
+      }
       boolean truncate = "WRITE_TRUNCATE".equals(p.getOrDefault("write_disposition", "WRITE_APPEND"));
       // No matching file: nothing is loaded and the table is left as it was, truncate or not.
       long rows = files.isEmpty() ? 0 : warehouse.load(dataset, table, files, truncate);

@@ -32,6 +32,9 @@ public final class Warehouse implements AutoCloseable {
 
   public record Table(String dataset, String id, List<Field> fields, String description) {}
 
+  /** A top-level column of a Parquet file as its footer declares it, e.g. BYTE_ARRAY with UTF8 or JSON. */
+  public record ParquetColumn(String file, String name, String physicalType, String convertedType, String logicalType) {}
+
   private final Path file;
   private final Connection connection;
 
@@ -120,6 +123,29 @@ public final class Warehouse implements AutoCloseable {
     } finally {
       connection.setAutoCommit(auto);
     }
+  }
+
+  /** The top-level columns of each file, read from the footers (not from rds2bq's manifest). */
+  public synchronized List<ParquetColumn> parquetColumns(List<Path> files) throws SQLException {
+    List<ParquetColumn> out = new ArrayList<>();
+    for (Path f : files) {
+      try (PreparedStatement ps = connection.prepareStatement(
+          "SELECT name, type, converted_type, logical_type, num_children FROM parquet_schema(?)")) {
+        ps.setString(1, f.toAbsolutePath().toString());
+        try (ResultSet rs = ps.executeQuery()) {
+          boolean root = true;
+          while (rs.next()) {
+            if (root) { // the schema's root group comes first
+              root = false;
+              continue;
+            }
+            out.add(new ParquetColumn(f.getFileName().toString(), rs.getString(1), rs.getString(2), rs.getString(3),
+                rs.getString(4)));
+          }
+        }
+      }
+    }
+    return out;
   }
 
   public synchronized long count(String dataset, String table) {
