@@ -101,6 +101,11 @@ public final class S3ObjectStore implements ObjectStore {
     if (e instanceof S3Exception s3e) {
       int status = s3e.statusCode();
       String code = s3e.awsErrorDetails() == null ? "" : s3e.awsErrorDetails().errorCode();
+      if (status == 403 && action.equals("get")) {
+        return new ConfigException("S3 denied get of " + key + " (" + code + "): the object is missing (to a role"
+            + " that may not list the prefix, S3 answers 403 for a missing key) or the function's role may not"
+            + " read it; check the key, then the role's access");
+      }
       if (status == 403) {
         return new ConfigException("S3 denied " + action + " of " + key + " (" + code
             + "); grant the function's role access to the bucket prefix");

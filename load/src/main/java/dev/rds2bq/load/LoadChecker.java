@@ -7,6 +7,7 @@ import com.google.cloud.bigquery.TableId;
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.config.PipelineConfig.BigQueryConfig;
 import dev.rds2bq.error.InvalidInputException;
+import dev.rds2bq.error.Rds2bqException;
 import dev.rds2bq.metrics.TableMetrics;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,8 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * CheckLoads: asks DTS for each unfinished load's state. Past {@code run.loadTimeoutMinutes} since
- * StartLoads, a load still pending or running is reported FAILED, so the poll loop always ends.
+ * CheckLoads: asks DTS for each unfinished load's state, one load at a time and each on its own: a
+ * load that cannot be checked (its run unknown, Google refusing) is reported FAILED with a one-line
+ * cause, one that hit a transient fault keeps its state until the next poll, and the others are
+ * checked either way. Past {@code run.loadTimeoutMinutes} since StartLoads, a load still pending or
+ * running (or still uncheckable) is reported FAILED, so the poll loop always ends.
  */
 public final class LoadChecker {
   private final BigQueryConfig config;
@@ -61,26 +65,20 @@ public final class LoadChecker {
         continue;
       }
       String what = "table " + load.database() + "." + load.table();
-      TransferLoads.RunState now = transfers.state(what + ": checking transfer run " + load.runName(), load.runName());
-      if (now.state().equals("SUCCEEDED")) {
-        Long rows = rows(what, load);
-        if (config.writeDisposition() == PipelineConfig.WriteDisposition.WRITE_TRUNCATE && rows != null
-            && load.rowsPublished() != null && !rows.equals(load.rowsPublished())) {
-          // A replaced snapshot must hold exactly the published rows; anything else is a partial load.
-          out.add(load.withState("FAILED", rows, List.of("ERROR: the transfer succeeded but " + load.destination()
-              + " holds " + rows + " rows where the snapshot has " + load.rowsPublished()
-              + "; check the transfer run's log in the BigQuery console and re-run the date")));
+      try {
+        out.add(check(what, load, late));
+      } catch (RuntimeException e) {
+        // One load's trouble is its own: the others are still checked, and a transient fault only
+        // postpones this one to the next poll (run.loadTimeoutMinutes still bounds it).
+        boolean transientFault = e instanceof Rds2bqException r && r.isTransient();
+        if (transientFault && !late) {
+          out.add(load.withState(load.state(), null, List.of("WARNING: " + TableLoad.describe(what, e,
+              " (checked again at the next poll)"))));
         } else {
-          out.add(load.withState("SUCCEEDED", rows, null));
+          out.add(load.withState("FAILED", null, List.of("ERROR: " + TableLoad.describe(what, e, "; transfer run "
+              + load.runName().substring(load.runName().lastIndexOf('/') + 1) + " may still run: check it in the"
+              + " BigQuery console before re-running"))));
         }
-      } else if (TableLoad.TERMINAL.contains(now.state())) {
-        out.add(load.withState(now.state(), null, TableLoad.brief(now.errors())));
-      } else if (late) {
-        out.add(load.withState("FAILED", null, List.of("ERROR: still " + now.state() + " after "
-            + timeout.toMinutes() + " minutes (run.loadTimeoutMinutes); transfer run " + load.runName()
-            + " may still finish: check it in the BigQuery console before re-running")));
-      } else {
-        out.add(load.withState(now.state(), null, null));
       }
     }
     double seconds = Duration.between(started, clock.instant()).toMillis() / 1000.0;
@@ -91,6 +89,30 @@ public final class LoadChecker {
     }
     return new LoadsStatus(status.runId(), status.runDate(), status.startedAt(), out.stream().allMatch(TableLoad::terminal),
         out);
+  }
+
+  private TableLoad check(String what, TableLoad load, boolean late) {
+    TransferLoads.RunState now = transfers.state(what + ": checking transfer run " + load.runName(), load.runName());
+    if (now.state().equals("SUCCEEDED")) {
+      Long rows = rows(what, load);
+      if (config.writeDisposition() == PipelineConfig.WriteDisposition.WRITE_TRUNCATE && rows != null
+          && load.rowsPublished() != null && !rows.equals(load.rowsPublished())) {
+        // A replaced snapshot must hold exactly the published rows; anything else is a partial load.
+        return load.withState("FAILED", rows, List.of("ERROR: the transfer succeeded but " + load.destination()
+            + " holds " + rows + " rows where the snapshot has " + load.rowsPublished()
+            + "; check the transfer run's log in the BigQuery console and re-run the date"));
+      }
+      return load.withState("SUCCEEDED", rows, null);
+    }
+    if (TableLoad.TERMINAL.contains(now.state())) {
+      return load.withState(now.state(), null, TableLoad.brief(now.errors()));
+    }
+    if (late) {
+      return load.withState("FAILED", null, List.of("ERROR: still " + now.state() + " after "
+          + timeout.toMinutes() + " minutes (run.loadTimeoutMinutes); transfer run " + load.runName()
+          + " may still finish: check it in the BigQuery console before re-running"));
+    }
+    return load.withState(now.state(), null, null);
   }
 
   private Long rows(String what, TableLoad load) {

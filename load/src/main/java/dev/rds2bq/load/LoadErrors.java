@@ -42,7 +42,7 @@ final class LoadErrors {
     return switch (status) {
       case "UNAVAILABLE", "DEADLINE_EXCEEDED", "RESOURCE_EXHAUSTED", "INTERNAL", "ABORTED" ->
           new LoadServiceUnavailableException(said + " (after the client's own retries, where it retries"
-              + " this call); the state machine retries later", cause);
+              + " this call); transient, it may pass later", cause);
       case "PERMISSION_DENIED" -> new LoadRejectedException(said + ". Fix: enable the BigQuery API and the BigQuery"
           + " Data Transfer API in project '" + config.projectId() + "', and grant the principal of"
           + " bigquery.credentialsSecretId roles/bigquery.admin, or a custom role with bigquery.transfers.update,"

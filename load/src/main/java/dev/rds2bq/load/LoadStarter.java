@@ -20,8 +20,9 @@ import java.util.List;
 /**
  * StartLoads: for each published table of the run, reads its manifest, makes the BigQuery table fit
  * the snapshot ({@link DestinationTables}) and starts one DTS run over exactly the manifest's files
- * ({@link TransferLoads}). A table Google refuses is reported FAILED with the reason and the others
- * go on; a transient fault fails the call, which is safe to repeat.
+ * ({@link TransferLoads}). Each table stands alone: one that cannot be loaded (a missing or broken
+ * manifest, S3 or Google refusing, a fault that outlasted the client's retries) is reported FAILED
+ * with a one-line cause, and the others start. Starting is idempotent, so the call is safe to repeat.
  */
 public final class LoadStarter {
   /** Tables prepared at once; each holds a few sequential Google calls. */
@@ -82,21 +83,33 @@ public final class LoadStarter {
     }
   }
 
+  /**
+   * One table, isolated from the others: whatever goes wrong with it (a manifest that is missing or
+   * malformed, S3 or Google refusing, a transient fault that outlasted the client's retries) becomes
+   * this table's FAILED load with a one-line cause, and the other tables' loads go on.
+   */
   private TableLoad startOne(TableOutcome outcome, String runId) {
     String what = "table " + outcome.database() + "." + outcome.table();
-    Manifest manifest = manifest(what, outcome.publish().manifestKey(), runId);
-    String destinationTable = config.tableFor(manifest.database(), manifest.table());
+    String destinationTable = config.tableFor(outcome.database(), outcome.table());
     String destination = config.projectId() + "." + config.dataset() + "." + destinationTable;
+    Long rows = outcome.publish().rows();
     String change = null;
     try {
+      Manifest manifest = manifest(what, outcome.publish().manifestKey(), runId);
+      if (!outcome.database().equals(manifest.database()) || !outcome.table().equals(manifest.table())) {
+        throw new InvalidInputException(what + ": manifest " + outcome.publish().manifestKey() + " describes "
+            + manifest.database() + "." + manifest.table());
+      }
+      rows = manifest.rows();
+      String path = dataPath(what, manifest);
       change = tables.ensure(manifest);
       String[] started = transfers.start(what + ": starting its transfer", manifest.database(), manifest.table(),
-          destinationTable, dataPath(what, manifest), publishedAt(manifest));
+          destinationTable, path, publishedAt(manifest));
       return new TableLoad(manifest.database(), manifest.table(), destination, started[0], started[1], "PENDING",
           manifest.rows(), null, change, null);
-    } catch (LoadRejectedException e) {
-      return new TableLoad(manifest.database(), manifest.table(), destination, null, null, "FAILED",
-          manifest.rows(), null, change, TableLoad.brief(List.of("ERROR: " + e.getMessage())));
+    } catch (RuntimeException e) {
+      return new TableLoad(outcome.database(), outcome.table(), destination, null, null, "FAILED", rows, null, change,
+          List.of("ERROR: " + TableLoad.describe(what, e, "")));
     }
   }
 
@@ -123,14 +136,21 @@ public final class LoadStarter {
   }
 
   private Manifest manifest(String what, String key, String runId) {
+    byte[] json = store.get(key);
+    if (json == null) {
+      throw new InvalidInputException(what + ": its manifest " + key + " is not in the bucket; publish the table"
+          + " again (re-run it) before loading");
+    }
     Manifest m;
     try {
-      m = JsonHandler.LENIENT.readValue(store.get(key), Manifest.class); // newer manifests may add keys
+      m = JsonHandler.LENIENT.readValue(json, Manifest.class); // newer manifests may add keys
     } catch (IOException e) {
-      throw new InvalidInputException(what + ": " + key + " is not a readable manifest: " + e.getMessage());
+      throw new InvalidInputException(what + ": " + key + " is not a readable manifest: "
+          + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "; publish the table again");
     }
-    if (!runId.equals(m.runId())) {
-      throw new InvalidInputException(what + ": manifest " + key + " belongs to run " + m.runId() + ", not " + runId);
+    if (m == null || !runId.equals(m.runId())) {
+      throw new InvalidInputException(what + ": manifest " + key + " belongs to run " + (m == null ? "none" : m.runId())
+          + ", not " + runId);
     }
     return m;
   }

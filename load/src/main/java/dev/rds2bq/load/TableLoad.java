@@ -37,6 +37,21 @@ public record TableLoad(String database, String table, String destination, Strin
     return out;
   }
 
+  /**
+   * One line naming the table and what went wrong with it: {@code table db.t: <message>}, cut to
+   * fit the payload; an error that is not one of rds2bq's own (a bug) keeps its class name, so it is
+   * not mistaken for a user fault.
+   */
+  static String describe(String what, RuntimeException e, String then) {
+    String message = String.valueOf(e.getMessage()).replaceAll("\\s+", " ").trim();
+    if (!(e instanceof dev.rds2bq.error.Rds2bqException)) {
+      message = e.getClass().getSimpleName() + ": " + message;
+    }
+    String line = message.startsWith(what) ? message : what + ": " + message;
+    int room = MAX_ERROR_CHARS - 10 - then.length();
+    return (line.length() <= room ? line : line.substring(0, room - 1) + "…") + then;
+  }
+
   public boolean terminal() {
     return TERMINAL.contains(state);
   }

@@ -241,12 +241,80 @@ class LoadFlowTest {
     assertEquals(1, bed.google.transfers().configs().stream()
         .filter(c -> c.getDestinationDatasetId().equals("flaky")).count(), "retries made no second config");
 
-    faults.failNext("GetTransferRun", Status.Code.UNAVAILABLE, 3);
+    // GetTransferRun unavailable through all of the client's attempts: the load keeps its state and
+    // is checked again at the next poll; past run.loadTimeoutMinutes it fails, naming the fault.
     LoadsStatus again = bed.starter(config, clients, bed.goodKey())
         .start(new StartLoadsRequest("flaky-2", "2026-11-26", List.of(bed.publish("shop", "customer", "flaky-2", CUSTOMER, 1))));
-    LoadServiceUnavailableException e = assertThrows(LoadServiceUnavailableException.class,
-        () -> bed.checker(config, clients).check(again));
-    assertTrue(e.getMessage().contains("table shop.customer") && e.getMessage().contains("UNAVAILABLE"), e.getMessage());
+    faults.failNext("GetTransferRun", Status.Code.UNAVAILABLE, 3);
+    LoadsStatus unchecked = bed.checker(config, clients).check(again);
+    TableLoad kept = unchecked.loads().get(0);
+    assertFalse(unchecked.done());
+    assertEquals("PENDING", kept.state());
+    assertTrue(kept.errors().get(0).startsWith("WARNING: table shop.customer: ") && kept.errors().get(0).contains("UNAVAILABLE")
+        && kept.errors().get(0).endsWith("(checked again at the next poll)"), kept.errors()::toString);
+    assertEquals("SUCCEEDED", bed.waitDone(bed.checker(config, clients), unchecked).loads().get(0).state());
+
+    LoadsStatus third = bed.starter(config, clients, bed.goodKey())
+        .start(new StartLoadsRequest("flaky-3", "2026-11-26", List.of(bed.publish("shop", "customer", "flaky-3", CUSTOMER, 1))));
+    faults.failNext("GetTransferRun", Status.Code.UNAVAILABLE, 3);
+    TableLoad late = new LoadChecker(config, clients, Duration.ofMinutes(30),
+        Clock.offset(bed.clock, Duration.ofMinutes(31))).check(third).loads().get(0);
+    assertEquals("FAILED", late.state());
+    assertTrue(late.errors().get(0).contains("UNAVAILABLE") && late.errors().get(0).contains("may still run"),
+        late.errors()::toString);
+  }
+
+  @Test
+  void aBatchWithAMissingOrEmptyManifestLoadsTheOtherTables() throws Exception {
+    BigQueryConfig config = LoadTestbed.bigQuery("isolated", WriteDisposition.WRITE_TRUNCATE, SchemaChanges.ADD_COLUMNS);
+    GoogleClients clients = bed.clients(config);
+    TableOutcome customer = bed.publish("shop", "customer", "iso-1", CUSTOMER, 3);
+    TableOutcome orders = bed.publish("shop", "orders", "iso-1", CUSTOMER, 2);
+    TableOutcome missing = new TableOutcome("shop", "gone", TableOutcome.PUBLISHED, new TableOutcome.Published(
+        LoadTestbed.PREFIX + "/shop/gone/dt=2026-11-26/run=iso-1/_manifest.json", 4, 1));
+    TableOutcome empty = bed.publish("shop", "empty", "iso-1", CUSTOMER, 1);
+    bed.dropFiles(empty);
+
+    LoadsStatus started = bed.starter(config, clients, bed.goodKey())
+        .start(new StartLoadsRequest("iso-1", "2026-11-26", List.of(customer, missing, orders, empty)));
+    assertEquals(List.of("customer", "gone", "orders", "empty"), started.loads().stream().map(TableLoad::table).toList());
+    TableLoad gone = started.loads().get(1);
+    assertEquals("FAILED", gone.state());
+    assertEquals(1, gone.errors().size());
+    assertTrue(gone.errors().get(0).startsWith("ERROR: table shop.gone: its manifest ")
+        && gone.errors().get(0).contains("is not in the bucket"), gone.errors()::toString);
+    TableLoad noFiles = started.loads().get(3);
+    assertEquals("FAILED", noFiles.state());
+    assertTrue(noFiles.errors().get(0).contains("table shop.empty") && noFiles.errors().get(0).contains("lists no files"),
+        noFiles.errors()::toString);
+
+    LoadsStatus done = bed.waitDone(bed.checker(config, clients), started);
+    assertEquals(List.of("SUCCEEDED", "FAILED", "SUCCEEDED", "FAILED"),
+        done.loads().stream().map(TableLoad::state).toList(), done::toString);
+    assertEquals(3, bed.google.warehouse().count("isolated", "shop__customer"));
+    assertEquals(2, bed.google.warehouse().count("isolated", "shop__orders"));
+  }
+
+  @Test
+  void aLoadThatCannotBeCheckedFailsAloneAndTheOthersAreWatchedToTheEnd() throws Exception {
+    BigQueryConfig config = LoadTestbed.bigQuery("watched", WriteDisposition.WRITE_TRUNCATE, SchemaChanges.ADD_COLUMNS);
+    GoogleClients clients = bed.clients(config);
+    LoadsStatus started = bed.starter(config, clients, bed.goodKey()).start(new StartLoadsRequest("watch-1", "2026-11-26",
+        List.of(bed.publish("shop", "customer", "watch-1", CUSTOMER, 2), bed.publish("shop", "orders", "watch-1", CUSTOMER, 3))));
+    TableLoad first = started.loads().get(0);
+    String unknownRun = first.transferConfig() + "/runs/00000000-0000-0000-0000-000000000000";
+    LoadsStatus tampered = new LoadsStatus(started.runId(), started.runDate(), started.startedAt(), false, List.of(
+        new TableLoad(first.database(), first.table(), first.destination(), first.transferConfig(), unknownRun,
+            first.state(), first.rowsPublished(), null, first.tableChange(), null), started.loads().get(1)));
+
+    LoadsStatus checked = bed.checker(config, clients).check(tampered);
+    TableLoad lost = checked.loads().get(0);
+    assertEquals("FAILED", lost.state());
+    assertTrue(lost.errors().get(0).startsWith("ERROR: table shop.customer: checking transfer run")
+        && lost.errors().get(0).contains("NOT_FOUND"), lost.errors()::toString);
+    LoadsStatus done = bed.waitDone(bed.checker(config, clients), checked);
+    assertEquals("SUCCEEDED", done.loads().get(1).state(), done::toString);
+    assertEquals(3L, done.loads().get(1).destinationRows());
   }
 
   @Test

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.config.PipelineConfig.BigQueryConfig;
 import dev.rds2bq.error.InvalidInputException;
-import dev.rds2bq.error.LoadRejectedException;
 import dev.rds2bq.load.handler.CheckLoadsHandler;
 import dev.rds2bq.load.handler.StartLoadsHandler;
 import java.io.ByteArrayInputStream;
@@ -50,15 +49,21 @@ class LoadHandlersEventsTest {
   }
 
   @Test
-  void checkLoadsSampleNamesTheTableWhenItsRunIsUnknown() {
+  void checkLoadsSampleFailsTheLoadNamingTheTableWhenItsRunIsUnknown() throws Exception {
     BigQueryConfig config = LoadTestbed.bigQuery("events", PipelineConfig.WriteDisposition.WRITE_TRUNCATE,
         PipelineConfig.SchemaChanges.ADD_COLUMNS);
     CheckLoadsHandler handler = new CheckLoadsHandler(bed.checker(config, bed.clients(config)));
-    // The sample's transfer run exists in Google's project, not in this stand-in: NOT_FOUND, not retried.
-    LoadRejectedException e = assertThrows(LoadRejectedException.class,
-        () -> handler.handleRequest(event("CheckLoads/one-load-pending.json"), new ByteArrayOutputStream(), null));
-    assertTrue(e.getMessage().contains("table shop.customer") && e.getMessage().contains("NOT_FOUND")
-        && e.getMessage().contains("bigquery.location"), e.getMessage());
+    // The sample's transfer run exists in Google's project, not in this stand-in: NOT_FOUND, so that
+    // load fails with the fix, and the call itself succeeds (other loads would still be checked).
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    handler.handleRequest(event("CheckLoads/one-load-pending.json"), out, null);
+    LoadsStatus status = LoadTestbed.JSON.readValue(out.toByteArray(), LoadsStatus.class);
+    assertTrue(status.done());
+    TableLoad load = status.loads().get(0);
+    assertEquals("FAILED", load.state());
+    String error = load.errors().get(0);
+    assertTrue(error.startsWith("ERROR: table shop.customer: ") && error.contains("NOT_FOUND")
+        && error.contains("bigquery.location"), error);
   }
 
   @Test

@@ -147,6 +147,15 @@ final class LoadTestbed {
     s3Client.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(JSON.writeValueAsBytes(changed)));
   }
 
+  /** Rewrites a published manifest without its file list, as a broken publish would leave it. */
+  void dropFiles(TableOutcome outcome) throws Exception {
+    String key = outcome.publish().manifestKey();
+    com.fasterxml.jackson.databind.node.ObjectNode m = (com.fasterxml.jackson.databind.node.ObjectNode)
+        JSON.readTree(s3Client.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray());
+    m.putArray("files");
+    s3Client.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(JSON.writeValueAsBytes(m)));
+  }
+
   /**
    * Runs the pending transfer runs of {@code status} to their end, then checks once: every load must be terminal then.
    * A load still going would be a stand-in or checker fault, not something to wait out.
