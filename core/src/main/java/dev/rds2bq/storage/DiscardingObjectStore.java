@@ -54,4 +54,14 @@ public final class DiscardingObjectStore implements ObjectStore {
   public byte[] get(String key) {
     return null;
   }
+
+  @Override
+  public Tagged getTagged(String key) {
+    return null;
+  }
+
+  @Override
+  public boolean putIf(String key, byte[] content, String contentType, String expectedTag) {
+    return true;
+  }
 }

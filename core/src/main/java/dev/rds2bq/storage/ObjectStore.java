@@ -21,5 +21,19 @@ public interface ObjectStore {
   /** A small object's bytes, or null when there is none. */
   byte[] get(String key);
 
+  /** A small object's bytes with its entity tag, for a {@link #putIf} that follows; null when there is none. */
+  Tagged getTagged(String key);
+
+  /**
+   * Writes a small object only if the key still holds what the caller read: the object with entity
+   * tag {@code expectedTag}, or, with {@code expectedTag} null, no object at all (S3's conditional
+   * writes, {@code If-Match} and {@code If-None-Match: *}). Returns false, writing nothing, when
+   * another write came first; the caller reads again and decides again.
+   */
+  boolean putIf(String key, byte[] content, String contentType, String expectedTag);
+
   record StoredObject(String key, long size) {}
+
+  /** An object's content and its entity tag. */
+  record Tagged(byte[] content, String tag) {}
 }

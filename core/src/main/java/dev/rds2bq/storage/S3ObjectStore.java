@@ -96,6 +96,42 @@ public final class S3ObjectStore implements ObjectStore {
     }
   }
 
+  @Override
+  public Tagged getTagged(String key) {
+    try {
+      var response = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
+      return new Tagged(response.asByteArray(), response.response().eTag());
+    } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+      return null;
+    } catch (SdkException e) {
+      throw translate(e, "get", key);
+    }
+  }
+
+  @Override
+  public boolean putIf(String key, byte[] content, String contentType, String expectedTag) {
+    try {
+      s3.putObject(b -> {
+        b.bucket(bucket).key(key).contentType(contentType);
+        if (expectedTag == null) {
+          b.ifNoneMatch("*");
+        } else {
+          b.ifMatch(expectedTag);
+        }
+      }, RequestBody.fromBytes(content));
+      return true;
+    } catch (S3Exception e) {
+      // 412: the key holds something else now; 409: a conditional write to the key raced this one;
+      // 404 on If-Match: the object read was deleted since. Each means another writer came first.
+      if (e.statusCode() == 412 || e.statusCode() == 409 || (e.statusCode() == 404 && expectedTag != null)) {
+        return false;
+      }
+      throw translate(e, "conditional put", key);
+    } catch (SdkException e) {
+      throw translate(e, "conditional put", key);
+    }
+  }
+
   /** Access and bucket errors are the user's to fix; the rest may pass on retry. */
   static RuntimeException translate(SdkException e, String action, String key) {
     if (e instanceof S3Exception s3e) {

@@ -15,7 +15,8 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
  * S3Proxy over a folder: buckets are folders and objects are files, so a run's output can be browsed
- * and opened directly. It checks SigV4 signatures like S3 does.
+ * and opened directly. It checks SigV4 signatures like S3 does, and answers conditional PUTs
+ * ({@code If-None-Match}, {@code If-Match}) atomically like S3 does ({@link AtomicConditionalWrites}).
  */
 public final class LocalS3 implements AutoCloseable {
   public static final String ACCESS_KEY = "local-access-key";
@@ -35,7 +36,7 @@ public final class LocalS3 implements AutoCloseable {
     try {
       Files.createDirectories(root);
       S3Proxy proxy = S3Proxy.builder()
-          .blobStore(new FilesystemNio2BlobStore(root.toAbsolutePath().toString()))
+          .blobStore(new AtomicConditionalWrites(new FilesystemNio2BlobStore(root.toAbsolutePath().toString())))
           .endpoint(URI.create("http://127.0.0.1:0"))
           .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
           .ignoreUnknownHeaders(true)
