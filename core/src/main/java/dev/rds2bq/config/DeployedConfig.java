@@ -52,11 +52,10 @@ public record DeployedConfig(PipelineConfig config, Path configDir) {
           .toString();
     }
     PipelineConfig resolved = new PipelineConfig(config.bucket(), config.prefix(),
-        new PipelineConfig.SourceConfig(source.secretId(), source.tls(), ca, source.connectTimeoutSeconds(),
-            source.socketTimeoutSeconds()),
+        source.withCaBundle(ca),
         new PipelineConfig.MaskingConfig(policyFile.toString(), config.masking().hashKeySecretId()),
         config.parquet(), config.zeroDates(), config.databases(), config.tables(), config.planning(),
-        config.runDateZone(), config.publish(), config.run(), config.bigquery());
+        config.runDateZone(), config.maxBackfillDays(), config.publish(), config.run(), config.bigquery());
     return new DeployedConfig(resolved, configDir);
   }
 

@@ -26,6 +26,7 @@ public record PipelineConfig(
     TableFilter tables,
     PlanningConfig planning,
     String runDateZone,
+    Integer maxBackfillDays,
     PublishConfig publish,
     RunConfig run,
     BigQueryConfig bigquery) {
@@ -48,6 +49,11 @@ public record PipelineConfig(
       tls = tls == null ? TlsMode.VERIFY : tls;
       connectTimeoutSeconds = connectTimeoutSeconds == null ? 10 : connectTimeoutSeconds;
       socketTimeoutSeconds = socketTimeoutSeconds == null ? 600 : socketTimeoutSeconds;
+    }
+
+    /** The same settings with the CA bundle at another path (a local copy of an S3 object). */
+    public SourceConfig withCaBundle(String path) {
+      return new SourceConfig(secretId, tls, path, connectTimeoutSeconds, socketTimeoutSeconds);
     }
   }
 
@@ -113,6 +119,9 @@ public record PipelineConfig(
    * Settings the state machine reads from PlanRun's output ({@code settings}), so that one file
    * drives the handlers and the ASL.
    *
+   * @param maxSourceConnections exports (each one connection to the source) at once, across tables
+   *     and ranges: the product of the two concurrencies may not exceed it. Unset concurrencies are
+   *     derived from it: {@code tableConcurrency} min(4, cap), {@code rangeConcurrency} cap / that.
    * @param tableConcurrency tables exported at once (the outer Map's MaxConcurrency)
    * @param rangeConcurrency ranges of one table exported at once (the inner Map's MaxConcurrency)
    * @param loadVisibilityDelaySeconds wait between publishing and starting the DTS runs, so that
@@ -121,17 +130,30 @@ public record PipelineConfig(
    * @param loadTimeoutMinutes give up on loads still running after this long
    */
   public record RunConfig(Integer tableConcurrency, Integer rangeConcurrency, Integer loadVisibilityDelaySeconds,
-      Integer loadPollSeconds, Integer loadTimeoutMinutes) {
+      Integer loadPollSeconds, Integer loadTimeoutMinutes,
+      // Read from the config, not written into the plan's settings: the state machine does not need it
+      // and every byte of the plan counts against the payload.
+      @com.fasterxml.jackson.annotation.JsonProperty(access = com.fasterxml.jackson.annotation.JsonProperty.Access.WRITE_ONLY)
+      Integer maxSourceConnections) {
+    public static final int DEFAULT_MAX_SOURCE_CONNECTIONS = 4;
+
     public RunConfig {
-      tableConcurrency = tableConcurrency == null ? 4 : tableConcurrency;
-      rangeConcurrency = rangeConcurrency == null ? 4 : rangeConcurrency;
+      maxSourceConnections = maxSourceConnections == null ? DEFAULT_MAX_SOURCE_CONNECTIONS : maxSourceConnections;
+      int cap = Math.max(1, maxSourceConnections);
+      tableConcurrency = tableConcurrency == null ? Math.min(4, cap) : tableConcurrency;
+      rangeConcurrency = rangeConcurrency == null ? Math.max(1, cap / Math.max(1, tableConcurrency)) : rangeConcurrency;
       loadVisibilityDelaySeconds = loadVisibilityDelaySeconds == null ? 300 : loadVisibilityDelaySeconds;
       loadPollSeconds = loadPollSeconds == null ? 60 : loadPollSeconds;
       loadTimeoutMinutes = loadTimeoutMinutes == null ? 180 : loadTimeoutMinutes;
     }
 
+    public RunConfig(Integer tableConcurrency, Integer rangeConcurrency, Integer loadVisibilityDelaySeconds,
+        Integer loadPollSeconds, Integer loadTimeoutMinutes) {
+      this(tableConcurrency, rangeConcurrency, loadVisibilityDelaySeconds, loadPollSeconds, loadTimeoutMinutes, null);
+    }
+
     public static RunConfig defaults() {
-      return new RunConfig(null, null, null, null, null);
+      return new RunConfig(null, null, null, null, null, null);
     }
   }
 
@@ -179,13 +201,25 @@ public record PipelineConfig(
     run = run == null ? RunConfig.defaults() : run;
     publish = publish == null ? new PublishConfig(false) : publish;
     prefix = prefix == null ? "" : prefix.replaceAll("^/+|/+$", "");
-    databases = databases == null ? List.of() : List.copyOf(databases);
+    // Kept as written, nulls included, so that validate() names a null entry instead of failing here.
+    databases = databases == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(databases));
     tables = tables == null ? new TableFilter(null, null) : tables;
     planning = planning == null ? PlanningConfig.defaults() : planning;
     runDateZone = runDateZone == null ? "UTC" : runDateZone;
+    maxBackfillDays = maxBackfillDays == null ? DEFAULT_MAX_BACKFILL_DAYS : maxBackfillDays;
     parquet = parquet == null ? ParquetConfig.defaults() : parquet;
     zeroDates = zeroDates == null ? ZeroDatePolicy.ERROR : zeroDates;
   }
+
+  /** How far back a run date may go by default: a year and a day. */
+  public static final int DEFAULT_MAX_BACKFILL_DAYS = 366;
+
+  /**
+   * A key prefix: segments of letters, digits, {@code _ . -}, joined by {@code /}. Characters such
+   * as {@code * ? $ [} mean something in an IAM resource pattern or a policy variable, so a prefix
+   * with them would widen or break every permission scoped to it.
+   */
+  public static final String PREFIX_PATTERN = "[A-Za-z0-9_-][A-Za-z0-9_.-]*(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*";
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -225,7 +259,15 @@ public record PipelineConfig(
   void validate(String origin) {
     require(origin, "bucket", bucket != null && bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"),
         "an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)", bucket);
-    require(origin, "prefix", !prefix.contains("//"), "an S3 key prefix without empty segments", prefix);
+    require(origin, "prefix", prefix.isEmpty() || prefix.matches(PREFIX_PATTERN), "an S3 key prefix of segments made of"
+        + " letters, digits, '_', '-' and '.' (not starting with '.'), joined by '/' without empty segments: '*', '?',"
+        + " '$' and other signs change the meaning of the IAM and lifecycle rules scoped to it", prefix);
+    for (int i = 0; i < databases.size(); i++) {
+      String db = databases.get(i);
+      require(origin, "databases[" + i + "]", db != null && !db.isBlank() && db.length() <= 64 && !db.endsWith(" ")
+          && db.chars().noneMatch(ch -> ch == '/' || ch == '\\' || ch == '.' || ch == 0),
+          "a MySQL database name (1-64 characters, no '/', '\\' or '.', as SHOW DATABASES prints it)", db);
+    }
     require(origin, "source", source != null, "present, with secretId", null);
     require(origin, "source.secretId", source.secretId() != null && !source.secretId().isBlank(),
         "the Secrets Manager id of the replica's RDS-format secret", source.secretId());
@@ -244,6 +286,9 @@ public record PipelineConfig(
     require(origin, "parquet.pageKiB", parquet.pageKiB() >= 64 && parquet.pageKiB() <= 8192,
         "between 64 and 8192", parquet.pageKiB());
     require(origin, "planning.rowsPerRange", planning.rowsPerRange() >= 1000, "at least 1000", planning.rowsPerRange());
+    require(origin, "planning.bigTableRows", planning.bigTableRows() >= 1, "at least 1", planning.bigTableRows());
+    require(origin, "planning.bigTableMiB", planning.bigTableMiB() >= 1 && planning.bigTableMiB() <= 1L << 30,
+        "between 1 and 1073741824", planning.bigTableMiB());
     require(origin, "planning.maxPlanKiB", planning.maxPlanKiB() >= 1 && planning.maxPlanKiB() <= 250,
         "between 1 and 250 (Step Functions passes at most 256 KiB between states)", planning.maxPlanKiB());
     boolean zoneOk;
@@ -254,10 +299,19 @@ public record PipelineConfig(
       zoneOk = false;
     }
     require(origin, "runDateZone", zoneOk, "a time-zone id such as Asia/Tokyo or UTC", runDateZone);
+    require(origin, "maxBackfillDays", maxBackfillDays >= 0 && maxBackfillDays <= 36500,
+        "between 0 and 36500 (how many days before today a run date may be)", maxBackfillDays);
+    require(origin, "run.maxSourceConnections", run.maxSourceConnections() >= 1 && run.maxSourceConnections() <= 40,
+        "between 1 and 40 (exports reading the source at once; keep it small, the application reads the same"
+            + " replica)", run.maxSourceConnections());
     require(origin, "run.tableConcurrency", run.tableConcurrency() >= 1 && run.tableConcurrency() <= 40,
         "between 1 and 40 (each table's export holds a connection to the replica)", run.tableConcurrency());
     require(origin, "run.rangeConcurrency", run.rangeConcurrency() >= 1 && run.rangeConcurrency() <= 40,
         "between 1 and 40", run.rangeConcurrency());
+    require(origin, "run.tableConcurrency", run.tableConcurrency() * run.rangeConcurrency() <= run.maxSourceConnections(),
+        "at most run.maxSourceConnections (" + run.maxSourceConnections() + ") when multiplied by run.rangeConcurrency ("
+            + run.rangeConcurrency() + "): each export holds one connection to the source. Lower either, or raise"
+            + " run.maxSourceConnections if the replica can take it", run.tableConcurrency());
     require(origin, "run.loadVisibilityDelaySeconds", run.loadVisibilityDelaySeconds() >= 0
         && run.loadVisibilityDelaySeconds() <= 3600, "between 0 and 3600 (DTS may not see S3 objects younger than about 5 minutes)",
         run.loadVisibilityDelaySeconds());

@@ -44,6 +44,48 @@ class PipelineConfigTest {
   }
 
   @Test
+  void prefixesThatWouldChangeWhatIamAndLifecycleRulesMatchAreRefused() {
+    for (String bad : new String[] {"exp*", "a/?/b", "${aws:username}", "a/../b", "a b", "x/.hidden"}) {
+      String e = error(BASE + "prefix: \"" + bad + "\"\n");
+      assertTrue(e.contains("key 'prefix' must be an S3 key prefix of segments") && e.contains("'*', '?'"), e);
+    }
+    assertEquals("exports/rds2bq-v1.2", PipelineConfig.parse("c.yaml", BASE + "prefix: exports/rds2bq-v1.2\n").prefix());
+  }
+
+  @Test
+  void databasesAndPlanningSizesAreCheckedOneByOne() {
+    String nul = error(BASE + "databases: [clinic, null]\n");
+    assertTrue(nul.contains("key 'databases[1]' must be a MySQL database name") && nul.contains("got nothing"), nul);
+    String dotted = error(BASE + "databases: [\"a.b\"]\n");
+    assertTrue(dotted.contains("'databases[0]'") && dotted.contains("'a.b'"), dotted);
+    assertTrue(error(BASE + "planning: {bigTableMiB: 0}\n").contains("key 'planning.bigTableMiB' must be between 1"));
+    assertTrue(error(BASE + "planning: {bigTableRows: 0}\n").contains("key 'planning.bigTableRows' must be at least 1"));
+  }
+
+  @Test
+  void sourceConnectionsCapTheProductOfTheTwoConcurrencies() {
+    PipelineConfig defaults = PipelineConfig.parse("c.yaml", BASE);
+    assertEquals(4, defaults.run().maxSourceConnections());
+    assertEquals(4, defaults.run().tableConcurrency() * defaults.run().rangeConcurrency());
+    PipelineConfig wide = PipelineConfig.parse("c.yaml", BASE + "run: {maxSourceConnections: 12, tableConcurrency: 3}\n");
+    assertEquals(4, wide.run().rangeConcurrency(), "the range concurrency fills the cap");
+    String over = error(BASE + "run: {tableConcurrency: 4, rangeConcurrency: 4}\n");
+    assertTrue(over.contains("key 'run.tableConcurrency' must be at most run.maxSourceConnections (4) when multiplied"
+        + " by run.rangeConcurrency (4)"), over);
+    assertTrue(error(BASE + "run: {maxSourceConnections: 0}\n").contains("'run.maxSourceConnections' must be between 1"));
+    assertEquals(366, defaults.maxBackfillDays());
+    assertTrue(error(BASE + "maxBackfillDays: -1\n").contains("key 'maxBackfillDays' must be between 0 and 36500"));
+  }
+
+  @Test
+  void aLocalCopyOfTheCaBundleKeepsEveryOtherSourceSetting() {
+    PipelineConfig.SourceConfig s = PipelineConfig.parse("c.yaml", BASE.replace("tls: disabled", "tls: disabled,"
+        + " connectTimeoutSeconds: 7")).source();
+    assertEquals(new PipelineConfig.SourceConfig(s.secretId(), s.tls(), "/tmp/ca.pem", 7, 600),
+        s.withCaBundle("/tmp/ca.pem"));
+  }
+
+  @Test
   void secretErrorsNameTheFieldButNeverTheValue() {
     String e = assertThrows(ConfigException.class,
         () -> DatabaseSecret.parse("db/replica", "{\"host\":\"h\",\"username\":\"u\"}")).getMessage();

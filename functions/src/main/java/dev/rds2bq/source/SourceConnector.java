@@ -87,10 +87,18 @@ public final class SourceConnector {
       p.setProperty("sslMode", "DISABLED");
       p.setProperty("allowPublicKeyRetrieval", "true");
     }
-    String url = "jdbc:mysql://" + login.host() + ":" + login.port() + "/" + database;
+    // The database is chosen after connecting (USE with the name quoted), never written into the URL,
+    // where a name such as "db?allowLoadLocalInfile=true" would become connection properties.
+    String url = "jdbc:mysql://" + login.host() + ":" + login.port() + "/";
     try {
       Connection c = DriverManager.getConnection(url, p);
-      c.setReadOnly(true);
+      try {
+        c.setCatalog(database);
+        c.setReadOnly(true);
+      } catch (SQLException e) {
+        closeQuietly(c);
+        throw e;
+      }
       return c;
     } catch (SQLException e) {
       throw translate(e, database);

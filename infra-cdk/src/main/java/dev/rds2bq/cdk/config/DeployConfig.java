@@ -34,7 +34,7 @@ public record DeployConfig(
   public DeployConfig {
     stackName = stackName == null ? DEFAULT_STACK_NAME : stackName;
     tables = tables == null ? new Tables(null, null) : tables;
-    run = run == null ? new Run(null, null, null, null, null, null) : run;
+    run = run == null ? new Run(null, null, null, null, null, null, null) : run;
     alerts = alerts == null ? new Alerts(null) : alerts;
     logRetentionDays = logRetentionDays == null ? 90 : logRetentionDays;
     functions = functions == null ? Map.of() : Map.copyOf(functions);
@@ -163,12 +163,14 @@ public record DeployConfig(
   }
 
   /**
-   * The engine's {@code run:} section (the Map concurrency and the load waits), plus the execution
+   * The engine's {@code run:} section (the source connection cap, the Map concurrency and the load
+ * waits; ExportTable's reserved concurrency is the cap), plus the execution
    * timeout (default 24 hours), which the stack writes into the state machine definition's top-level
    * {@code TimeoutSeconds}.
    */
-  public record Run(Integer tableConcurrency, Integer rangeConcurrency, Integer loadVisibilityDelaySeconds,
-      Integer loadPollSeconds, Integer loadTimeoutMinutes, Integer executionTimeoutHours) {
+  public record Run(Integer maxSourceConnections, Integer tableConcurrency, Integer rangeConcurrency,
+      Integer loadVisibilityDelaySeconds, Integer loadPollSeconds, Integer loadTimeoutMinutes,
+      Integer executionTimeoutHours) {
     public Run {
       executionTimeoutHours = executionTimeoutHours == null ? 24 : executionTimeoutHours;
     }

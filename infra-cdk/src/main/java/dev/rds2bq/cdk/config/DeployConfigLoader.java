@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.rds2bq.cdk.config.DeployConfig.Subnet;
+import dev.rds2bq.config.PipelineConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +44,7 @@ public final class DeployConfigLoader {
   static final Pattern SECRET_ARN =
       Pattern.compile("arn:(aws|aws-cn|aws-us-gov):secretsmanager:([a-z0-9-]+):(\\d{12}):secret:(.+)-[A-Za-z0-9]{6}");
   private static final Set<String> ENGINE_KEYS = Set.of("parquet", "zeroDates", "planning", "publish", "runDateZone",
-      "source");
+      "source", "maxBackfillDays");
   private static final Set<String> ENGINE_SOURCE_KEYS = Set.of("connectTimeoutSeconds", "socketTimeoutSeconds");
   private static final Set<String> SCHEDULE_INPUT_KEYS = Set.of("tables", "load", "allowConcurrent");
 
@@ -271,9 +272,10 @@ public final class DeployConfigLoader {
         && !name.matches("\\d+\\.\\d+\\.\\d+\\.\\d+") && !name.startsWith("xn--") && !name.endsWith("-s3alias"),
         "bucket.name", "a new, globally unique S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)", name,
         "pick a name such as <company>-rds2bq-exports; the stack creates the bucket");
-    require(b.prefix() != null && !b.prefix().isEmpty() && b.prefix().matches("[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*"),
-        "bucket.prefix", "a non-empty key prefix of safe characters without empty segments (every permission is"
-            + " scoped to it)", b.prefix(), "use e.g. rds2bq");
+    require(b.prefix() != null && !b.prefix().isEmpty() && b.prefix().matches(PipelineConfig.PREFIX_PATTERN),
+        "bucket.prefix", "a non-empty key prefix of segments made of letters, digits, '_', '-' and '.' (not starting"
+            + " with '.'), joined by '/' (every permission and lifecycle rule is scoped to it, and '*', '?', '$' and"
+            + " other signs would change what they match)", b.prefix(), "use e.g. rds2bq or exports/rds2bq");
     require(b.runRetentionDays() >= 2 && b.runRetentionDays() <= 36500, "bucket.runRetentionDays",
         "between 2 and 36500", b.runRetentionDays(), "keep runs at least as long as consumers need them, e.g. 90");
     require(b.planRetentionDays() >= 1 && b.planRetentionDays() <= 36500, "bucket.planRetentionDays",

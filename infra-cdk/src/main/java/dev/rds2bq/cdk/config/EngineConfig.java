@@ -57,13 +57,14 @@ final class EngineConfig {
     tables.put("exclude", c.tables().exclude());
     root.put("tables", tables);
     root.put("runDateZone", c.engine().getOrDefault("runDateZone", c.schedule().timeZone()));
-    for (String key : List.of("parquet", "zeroDates", "planning", "publish")) {
+    for (String key : List.of("parquet", "zeroDates", "planning", "publish", "maxBackfillDays")) {
       if (c.engine().containsKey(key)) {
         root.put(key, c.engine().get(key));
       }
     }
 
     Map<String, Object> run = new LinkedHashMap<>();
+    putIfSet(run, "maxSourceConnections", c.run().maxSourceConnections());
     putIfSet(run, "tableConcurrency", c.run().tableConcurrency());
     putIfSet(run, "rangeConcurrency", c.run().rangeConcurrency());
     putIfSet(run, "loadVisibilityDelaySeconds", c.run().loadVisibilityDelaySeconds());

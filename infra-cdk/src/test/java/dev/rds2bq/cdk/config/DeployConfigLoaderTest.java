@@ -69,8 +69,9 @@ class DeployConfigLoaderTest {
     assertEquals(List.of("*_backup", "clinic.audit_log"), engine.tables().exclude());
     assertEquals("Asia/Tokyo", engine.runDateZone());
     assertEquals(PipelineConfig.Compression.ZSTD, engine.parquet().compression());
-    assertEquals(4, engine.run().tableConcurrency());
-    assertEquals(4, engine.run().rangeConcurrency());
+    assertEquals(4, engine.run().maxSourceConnections());
+    assertEquals(2, engine.run().tableConcurrency());
+    assertEquals(2, engine.run().rangeConcurrency());
     assertEquals(180, engine.run().loadTimeoutMinutes());
     assertEquals("acme-analytics", engine.bigquery().projectId());
     assertEquals("asia-northeast1", engine.bigquery().location());
@@ -208,7 +209,7 @@ class DeployConfigLoaderTest {
 
   @Test
   void engineSettingsAreCheckedByTheEnginesOwnParser() {
-    String p = problem(replace("tableConcurrency: 4 ", "tableConcurrency: 0 "));
+    String p = problem(replace("tableConcurrency: 2 ", "tableConcurrency: 0 "));
     assertTrue(p.contains("key 'run.tableConcurrency' must be between 1 and 40"), p);
     assertTrue(p.contains("Fix: the key named keeps its name in the deploy config"), p);
 
@@ -219,8 +220,8 @@ class DeployConfigLoaderTest {
   @Test
   void engineKeysOutsideThePassThroughListAreRejected() {
     String p = problem(replace("  zeroDates: error", "  zeroDates: error\n  bucket: other"));
-    assertTrue(p.startsWith("key 'engine.bucket' must be one of [parquet, planning, publish, runDateZone, source,"
-        + " zeroDates]"), p);
+    assertTrue(p.startsWith("key 'engine.bucket' must be one of [maxBackfillDays, parquet, planning, publish,"
+        + " runDateZone, source, zeroDates]"), p);
   }
 
   @Test
