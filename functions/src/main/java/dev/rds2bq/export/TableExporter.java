@@ -3,6 +3,7 @@ package dev.rds2bq.export;
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.error.DataException;
 import dev.rds2bq.contract.BucketLayout;
+import dev.rds2bq.contract.RunDates;
 import dev.rds2bq.contract.ExportRequest;
 import dev.rds2bq.contract.ExportResult;
 import dev.rds2bq.contract.ExportResult.ColumnEntry;
@@ -84,6 +85,9 @@ public final class TableExporter {
 
   public ExportResult export(ExportRequest request) {
     LocalDate runDate = request.validate();
+    // A direct invocation is not planned: the date that ages birthdays is bounded here too.
+    RunDates.notLaterThanTomorrow("runDate", request.runDate(), java.time.ZoneId.of(config.runDateZone()),
+        java.time.Clock.systemUTC());
     long started = System.nanoTime();
     Connection connection = connector.openSnapshot(request.database());
     RollingParquetWriter writer = null;

@@ -7,6 +7,7 @@ import dev.rds2bq.error.InvalidInputException;
 import dev.rds2bq.error.MaskingPolicyException;
 import dev.rds2bq.contract.BucketLayout;
 import dev.rds2bq.contract.KeyRange;
+import dev.rds2bq.contract.RunDates;
 import dev.rds2bq.contract.RunPlan;
 import dev.rds2bq.mask.MaskingPolicy;
 import dev.rds2bq.contract.RunPlan.TablePlan;
@@ -205,15 +206,13 @@ public final class RunPlanner {
     }
   }
 
+  /** The input's date, bounded (RunDates), or the execution's day in {@code runDateZone}. */
   private String runDate(PlanInput input) {
+    ZoneId zone = ZoneId.of(config.runDateZone());
     if (input.runDate() != null) {
-      try {
-        return LocalDate.parse(input.runDate()).toString();
-      } catch (DateTimeParseException e) {
-        throw new InvalidInputException("runDate must be YYYY-MM-DD; got '" + input.runDate() + "'");
-      }
+      return RunDates.check("runDate", input.runDate(), zone, clock, config.maxBackfillDays()).toString();
     }
-    return LocalDate.ofInstant(start(input), ZoneId.of(config.runDateZone())).toString();
+    return LocalDate.ofInstant(start(input), zone).toString();
   }
 
   /** The execution's start when the state machine passes it, else now: run id and run date share it. */

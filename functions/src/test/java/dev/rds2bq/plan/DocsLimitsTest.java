@@ -82,9 +82,17 @@ class DocsLimitsTest {
     assertThrows(ConfigException.class, () -> planning("rowsPerRange: " + (least - 1)));
     long maps = quoted("configuration.md", "runs at most ([\\d]+) iterations of an inline Map").get(0);
     allEqual(maps, quoted("state-machine.md", "An inline Map runs at most ([\\d]+) iterations"), "Map concurrency");
-    PipelineConfig.parse("t", base() + "run: {tableConcurrency: " + maps + ", rangeConcurrency: " + maps + "}\n");
+    // Each Map level may reach the limit, within run.maxSourceConnections (which may reach it too).
+    PipelineConfig.parse("t", base() + "run: {maxSourceConnections: " + maps + ", tableConcurrency: " + maps
+        + ", rangeConcurrency: 1}\n");
+    PipelineConfig.parse("t", base() + "run: {maxSourceConnections: " + maps + ", tableConcurrency: 1, rangeConcurrency: "
+        + maps + "}\n");
+    assertThrows(ConfigException.class, () -> PipelineConfig.parse("t", base() + "run: {maxSourceConnections: "
+        + (maps + 1) + "}\n"));
     assertThrows(ConfigException.class, () -> PipelineConfig.parse("t", base() + "run: {tableConcurrency: " + (maps + 1)
         + "}\n"));
+    long cap = quoted("configuration.md", "\\| `run.maxSourceConnections` \\| `([\\d]+)`").get(0);
+    assertEquals(cap, (long) PipelineConfig.RunConfig.defaults().maxSourceConnections(), "maxSourceConnections default");
   }
 
   @Test

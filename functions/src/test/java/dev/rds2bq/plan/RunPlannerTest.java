@@ -121,6 +121,20 @@ class RunPlannerTest {
     assertTrue(unknown.contains("planapp.orders") && !unknown.contains("planapp.audit_tmp,"), unknown);
     assertTrue(assertThrows(InvalidInputException.class, () -> planner("", POLICY)
         .plan(new PlanInput(List.of(), "2026-13-01", null, null, null))).getMessage().contains("YYYY-MM-DD"));
+    // The clock says 2026-11-26T16:00Z, already 2026-11-27 in Tokyo (runDateZone): tomorrow is 2026-11-28 there.
+    String typo = assertThrows(InvalidInputException.class, () -> planner("", POLICY)
+        .plan(new PlanInput(List.of(), "2205-06-01", null, null, null))).getMessage();
+    assertEquals("runDate 2205-06-01 is later than tomorrow (2026-11-28 in Asia/Tokyo): a run date is the day the snapshot"
+        + " is taken; check it for a typo", typo);
+    assertEquals("2026-11-28", planner("", POLICY).plan(new PlanInput(List.of("users"), "2026-11-28", false, null,
+        null)).runDate(), "tomorrow is allowed");
+    String old = assertThrows(InvalidInputException.class, () -> planner("maxBackfillDays: 30\n", POLICY)
+        .plan(new PlanInput(List.of(), "2026-10-27", null, null, null))).getMessage();
+    assertTrue(old.contains("runDate 2026-10-27 is more than maxBackfillDays (30) days before today (2026-11-27 in"
+        + " Asia/Tokyo)")
+        && old.contains("raise config key maxBackfillDays"), old);
+    assertEquals("2026-10-28", planner("maxBackfillDays: 30\n", POLICY).plan(new PlanInput(List.of("users"),
+        "2026-10-28", false, null, null)).runDate());
     assertTrue(assertThrows(InvalidInputException.class, () -> planner("", POLICY)
         .plan(new PlanInput(List.of(), null, null, "bad id!", null))).getMessage().contains("runId"));
   }

@@ -122,7 +122,10 @@ public final class Rds2bqStack extends Stack {
             case CONTROL -> inputs.controlJar();
             case FUNCTIONS -> inputs.functionsJar();
           }, d.memoryMiB(spec),
-          d.timeoutSeconds(spec), env, placement, retention, loads ? d.functionName(spec) : null));
+          d.timeoutSeconds(spec), env, placement, retention, loads ? d.functionName(spec) : null,
+          // Each export holds one connection to the source: however it is invoked (a second execution
+          // with allowConcurrent, a manual call), no more than the cap run at once.
+          spec == FunctionSpec.EXPORT_TABLE ? d.engine().run().maxSourceConnections() : null));
       if (!assets.isEmpty()) {
         f.allow(PolicyStatement.Builder.create()
             .sid("ReadDeployedConfig")

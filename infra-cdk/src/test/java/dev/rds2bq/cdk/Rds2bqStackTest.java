@@ -112,6 +112,17 @@ class Rds2bqStackTest {
     assertTrue(p.path("Code").path("S3Key").asText().endsWith(".jar"), jarSuffix + " jar");
   }
 
+  @ParameterizedTest
+  @EnumSource(FunctionSpec.class)
+  void onlyExportTableHasReservedConcurrencyAndItIsTheSourceConnectionCap(FunctionSpec spec) {
+    JsonNode reserved = t.properties(fn(spec).function()).path("ReservedConcurrentExecutions");
+    if (spec == FunctionSpec.EXPORT_TABLE) {
+      assertEquals(15, reserved.asInt(), "run.maxSourceConnections of test.deploy.yaml");
+    } else {
+      assertTrue(reserved.isMissingNode(), spec + " has no reserved concurrency: " + reserved);
+    }
+  }
+
   @Test
   void theThreePackagesAreTheExportJarTheControlJarAndTheLoadJar() {
     java.util.Map<FunctionSpec.Package, String> keys = new java.util.EnumMap<>(FunctionSpec.Package.class);

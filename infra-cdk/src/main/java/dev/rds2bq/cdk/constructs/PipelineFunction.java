@@ -45,9 +45,11 @@ public final class PipelineFunction extends Construct {
   /**
    * @param roleName a fixed role name (for the load functions, whose role WIF trusts), or null
    * @param placement the VPC placement, or null to run outside any VPC
+   * @param reservedConcurrency the most instances that may run at once, or null for no limit
    */
   public record Props(FunctionSpec spec, String functionName, Path jar, int memoryMiB, int timeoutSeconds,
-      Map<String, String> environment, Placement placement, RetentionDays retention, String roleName) {}
+      Map<String, String> environment, Placement placement, RetentionDays retention, String roleName,
+      Integer reservedConcurrency) {}
 
   private final FunctionSpec spec;
   private final Role role;
@@ -94,6 +96,9 @@ public final class PipelineFunction extends Construct {
         .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
         .environment(props.environment())
         .currentVersionOptions(VersionOptions.builder().removalPolicy(RemovalPolicy.DESTROY).build());
+    if (props.reservedConcurrency() != null) {
+      builder.reservedConcurrentExecutions(props.reservedConcurrency());
+    }
     Placement placement = props.placement();
     if (placement != null) {
       builder.vpc(placement.vpc()).vpcSubnets(placement.subnets()).securityGroups(List.of(placement.group()));
