@@ -53,7 +53,7 @@ public record DeployedConfig(PipelineConfig config, Path configDir) {
     }
     PipelineConfig resolved = new PipelineConfig(config.bucket(), config.prefix(),
         source.withCaBundle(ca),
-        new PipelineConfig.MaskingConfig(policyFile.toString(), config.masking().hashKeySecretId()),
+        config.masking().withPolicyFile(policyFile.toString()),
         config.parquet(), config.zeroDates(), config.databases(), config.tables(), config.planning(),
         config.runDateZone(), config.maxBackfillDays(), config.publish(), config.run(), config.bigquery());
     return new DeployedConfig(resolved, configDir);

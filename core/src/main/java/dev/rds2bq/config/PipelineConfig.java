@@ -57,11 +57,54 @@ public record PipelineConfig(
     }
   }
 
+  /** {@code personal}: columns that look personal need a decision; {@code all}: every table and column does. */
+  public enum RequireDecisions { PERSONAL, ALL }
+
   /**
    * @param policyFile path of the masking policy (YAML or JSON)
    * @param hashKeySecretId Secrets Manager id of the HMAC key used by {@code hash}
+   * @param requireDecisions which columns the policy must decide
+   * @param valueScan the plan-time scan of sampled values (docs/masking.md#value-scan)
    */
-  public record MaskingConfig(String policyFile, String hashKeySecretId) {}
+  public record MaskingConfig(String policyFile, String hashKeySecretId, RequireDecisions requireDecisions,
+      ValueScanConfig valueScan) {
+    public MaskingConfig {
+      requireDecisions = requireDecisions == null ? RequireDecisions.PERSONAL : requireDecisions;
+      valueScan = valueScan == null ? ValueScanConfig.defaults() : valueScan;
+    }
+
+    public MaskingConfig(String policyFile, String hashKeySecretId) {
+      this(policyFile, hashKeySecretId, null, null);
+    }
+
+    /** The same settings with another policy file. */
+    public MaskingConfig withPolicyFile(String file) {
+      return new MaskingConfig(file, hashKeySecretId, requireDecisions, valueScan);
+    }
+  }
+
+  /**
+   * @param enabled scan sampled values of the columns kept without a decision at plan time
+   * @param sampleRows rows read per table at most: half the lowest primary keys, half the highest
+   * @param tableSeconds time budget of one table's scan; the scan judges what it read by then
+   * @param minHitRate share of a column's sampled non-empty values that must hold one kind of
+   *     personal value for the column to need a decision
+   * @param maxValueChars characters of each value that are read and scanned
+   */
+  public record ValueScanConfig(Boolean enabled, Integer sampleRows, Integer tableSeconds, Double minHitRate,
+      Integer maxValueChars) {
+    public ValueScanConfig {
+      enabled = enabled == null || enabled;
+      sampleRows = sampleRows == null ? 1000 : sampleRows;
+      tableSeconds = tableSeconds == null ? 5 : tableSeconds;
+      minHitRate = minHitRate == null ? 0.005 : minHitRate;
+      maxValueChars = maxValueChars == null ? 4096 : maxValueChars;
+    }
+
+    public static ValueScanConfig defaults() {
+      return new ValueScanConfig(null, null, null, null, null);
+    }
+  }
 
   public record ParquetConfig(Compression compression, Integer targetFileMiB, Integer rowGroupMiB, Integer pageKiB,
       Integer uploadPartMiB) {
@@ -279,6 +322,15 @@ public record PipelineConfig(
         "between 0 (none) and 3600", source.socketTimeoutSeconds());
     require(origin, "masking", masking != null && masking.policyFile() != null,
         "present, with policyFile: there is no export without a masking policy", null);
+    ValueScanConfig scan = masking.valueScan();
+    require(origin, "masking.valueScan.sampleRows", scan.sampleRows() >= 10 && scan.sampleRows() <= 100_000,
+        "between 10 and 100000", scan.sampleRows());
+    require(origin, "masking.valueScan.tableSeconds", scan.tableSeconds() >= 1 && scan.tableSeconds() <= 300,
+        "between 1 and 300", scan.tableSeconds());
+    require(origin, "masking.valueScan.minHitRate", scan.minHitRate() > 0 && scan.minHitRate() <= 1,
+        "above 0 and at most 1 (a share of the sampled values, e.g. 0.005 for 0.5 %)", scan.minHitRate());
+    require(origin, "masking.valueScan.maxValueChars", scan.maxValueChars() >= 64 && scan.maxValueChars() <= 65_536,
+        "between 64 and 65536", scan.maxValueChars());
     require(origin, "parquet.targetFileMiB", parquet.targetFileMiB() >= 1 && parquet.targetFileMiB() <= 4096,
         "between 1 and 4096", parquet.targetFileMiB());
     require(origin, "parquet.rowGroupMiB", parquet.rowGroupMiB() >= 16 && parquet.rowGroupMiB() <= 512,

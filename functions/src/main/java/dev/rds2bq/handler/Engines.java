@@ -44,7 +44,8 @@ public final class Engines {
   public static MaskingPolicy readPolicy(PipelineConfig config, Path configDir) {
     Path policy = configDir.resolve(config.masking().policyFile());
     try {
-      return MaskingPolicy.parse(policy.toString(), Files.readString(policy, StandardCharsets.UTF_8));
+      return MaskingPolicy.parse(policy.toString(), Files.readString(policy, StandardCharsets.UTF_8))
+          .withRequireDecisions(config.masking().requireDecisions());
     } catch (IOException e) {
       throw new ConfigException("config key 'masking.policyFile': cannot read " + policy + " ("
           + e.getClass().getSimpleName() + ")");

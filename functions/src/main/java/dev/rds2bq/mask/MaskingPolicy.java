@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.rds2bq.config.PipelineConfig.RequireDecisions;
 import dev.rds2bq.error.MaskingPolicyException;
 import dev.rds2bq.source.SourceColumn;
 import dev.rds2bq.source.TableSchema;
@@ -17,12 +18,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -42,13 +46,37 @@ public final class MaskingPolicy {
   private final PersonalDataDetector detector;
   /** database → table → (column → rule), with the table default under the key {@code null}. */
   private final Map<String, Map<String, TableRules>> databases;
+  /** {@code masking.requireDecisions: all}: every table and column must be decided. */
+  private final boolean requireAll;
 
   record TableRules(MaskRule tableDefault, Map<String, MaskRule> columns) {}
 
-  private MaskingPolicy(String fileName, PersonalDataDetector detector, Map<String, Map<String, TableRules>> dbs) {
+  /**
+   * Why a column needs a decision. {@code source} is {@code name}, {@code comment}, {@code value} or
+   * {@code generated}; {@code what} the pattern, the value kind or the column read.
+   */
+  public record Detection(String source, String what, String reason) {}
+
+  private MaskingPolicy(String fileName, PersonalDataDetector detector, Map<String, Map<String, TableRules>> dbs,
+      boolean requireAll) {
     this.fileName = fileName;
     this.detector = detector;
     this.databases = dbs;
+    this.requireAll = requireAll;
+  }
+
+  /** This policy under the config's {@code masking.requireDecisions}. */
+  public MaskingPolicy withRequireDecisions(RequireDecisions mode) {
+    return new MaskingPolicy(fileName, detector, databases, mode == RequireDecisions.ALL);
+  }
+
+  public boolean requiresAll() {
+    return requireAll;
+  }
+
+  /** The databases the file names, in file order. */
+  public List<String> databaseNames() {
+    return List.copyOf(databases.keySet());
   }
 
   public String fileName() {
@@ -79,6 +107,11 @@ public final class MaskingPolicy {
     List<String> patterns = new ArrayList<>(PersonalDataDetector.DEFAULT_PATTERNS);
     if (root.has("personalColumnPatterns")) {
       patterns = stringList(fileName, "personalColumnPatterns", root.get("personalColumnPatterns"));
+      if (patterns.isEmpty()) {
+        throw new MaskingPolicyException("masking policy " + fileName + ": 'personalColumnPatterns' is empty, which"
+            + " would turn name detection off. Fix: remove the key to use the default list, or list at least one"
+            + " pattern (to add patterns to the default list, use extraPersonalColumnPatterns)");
+      }
     }
     if (root.has("extraPersonalColumnPatterns")) {
       patterns.addAll(stringList(fileName, "extraPersonalColumnPatterns", root.get("extraPersonalColumnPatterns")));
@@ -117,7 +150,7 @@ public final class MaskingPolicy {
       }
       databases.put(db.getKey(), tableMap);
     }
-    return new MaskingPolicy(fileName, new PersonalDataDetector(patterns), databases);
+    return new MaskingPolicy(fileName, new PersonalDataDetector(patterns), databases, false);
   }
 
   private static TableRules parseTable(String file, String where, JsonNode node) {
@@ -219,23 +252,67 @@ public final class MaskingPolicy {
   }
 
   /**
+   * Every database and table the file names that the source lacks, each with a did-you-mean hint:
+   * a misspelled or wrong-case key would otherwise leave that database's columns without their rules.
+   *
+   * @param sourceDatabases every database on the source
+   * @param tablesOf the base tables of one existing database
+   */
+  public List<String> unknownNames(Set<String> sourceDatabases, java.util.function.Function<String, Set<String>> tablesOf) {
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, Map<String, TableRules>> db : databases.entrySet()) {
+      if (!sourceDatabases.contains(db.getKey())) {
+        problems.add("masking policy " + fileName + " names database '" + db.getKey() + "', which the source does not"
+            + " have" + DidYouMean.hint(db.getKey(), sourceDatabases) + "; its rules would apply to nothing."
+            + " Fix: rename or remove databases." + db.getKey());
+        continue;
+      }
+      Set<String> tables = tablesOf.apply(db.getKey());
+      for (String t : db.getValue().keySet()) {
+        if (!tables.contains(t)) {
+          problems.add("masking policy " + fileName + " names table '" + db.getKey() + "." + t + "', which database '"
+              + db.getKey() + "' does not have" + DidYouMean.hint(t, tables)
+              + ". Fix: rename or remove databases." + db.getKey() + ".tables." + t);
+        }
+      }
+    }
+    return problems;
+  }
+
+  /**
    * Decides every column of a table, or throws {@link MaskingPolicyException} naming the file, table,
-   * column and fix. Runs before any row is read.
+   * column and fix. Runs before any row is read. Detection here is by name, comment and generation
+   * expression; PlanRun adds the value scan's findings through {@link #resolve(TableSchema, Map)}.
    */
   public TableMasking resolve(TableSchema schema) {
-    TableRules rules = databases.getOrDefault(schema.database(), Map.of()).get(schema.table());
+    return resolve(schema, Map.of());
+  }
+
+  /**
+   * As {@link #resolve(TableSchema)}, with the value scan's findings: column name → reason, e.g.
+   * {@code value scan: 41 of 1000 sampled values hold an e-mail address}.
+   */
+  public TableMasking resolve(TableSchema schema, Map<String, String> valueFindings) {
+    TableRules rules = rulesFor(schema);
     Map<String, MaskRule> named = rules == null ? Map.of() : rules.columns();
     MaskRule tableDefault = rules == null ? null : rules.tableDefault();
     String table = schema.qualifiedName();
 
     for (String column : named.keySet()) {
       if (schema.column(column) == null) {
+        List<String> names = schema.columns().stream().map(SourceColumn::name).toList();
         throw new MaskingPolicyException("masking policy " + fileName + ": table " + table + " has no column '"
-            + column + "'; its columns are: " + schema.columns().stream().map(SourceColumn::name).toList()
+            + column + "'" + DidYouMean.hint(column, names) + "; its columns are: " + names
             + ". Fix: rename or remove the entry.");
       }
     }
+    Map<String, Detection> detected = detect(schema, valueFindings);
     List<String> problems = new ArrayList<>();
+    if (requireAll && rules == null) {
+      problems.add("the table is not in the policy (masking.requireDecisions: all). Fix: add databases."
+          + schema.database() + ".tables." + schema.table() + " with a rule for each of its columns "
+          + schema.columns().stream().map(SourceColumn::name).toList() + " or a default");
+    }
     List<SourceColumn> sources = new ArrayList<>();
     List<MappedColumn> mapped = new ArrayList<>();
     List<MaskRule> chosen = new ArrayList<>();
@@ -245,14 +322,20 @@ public final class MaskingPolicy {
       MaskRule rule;
       String reason;
       if (explicit != null) {
+        // An explicit rule, keep included, always wins over detection.
         rule = explicit;
         reason = "policy";
       } else {
-        String personal = detector.match(c.name());
+        Detection personal = detected.get(c.name());
         if (personal != null && (tableDefault == null || tableDefault.kind() == MaskKind.KEEP)) {
-          problems.add("column '" + c.name() + "' looks personal (pattern '" + personal + "') and has no policy."
+          problems.add("column '" + c.name() + "' looks personal (" + personal.reason() + ") and has no policy."
               + " Fix: add databases." + schema.database() + ".tables." + schema.table() + ".columns." + c.name()
               + " with one of " + MaskKind.allNames() + " (keep if it is not personal)");
+          continue;
+        }
+        if (requireAll && tableDefault == null && rules != null) {
+          problems.add("column '" + c.name() + "' has no decision (masking.requireDecisions: all). Fix: add databases."
+              + schema.database() + ".tables." + schema.table() + ".columns." + c.name() + " or a table default");
           continue;
         }
         rule = tableDefault == null ? MaskRule.KEEP : tableDefault;
@@ -301,6 +384,141 @@ public final class MaskingPolicy {
       }
     }
     return new TableMasking(decisions, sha256(canonical.toString()));
+  }
+
+  /**
+   * The table's rules, or null when the file has none. A database or table key that differs from
+   * the source's name only in case is an error, not "no rules": the columns it meant to mask would
+   * otherwise be exported by the default path.
+   */
+  private TableRules rulesFor(TableSchema schema) {
+    Map<String, TableRules> tables = databases.get(schema.database());
+    if (tables == null) {
+      for (String db : databases.keySet()) {
+        if (db.equalsIgnoreCase(schema.database())) {
+          throw new MaskingPolicyException("masking policy " + fileName + ": table " + schema.qualifiedName()
+              + ": the file names database '" + db + "', but the source's is '" + schema.database()
+              + "' (names are case-sensitive). Fix: rename databases." + db + " to " + schema.database());
+        }
+      }
+      return null;
+    }
+    TableRules rules = tables.get(schema.table());
+    if (rules == null) {
+      for (String t : tables.keySet()) {
+        if (t.equalsIgnoreCase(schema.table())) {
+          throw new MaskingPolicyException("masking policy " + fileName + ": table " + schema.qualifiedName()
+              + ": the file names table '" + t + "', but the source's is '" + schema.table()
+              + "' (names are case-sensitive). Fix: rename databases." + schema.database() + ".tables." + t + " to "
+              + schema.table());
+        }
+      }
+    }
+    return rules;
+  }
+
+  /**
+   * Every column that needs a decision and why, in column order: its name or comment matches a
+   * pattern, the value scan flagged it, or it is generated from a column that needs a decision or
+   * is masked. Explicit rules are not consulted here, except to follow generated columns.
+   */
+  public Map<String, Detection> detect(TableSchema schema, Map<String, String> valueFindings) {
+    TableRules rules = rulesFor(schema);
+    Map<String, MaskRule> named = rules == null ? Map.of() : rules.columns();
+    MaskRule tableDefault = rules == null ? null : rules.tableDefault();
+    Map<String, String> findings = new LinkedHashMap<>();
+    valueFindings.forEach((k, v) -> findings.put(k.toLowerCase(Locale.ROOT), v));
+    Map<String, Detection> out = new LinkedHashMap<>();
+    for (SourceColumn c : schema.columns()) {
+      String p = detector.match(c.name());
+      if (p != null) {
+        out.put(c.name(), new Detection("name", p, "its name matches pattern '" + p + "'"));
+        continue;
+      }
+      p = detector.matchComment(c.comment());
+      if (p != null) {
+        out.put(c.name(), new Detection("comment", p, "its comment matches pattern '" + p + "'"));
+        continue;
+      }
+      String f = findings.get(c.name().toLowerCase(Locale.ROOT));
+      if (f != null) {
+        out.put(c.name(), new Detection("value", "", f));
+      }
+    }
+    // A generated column shows what it reads: contact AS (email) is the e-mail address again.
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      Set<String> sensitive = new HashSet<>();
+      for (SourceColumn c : schema.columns()) {
+        MaskRule explicit = find(named, c.name());
+        boolean masked = explicit != null ? explicit.kind() != MaskKind.KEEP
+            : out.containsKey(c.name()) || (tableDefault != null && tableDefault.kind() != MaskKind.KEEP);
+        if (masked) {
+          sensitive.add(c.name().toLowerCase(Locale.ROOT));
+        }
+      }
+      for (SourceColumn c : schema.columns()) {
+        if (!c.generated() || out.containsKey(c.name())) {
+          continue;
+        }
+        for (String id : identifiers(c.generationExpression())) {
+          if (!id.equalsIgnoreCase(c.name()) && sensitive.contains(id)) {
+            String read = schema.column(id).name();
+            out.put(c.name(), new Detection("generated", read, "it is generated from '" + read
+                + "', which needs a decision"));
+            changed = true;
+            break;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static final Pattern QUOTED_TEXT = Pattern.compile("'(?:[^'\\\\]|\\\\.|'')*'");
+  private static final Pattern IDENTIFIER = Pattern.compile("`((?:[^`]|``)+)`|[\\p{L}\\p{N}_$]+");
+
+  /** The names an expression may read, lower-cased; text literals are skipped. */
+  static Set<String> identifiers(String expression) {
+    Set<String> ids = new HashSet<>();
+    Matcher m = IDENTIFIER.matcher(QUOTED_TEXT.matcher(expression).replaceAll(" "));
+    while (m.find()) {
+      String id = m.group(1) != null ? m.group(1).replace("``", "`") : m.group();
+      ids.add(id.toLowerCase(Locale.ROOT));
+    }
+    return ids;
+  }
+
+  /**
+   * The columns the plan-time value scan reads: text, JSON and binary columns (not ENUM or SET, whose
+   * values the schema fixes) that would be kept without a decision. A column with an explicit rule,
+   * keep included, or under a masking table default is not scanned; neither is one already flagged
+   * by its name or comment.
+   */
+  public List<SourceColumn> valueScanColumns(TableSchema schema) {
+    TableRules rules = rulesFor(schema);
+    Map<String, MaskRule> named = rules == null ? Map.of() : rules.columns();
+    MaskRule tableDefault = rules == null ? null : rules.tableDefault();
+    if (tableDefault != null && tableDefault.kind() != MaskKind.KEEP) {
+      return List.of();
+    }
+    List<SourceColumn> out = new ArrayList<>();
+    for (SourceColumn c : schema.columns()) {
+      if (find(named, c.name()) != null || detector.match(c.name()) != null
+          || detector.matchComment(c.comment()) != null) {
+        continue;
+      }
+      MappedColumn m = TypeMapping.map(c);
+      if (m == null || "enum".equals(c.dataType()) || "set".equals(c.dataType())) {
+        continue;
+      }
+      SourceFamily f = m.family();
+      if (f == SourceFamily.TEXT || f == SourceFamily.JSON || f == SourceFamily.BINARY) {
+        out.add(c);
+      }
+    }
+    return out;
   }
 
   private static MaskRule find(Map<String, MaskRule> named, String column) {

@@ -11,6 +11,8 @@ import dev.rds2bq.contract.RunDates;
 import dev.rds2bq.contract.RunPlan;
 import dev.rds2bq.mask.MaskingPolicy;
 import dev.rds2bq.contract.RunPlan.TablePlan;
+import dev.rds2bq.mask.ValueScan;
+import dev.rds2bq.source.MySqlValueSampler;
 import dev.rds2bq.source.SchemaReader;
 import dev.rds2bq.source.SourceConnector;
 import dev.rds2bq.source.TableSchema;
@@ -36,6 +38,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Plans a run: the run id and date, the tables (discovered in information_schema, filtered by the
@@ -43,6 +47,7 @@ import java.util.regex.Pattern;
  * starts, and big tables split into key ranges.
  */
 public final class RunPlanner {
+  private static final Logger LOG = LoggerFactory.getLogger(RunPlanner.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
@@ -91,15 +96,11 @@ public final class RunPlanner {
         try {
           Connection c = connections.get(db);
           catalog.put(db, estimates(c, db));
-          List<String> unknown = policy.unknownTables(db, catalog.get(db).keySet());
-          if (!unknown.isEmpty()) {
-            problems.add("masking policy " + policy.fileName() + " names tables that database '" + db
-                + "' does not have: " + unknown + ". Fix: rename or remove them");
-          }
         } catch (SQLException e) {
           throw connector.translate(e, db);
         }
       }
+      problems.addAll(policyNameProblems(connections.get(config.databases().get(0)), catalog));
       List<String[]> chosen = choose(catalog, input.tables());
       if (chosen.isEmpty()) {
         throw new InvalidInputException("no table to export: the databases " + config.databases()
@@ -112,6 +113,16 @@ public final class RunPlanner {
         try {
           TableSchema schema = new SchemaReader(connections.get(dt[0])).read(dt[0], dt[1]);
           policy.resolve(schema);
+          ValueScan.Result scan = ValueScan.run(policy, config.masking().valueScan(), schema,
+              new MySqlValueSampler(connections.get(dt[0])));
+          if (scan.columns() > 0) {
+            LOG.info("value scan table={} columns={} rows={} ms={} budgetExhausted={} flagged={}",
+                schema.qualifiedName(), scan.columns(), scan.rows(), scan.millis(), scan.budgetExhausted(),
+                scan.findings().keySet());
+          }
+          if (!scan.findings().isEmpty()) {
+            policy.resolve(schema, scan.findings());
+          }
           schemas.add(schema);
         } catch (MaskingPolicyException e) {
           problems.add(e.getMessage());
@@ -232,6 +243,34 @@ public final class RunPlanner {
     // A new generator per call: one made at init would be restored identically in every SnapStart container.
     new SecureRandom().nextBytes(r);
     return RUN_ID_TIME.format(start.atOffset(ZoneOffset.UTC)) + "-" + HexFormat.of().formatHex(r);
+  }
+
+  /**
+   * Every database and table the policy names that the source lacks, for every database of the
+   * policy, not only the configured ones: a typo there would leave a database without its rules.
+   */
+  private List<String> policyNameProblems(Connection c, Map<String, Map<String, long[]>> catalog) {
+    try {
+      java.util.Set<String> schemata = new java.util.TreeSet<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA");
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          schemata.add(rs.getString(1));
+        }
+      }
+      return policy.unknownNames(schemata, db -> {
+        if (catalog.containsKey(db)) {
+          return catalog.get(db).keySet();
+        }
+        try {
+          return new java.util.TreeSet<>(new SchemaReader(c).baseTables(db));
+        } catch (SQLException e) {
+          throw connector.translate(e, db);
+        }
+      });
+    } catch (SQLException e) {
+      throw connector.translate(e, config.databases().get(0));
+    }
   }
 
   /** Base tables of a database with their estimated rows and data bytes. */

@@ -52,7 +52,7 @@ public final class SchemaReader {
     List<SourceColumn> columns = new ArrayList<>();
     try (PreparedStatement ps = connection.prepareStatement(
         "SELECT COLUMN_NAME, ORDINAL_POSITION, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, NUMERIC_PRECISION,"
-            + " NUMERIC_SCALE, DATETIME_PRECISION, CHARACTER_SET_NAME, COLUMN_COMMENT"
+            + " NUMERIC_SCALE, DATETIME_PRECISION, CHARACTER_SET_NAME, COLUMN_COMMENT, GENERATION_EXPRESSION, EXTRA"
             + " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION")) {
       ps.setString(1, database);
       ps.setString(2, table);
@@ -60,6 +60,10 @@ public final class SchemaReader {
         while (rs.next()) {
           String name = rs.getString(1);
           String dataType = rs.getString(3).toLowerCase(Locale.ROOT);
+          String extra = rs.getString(12) == null ? "" : rs.getString(12).toUpperCase(Locale.ROOT);
+          // DEFAULT_GENERATED (MySQL 8: an expression default) is not a generated column.
+          boolean generated = extra.contains("VIRTUAL") || extra.contains("STORED") || extra.contains("PERSISTENT");
+          String expression = generated && rs.getString(11) != null && !rs.getString(11).isEmpty() ? rs.getString(11) : null;
           columns.add(new SourceColumn(
               name,
               rs.getInt(2),
@@ -71,7 +75,8 @@ public final class SchemaReader {
               rs.getInt(8),
               rs.getString(9),
               rs.getString(10),
-              "json".equals(dataType) || jsonColumns.contains(name)));
+              "json".equals(dataType) || jsonColumns.contains(name),
+              expression));
         }
       }
     }

@@ -3,6 +3,7 @@ package dev.rds2bq.source;
 /**
  * One column as information_schema describes it. {@code dataType} is lower case ({@code int},
  * {@code varchar}, ...); {@code columnType} is the full declaration ({@code int(10) unsigned}).
+ * {@code generationExpression} is the expression of a generated column, null for a stored one.
  */
 public record SourceColumn(
     String name,
@@ -15,7 +16,17 @@ public record SourceColumn(
     int datetimePrecision,
     String charset,
     String comment,
-    boolean json) {
+    boolean json,
+    String generationExpression) {
+
+  public SourceColumn(String name, int ordinal, String dataType, String columnType, boolean nullable, long precision,
+      int scale, int datetimePrecision, String charset, String comment, boolean json) {
+    this(name, ordinal, dataType, columnType, nullable, precision, scale, datetimePrecision, charset, comment, json, null);
+  }
+
+  public boolean generated() {
+    return generationExpression != null;
+  }
 
   public boolean unsigned() {
     return columnType.contains("unsigned");

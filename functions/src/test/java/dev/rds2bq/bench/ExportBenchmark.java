@@ -61,6 +61,7 @@ public final class ExportBenchmark {
                 birthday: age_band
                 gender: keep
                 postal_code: {policy: redact, value: "***-****"}
+                prefecture: keep
                 created_at: year_month
                 last_ip: drop
       """;
@@ -71,7 +72,7 @@ public final class ExportBenchmark {
             users:
               default: keep
               columns: {name: keep, name_kana: keep, email: keep, phone: keep, birthday: keep, gender: keep,
-                        postal_code: keep, last_ip: keep}
+                        postal_code: keep, prefecture: keep, last_ip: keep}
       """;
 
   /** One measured run; CPU seconds of this JVM and of the MariaDB server process during it. */

@@ -32,4 +32,15 @@ class ExportBenchmarkTest {
     assertTrue(figures.get(1).ranges() >= 2, "two workers get two ranges");
     assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("speedup"));
   }
+
+  @Test
+  void theDetectionBenchmarkPlansWithAndWithoutTheValueScan() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    List<DetectionBenchmark.Figure> figures = DetectionBenchmark.run(LocalStack.get(), 200, 1,
+        new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    String out = bytes.toString(StandardCharsets.UTF_8);
+    assertEquals(2, figures.size(), out);
+    assertTrue(figures.stream().allMatch(f -> f.tables() == 20 && f.medianMs() > 0), out);
+    assertTrue(out.contains("value scan on (default)") && out.contains("rows sampled"), out);
+  }
 }

@@ -24,6 +24,7 @@ import dev.rds2bq.localstack.LocalS3;
 import dev.rds2bq.mask.MaskingPolicy;
 import dev.rds2bq.contract.RunPlan;
 import dev.rds2bq.contract.PublishResult;
+import dev.rds2bq.plan.PolicyDrafter;
 import dev.rds2bq.source.SourceConnector;
 import dev.rds2bq.source.SqlIdentifiers;
 import dev.rds2bq.storage.S3ObjectStore;
@@ -90,6 +91,11 @@ public final class LocalRun {
     }
     int failed;
     try {
+      if (options.initPolicy()) {
+        // The policy goes to standard output, progress to standard error: "> masking.yaml" keeps the policy only.
+        System.out.print(new LocalRun(System.err).initPolicy(options));
+        return;
+      }
       failed = new LocalRun(System.out).run(options);
     } catch (Rds2bqException | IllegalArgumentException e) {
       System.err.println("rds2bq-local: " + e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -145,6 +151,36 @@ public final class LocalRun {
     } catch (IllegalStateException e) {
       out.println("the query failed: " + e.getMessage());
       return 1;
+    }
+  }
+
+  /**
+   * A starting masking policy for the source's databases (the demo's, or those of {@code --jdbc-url}),
+   * as YAML: the detector's suggestion and reason for every column. Nothing is exported.
+   */
+  String initPolicy(LocalRunOptions o) throws Exception {
+    try (EmbeddedMySql embedded = o.jdbcUrl() == null ? startDemo(o) : null) {
+      String secret;
+      List<String> databases;
+      if (embedded != null) {
+        secret = embedded.secretJson(DemoData.SAKILA);
+        databases = o.databases().isEmpty() ? List.of(DemoData.HEALTHAPP, DemoData.SAKILA) : o.databases();
+      } else {
+        JdbcTarget target = JdbcTarget.parse(o.jdbcUrl());
+        secret = target.secretJson(o.user(), System.getenv().getOrDefault("RDS2BQ_SOURCE_PASSWORD", ""));
+        databases = !o.databases().isEmpty() ? o.databases() : target.database() == null ? List.of() : List.of(target.database());
+        if (databases.isEmpty()) {
+          throw new IllegalArgumentException("--jdbc-url names no database; add one to the URL or pass --databases");
+        }
+      }
+      PipelineConfig.SourceConfig source = new PipelineConfig.SourceConfig(SOURCE_SECRET, PipelineConfig.TlsMode.DISABLED,
+          null, null, null);
+      SourceConnector connector = new SourceConnector(dev.rds2bq.config.DatabaseSecret.parse(SOURCE_SECRET, secret), source);
+      out.println("reading the schemas of " + databases + " and sampling their text columns...");
+      return new PolicyDrafter(connector, PipelineConfig.ValueScanConfig.defaults()).draft(databases,
+          "Starting masking policy for " + String.join(", ", databases) + ", written by rds2bq-local --init-policy.\n"
+              + "Every column is listed with the detector's suggestion and why (docs/masking.md). Review each line:\n"
+              + "a suggestion is not a decision, and 'not detected' is not 'not personal'.");
     }
   }
 

@@ -20,6 +20,7 @@ record LocalRunOptions(
     long rowsPerRange,
     boolean printResults,
     String query,
+    boolean initPolicy,
     boolean help) {
 
   static final String USAGE = """
@@ -47,6 +48,10 @@ record LocalRunOptions(
         --query SQL         run nothing: query the warehouse of the last run (<data-dir>/warehouse.duckdb,
                             DuckDB SQL; datasets are schemas), e.g.
                             --query "SELECT birthday, count(*) FROM rds2bq_local.healthapp__users GROUP BY 1"
+        --init-policy       run nothing: print a starting masking policy for the databases (the demo ones,
+                            or those of --jdbc-url and --databases), every column listed with the
+                            detector's suggestion and the reason as a comment; e.g.
+                            ./rds2bq-local --init-policy --jdbc-url jdbc:mysql://127.0.0.1:3306/app > masking.yaml
       """;
 
   static LocalRunOptions parse(String[] args) {
@@ -63,12 +68,14 @@ record LocalRunOptions(
     long rowsPerRange = 2_000_000;
     boolean printResults = false;
     String query = null;
+    boolean initPolicy = false;
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
         case "--help", "-h" -> help = true;
         case "--print-results" -> printResults = true;
+        case "--init-policy" -> initPolicy = true;
         case "--query" -> query = value(args, ++i, a);
         case "--data-dir" -> dataDir = Path.of(value(args, ++i, a));
         case "--jdbc-url" -> jdbcUrl = value(args, ++i, a);
@@ -92,7 +99,7 @@ record LocalRunOptions(
       }
     }
     return new LocalRunOptions(dataDir, jdbcUrl, user, databases, tables, policy, runDate, users, stepLogs, meals,
-        rowsPerRange, printResults, query, help);
+        rowsPerRange, printResults, query, initPolicy, help);
   }
 
   private static String value(String[] args, int i, String option) {

@@ -27,12 +27,39 @@ class LocalRunTest {
   @Test
   void demoExportsEveryTableAndFailsClosedOnAnUndecidedColumn() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int failed = run(out, "--data-dir", dir.toString(), "--users", "300", "--step-logs", "2500", "--meals", "500",
-        "--run-date", "2026-11-26", "--rows-per-range", "1000");
+    ByteArrayOutputStream logs = new ByteArrayOutputStream();
+    PrintStream err = System.err;
+    int failed;
+    // The handlers log to standard error: keep what they write, for the leak scan below.
+    System.setErr(new PrintStream(new java.io.OutputStream() {
+      @Override
+      public void write(int b) {
+        err.write(b);
+        logs.write(b);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        err.write(b, off, len);
+        logs.write(b, off, len);
+      }
+    }, true, StandardCharsets.UTF_8));
+    try {
+      failed = run(out, "--data-dir", dir.toString(), "--users", "300", "--step-logs", "2500", "--meals", "500",
+          "--run-date", "2026-11-26", "--rows-per-range", "1000");
+    } finally {
+      System.setErr(err);
+    }
     String text = out.toString(StandardCharsets.UTF_8);
     assertEquals(0, failed, text);
     assertTrue(text.contains("all tables published"), text);
-    assertTrue(text.contains("The execution SUCCEEDED: 19 table(s) exported, published and loaded"), text);
+    assertTrue(text.contains("The execution SUCCEEDED: 20 table(s) exported, published and loaded"), text);
+
+    // Nothing the run wrote holds a raw value of a masked personal column.
+    java.util.Set<String> raw = LeakScan.rawValues(new dev.rds2bq.localstack.DemoData.Sizes(300, 2500, 500));
+    assertTrue(raw.size() > 1000, "values to look for: " + raw.size());
+    java.util.List<String> leaks = LeakScan.scan(dir, text + logs.toString(StandardCharsets.UTF_8), raw);
+    assertEquals(java.util.List.of(), leaks, "raw personal values found in the run's output");
     assertTrue(text.matches("(?s).*healthapp\\.step_logs\\s+2,500\\s+2,500\\s+2,500\\s+[3-4]\\s.*"),
         "step_logs is split into ranges of about 1,000 rows: " + text);
     assertTrue(Files.exists(dir.resolve("s3/rds2bq-local/exports/healthapp/step_logs/dt=2026-11-26")
@@ -73,6 +100,18 @@ class LocalRunTest {
         () -> run(new ByteArrayOutputStream(), "--data-dir", dir.toString(), "--users", "50", "--step-logs", "50",
             "--meals", "50", "--databases", "healthapp", "--tables", "users,meals", "--policy", policy.toString()));
     assertTrue(refused.getMessage().contains("'email' looks personal"), refused.getMessage());
+  }
+
+  @Test
+  void initPolicyPrintsADraftForEveryColumnOfTheDemo() throws Exception {
+    ByteArrayOutputStream progress = new ByteArrayOutputStream();
+    String draft = new LocalRun(new PrintStream(progress, true, StandardCharsets.UTF_8))
+        .initPolicy(LocalRunOptions.parse(new String[] {"--init-policy", "--users", "100", "--databases", "healthapp"}));
+    assertTrue(draft.contains("# Starting masking policy for healthapp"), draft);
+    assertTrue(draft.matches("(?s).*\n {10}message: drop +# value scan: \\d+ of 25 sampled values hold .*"), draft);
+    assertTrue(draft.matches("(?s).*\n {10}prefecture: drop +# its name matches pattern .*"), draft);
+    assertTrue(progress.toString(StandardCharsets.UTF_8).contains("sampling"), "progress goes apart from the draft");
+    dev.rds2bq.mask.MaskingPolicy.parse("draft", draft); // a valid policy file as printed
   }
 
   @Test

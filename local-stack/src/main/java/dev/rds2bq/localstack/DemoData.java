@@ -38,21 +38,27 @@ public final class DemoData {
     }
   }
 
-  /** Row counts of the generated app database. */
+  /** Row counts of the generated app database; support inquiries are one per four users, at least 10. */
   public record Sizes(long users, long stepLogs, long meals) {
     public static final Sizes DEMO = new Sizes(2_000, 50_000, 10_000);
+
+    public long inquiries() {
+      return Math.max(10, users / 4);
+    }
   }
 
   public static void createHealthApp(EmbeddedMySql mysql, String database, Sizes sizes) throws SQLException {
     mysql.recreateDatabase(database);
     try (Connection c = mysql.connect(database); Statement s = c.createStatement()) {
-      createNumbers(s, Math.max(sizes.users(), Math.max(sizes.stepLogs(), sizes.meals())));
+      createNumbers(s, Math.max(sizes.users(), Math.max(sizes.stepLogs(), Math.max(sizes.meals(), sizes.inquiries()))));
       s.execute(USERS_DDL);
       fill(s, "users", sizes.users(), USERS_SELECT);
       s.execute(STEP_LOGS_DDL);
       fill(s, "step_logs", sizes.stepLogs(), STEP_LOGS_SELECT.replace("$USERS", Long.toString(Math.max(1, sizes.users()))));
       s.execute(MEALS_DDL);
       fill(s, "meals", sizes.meals(), MEALS_SELECT.replace("$USERS", Long.toString(Math.max(1, sizes.users()))));
+      s.execute(INQUIRIES_DDL);
+      fill(s, "inquiries", sizes.inquiries(), INQUIRIES_SELECT.replace("$USERS", Long.toString(Math.max(1, sizes.users()))));
       s.execute("DROP TABLE nums");
     }
   }
@@ -173,4 +179,28 @@ public final class DemoData {
       + " ELT(1 + $N % 4, 'breakfast','lunch','dinner','snack'),"
       + " 100 + ($N * 37) % 1200, ($N * 53 % 10000) / 100,"
       + " IF($N % 4 = 0, NULL, ELT(1 + $N % 5, '納豆ごはん','サラダ 🥗','ラーメン','おにぎり','カレー'))";
+
+  /**
+   * Support inquiries: free text as users write it, where some messages carry a phone number, an
+   * e-mail address or a postal code that no column name announces. The plan's value scan finds them.
+   */
+  static final String INQUIRIES_DDL = "CREATE TABLE inquiries ("
+      + " id INT NOT NULL PRIMARY KEY,"
+      + " user_id BIGINT NOT NULL,"
+      + " received_at DATETIME NOT NULL,"
+      + " channel ENUM('web','app','mail') NOT NULL,"
+      + " message TEXT NOT NULL,"
+      + " status ENUM('open','answered','closed') NOT NULL"
+      + ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT='support inquiries'";
+
+  static final String INQUIRIES_SELECT = "SELECT $N, 1 + ($N * 7) % $USERS,"
+      + " TIMESTAMPADD(MINUTE, $N * 97 % 525600, '2025-01-01 00:00:00'),"
+      + " ELT(1 + $N % 3, 'web','app','mail'),"
+      + " ELT(1 + $N % 5,"
+      + "   CONCAT('折り返しのお電話をお願いします。090-', LPAD($N % 10000, 4, '0'), '-', LPAD(($N * 7) % 10000, 4, '0')),"
+      + "   CONCAT('Please reply to inquirer', $N, '@example.jp about my premium plan.'),"
+      + "   '歩数が同期されません。アプリを再起動しても直りません。',"
+      + "   'How do I change my daily step goal?',"
+      + "   CONCAT('引っ越しました。新しい住所は〒', LPAD($N % 1000, 3, '0'), '-', LPAD(($N * 31) % 10000, 4, '0'), ' です。')),"
+      + " ELT(1 + $N % 3, 'open','answered','closed')";
 }

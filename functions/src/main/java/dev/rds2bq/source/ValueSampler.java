@@ -1,0 +1,22 @@
+package dev.rds2bq.source;
+
+import java.sql.SQLException;
+import java.util.List;
+
+/** A source's bounded sample of column values, for the plan-time value scan (docs/masking.md#value-scan). */
+public interface ValueSampler {
+  /** Receives one sampled value; {@code column} indexes the columns asked for. */
+  interface Sink {
+    void value(int column, String value);
+  }
+
+  /** What one sample read: rows, whether the time budget cut it short, and its wall time. */
+  record Stats(int rows, boolean budgetExhausted, long millis) {}
+
+  /**
+   * Reads at most {@code rows} rows of {@code columns}, each value cut to {@code maxChars}
+   * characters, stopping when {@code budgetMillis} have passed.
+   */
+  Stats sample(TableSchema schema, List<SourceColumn> columns, int rows, long budgetMillis, int maxChars, Sink sink)
+      throws SQLException;
+}
