@@ -69,7 +69,7 @@ final class LeakScan {
       files = s.filter(Files::isRegularFile).toList();
     }
     Path warehouseFile = dataDir.resolve("warehouse.duckdb");
-    try (Warehouse reader = new Warehouse(Files.createTempFile("leak-scan", ".duckdb"))) {
+    try (Warehouse reader = new Warehouse(Files.createTempDirectory("leak-scan").resolve("reader.duckdb"))) {
       for (Path f : files) {
         String name = f.getFileName().toString();
         if (name.endsWith(".parquet")) {
