@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rds2bq.config.DatabaseSecret;
+import dev.rds2bq.contract.RunPlan;
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.error.MaskingPolicyException;
 import dev.rds2bq.mask.MaskingPolicy;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rds2bq.config.DatabaseSecret;
+import dev.rds2bq.contract.RunPlan;
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.localstack.DemoData;
 import dev.rds2bq.mask.MaskingPolicy;

@@ -7,7 +7,7 @@ import dev.rds2bq.config.DatabaseSecret;
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.mask.MaskingPolicy;
 import dev.rds2bq.plan.PlanInput;
-import dev.rds2bq.plan.RunPlan;
+import dev.rds2bq.contract.RunPlan;
 import dev.rds2bq.plan.RunPlanner;
 import dev.rds2bq.testing.LocalStack;
 import java.sql.Connection;
