@@ -31,6 +31,8 @@ class LambdaJarTest {
     Path jar = jar("-lambda.jar");
     try (EmbeddedMySql mysql = EmbeddedMySql.start(null); LocalS3 s3 = LocalS3.start(dir.resolve("s3"))) {
       DemoData.loadSakila(mysql);
+      // The demo policy names both demo databases, and a plan checks every name it gives.
+      DemoData.createHealthApp(mysql, DemoData.HEALTHAPP, new DemoData.Sizes(20, 20, 20));
       s3.createBucket("jar-check");
       String policy;
       try (var in = DemoData.class.getResourceAsStream("/demo/masking.yaml")) {
@@ -80,6 +82,8 @@ class LambdaJarTest {
     ObjectMapper json = new ObjectMapper();
     try (EmbeddedMySql mysql = EmbeddedMySql.start(null); LocalS3 s3 = LocalS3.start(dir.resolve("s3"))) {
       DemoData.loadSakila(mysql);
+      // The demo policy names both demo databases, and a plan checks every name it gives.
+      DemoData.createHealthApp(mysql, DemoData.HEALTHAPP, new DemoData.Sizes(20, 20, 20));
       s3.createBucket("control-check");
       String policy;
       try (var in = DemoData.class.getResourceAsStream("/demo/masking.yaml")) {

@@ -49,6 +49,8 @@ final class TestStack {
     this.google = new LocalGoogleCloud(root.resolve("warehouse.duckdb"), s3.endpoint(),
         dev.rds2bq.localgcp.LocalDataTransferService.Pace.IMMEDIATE);
     DemoData.loadSakila(mysql);
+    // The demo policy names both demo databases, and a plan checks every name it gives.
+    DemoData.createHealthApp(mysql, DemoData.HEALTHAPP, new DemoData.Sizes(20, 20, 20));
   }
 
   /** The warehouse dataset of a test bucket: one per test, so that tests do not see each other's tables. */
