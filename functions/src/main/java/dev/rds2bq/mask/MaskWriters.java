@@ -197,6 +197,20 @@ public final class MaskWriters {
       if (v == null) {
         return;
       }
+      byte[] domain = hostname(v);
+      if (domain != null) {
+        emitBinary(out, Binary.fromConstantByteArray(domain));
+      }
+    }
+
+    /**
+     * The host name after the last {@code @}, lower-cased, or null. It is the run of
+     * {@code [A-Za-z0-9.-]} that follows the {@code @} (one trailing dot dropped), and it must be a
+     * host name: labels of 1-63 letters, digits and inner hyphens, at least two of them, and a
+     * top-level label of letters (or {@code xn--} punycode). Anything else in the value, a display
+     * name, a comment, a phone number glued to the domain, an IP literal, is never written.
+     */
+    static byte[] hostname(byte[] v) {
       int at = -1;
       for (int k = v.length - 1; k >= 0; k--) {
         if (v[k] == '@') {
@@ -204,20 +218,66 @@ public final class MaskWriters {
           break;
         }
       }
+      if (at < 0) {
+        return null;
+      }
       int start = at + 1;
-      int end = v.length;
-      while (end > start && (v[end - 1] == ' ' || v[end - 1] == '>')) {
+      int end = start;
+      while (end < v.length && hostByte(v[end])) {
+        end++;
+      }
+      if (end > start && v[end - 1] == '.') {
         end--;
       }
-      if (at < 0 || end == start) {
-        return;
+      int n = end - start;
+      if (n < 4 || n > 253) {
+        return null;
       }
-      byte[] domain = new byte[end - start];
-      for (int k = 0; k < domain.length; k++) {
+      int labelStart = start;
+      int dots = 0;
+      for (int k = start; k <= end; k++) {
+        if (k < end && v[k] != '.') {
+          continue;
+        }
+        int len = k - labelStart;
+        if (len == 0 || len > 63 || v[labelStart] == '-' || v[k - 1] == '-') {
+          return null;
+        }
+        if (k < end) {
+          dots++;
+          labelStart = k + 1;
+        }
+      }
+      if (dots == 0 || !topLevel(v, labelStart, end)) {
+        return null;
+      }
+      byte[] domain = new byte[n];
+      for (int k = 0; k < n; k++) {
         byte b = v[start + k];
         domain[k] = b >= 'A' && b <= 'Z' ? (byte) (b + 32) : b;
       }
-      emitBinary(out, Binary.fromConstantByteArray(domain));
+      return domain;
+    }
+
+    private static boolean hostByte(byte b) {
+      return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '.' || b == '-';
+    }
+
+    /** Letters only, at least two, or punycode ({@code xn--...}). */
+    private static boolean topLevel(byte[] v, int from, int to) {
+      if (to - from > 4 && (v[from] | 32) == 'x' && (v[from + 1] | 32) == 'n' && v[from + 2] == '-' && v[from + 3] == '-') {
+        return true;
+      }
+      if (to - from < 2) {
+        return false;
+      }
+      for (int k = from; k < to; k++) {
+        int c = v[k] | 32;
+        if (c < 'a' || c > 'z') {
+          return false;
+        }
+      }
+      return true;
     }
   }
 
