@@ -56,6 +56,11 @@ public final class DiscardingObjectStore implements ObjectStore {
   }
 
   @Override
+  public byte[] getTail(String key, int bytes) {
+    return null;
+  }
+
+  @Override
   public Tagged getTagged(String key) {
     return null;
   }

@@ -21,6 +21,9 @@ public interface ObjectStore {
   /** A small object's bytes, or null when there is none. */
   byte[] get(String key);
 
+  /** The last {@code bytes} bytes of an object (all of it when it is shorter), e.g. a Parquet footer. */
+  byte[] getTail(String key, int bytes);
+
   /** A small object's bytes with its entity tag, for a {@link #putIf} that follows; null when there is none. */
   Tagged getTagged(String key);
 

@@ -97,6 +97,17 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   @Override
+  public byte[] getTail(String key, int bytes) {
+    try {
+      return s3.getObjectAsBytes(b -> b.bucket(bucket).key(key).range("bytes=-" + bytes)).asByteArray();
+    } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+      return null;
+    } catch (SdkException e) {
+      throw translate(e, "get", key);
+    }
+  }
+
+  @Override
   public Tagged getTagged(String key) {
     try {
       var response = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));

@@ -1,7 +1,7 @@
 package dev.rds2bq.export;
 
 import dev.rds2bq.parquet.ReadAs;
-import dev.rds2bq.parquet.RollingParquetWriter;
+import dev.rds2bq.parquet.RowSink;
 import dev.rds2bq.parquet.RowBatch;
 import java.io.IOException;
 import java.sql.ResultSet;
@@ -26,13 +26,13 @@ final class RowPipeline {
   private volatile Throwable writerFailure;
   private volatile boolean readerFailed;
 
-  /** Copies every row of {@code rs} into {@code writer}; returns the row count. */
-  static long copy(ResultSet rs, ReadAs[] readAs, RollingParquetWriter writer, LongConsumer progress)
+  /** Copies every row of {@code rs} into {@code writer}; returns the rows read, counted as they are read. */
+  static long copy(ResultSet rs, ReadAs[] readAs, RowSink writer, LongConsumer progress)
       throws SQLException, IOException {
     return new RowPipeline().run(rs, readAs, writer, progress);
   }
 
-  private long run(ResultSet rs, ReadAs[] readAs, RollingParquetWriter writer, LongConsumer progress)
+  private long run(ResultSet rs, ReadAs[] readAs, RowSink writer, LongConsumer progress)
       throws SQLException, IOException {
     for (int i = 0; i < BATCHES; i++) {
       free.add(new RowBatch(readAs, BATCH_ROWS));
@@ -66,7 +66,7 @@ final class RowPipeline {
     return rows;
   }
 
-  private void encode(RollingParquetWriter writer, LongConsumer progress) {
+  private void encode(RowSink writer, LongConsumer progress) {
     try {
       while (true) {
         RowBatch batch = full.take();

@@ -20,6 +20,7 @@ import dev.rds2bq.parquet.ReadAs;
 import dev.rds2bq.parquet.RowWriteSupport.RowReadException;
 import dev.rds2bq.parquet.RollingParquetWriter;
 import dev.rds2bq.parquet.RollingParquetWriter.WrittenFile;
+import dev.rds2bq.parquet.RowSink;
 import dev.rds2bq.parquet.ZeroDateCounter;
 import dev.rds2bq.source.SchemaReader;
 import dev.rds2bq.source.RangeQueries;
@@ -45,6 +46,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
 import org.slf4j.Logger;
@@ -66,9 +68,16 @@ public final class TableExporter {
   private final ObjectStore store;
   private final ExportListener listener;
   private final BucketLayout layout;
+  private final UnaryOperator<RowSink> sinks;
 
   public TableExporter(PipelineConfig config, SourceConnector connector, MaskingPolicy policy,
       Supplier<byte[]> hashKey, ObjectStore store, ExportListener listener) {
+    this(config, connector, policy, hashKey, store, listener, UnaryOperator.identity());
+  }
+
+  private TableExporter(PipelineConfig config, SourceConnector connector, MaskingPolicy policy,
+      Supplier<byte[]> hashKey, ObjectStore store, ExportListener listener, UnaryOperator<RowSink> sinks) {
+    this.sinks = sinks;
     this.config = config;
     this.connector = connector;
     this.policy = policy;
@@ -76,6 +85,14 @@ public final class TableExporter {
     this.store = store;
     this.listener = listener;
     this.layout = BucketLayout.of(config);
+  }
+
+  /**
+   * The same exporter with something between the encoder and the Parquet writer, e.g. a faulty
+   * writer in a test that proves a lost row fails the table.
+   */
+  public TableExporter withRowSink(UnaryOperator<RowSink> wrap) {
+    return new TableExporter(config, connector, policy, hashKey, store, listener, wrap);
   }
 
   /** Where ExportTable keeps this exporter's full results: the same bucket and prefix as its files. */
@@ -139,6 +156,8 @@ public final class TableExporter {
           config.parquet(), noDictionary, noStatistics);
 
       String sql = RangeQueries.select(schema, selected, request.range());
+      RowSink sink = sinks.apply(writer);
+      long rowsRead;
       try (PreparedStatement ps = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY,
           ResultSet.CONCUR_READ_ONLY)) {
         ps.setFetchSize(Integer.MIN_VALUE);
@@ -150,11 +169,10 @@ public final class TableExporter {
           }
         }
         long[] nextProgress = {FIRST_PROGRESS};
-        RollingParquetWriter sink = writer;
         try (ResultSet rs = ps.executeQuery()) {
           // On failure the connection is dropped before the result set closes: closing a streaming
           // result first would read every remaining row of the table.
-          dropOnFailure(connection, () -> RowPipeline.copy(rs, readAs, sink, rows -> {
+          rowsRead = dropOnFailure(connection, () -> RowPipeline.copy(rs, readAs, sink, rows -> {
             if (rows >= nextProgress[0]) {
               LOG.info("export progress table={} range={} rows={}", qualified, request.partLabel(), rows);
               listener.progress(request, rows);
@@ -166,14 +184,16 @@ public final class TableExporter {
         }
       }
       List<WrittenFile> written = writer.finish();
-      long rows = writer.rows();
+      // Two counts, taken apart: rows the reader took from the result set, and rows the writer encoded.
+      // PublishTable checks both against the files' footers.
+      long rows = sink.rows();
       ok = true;
       long durationMs = (System.nanoTime() - started) / 1_000_000;
-      LOG.info("export done table={} range={} rows={} files={} ms={}", qualified, request.partLabel(), rows,
-          written.size(), durationMs);
+      LOG.info("export done table={} range={} rowsRead={} rows={} files={} ms={}", qualified, request.partLabel(),
+          rowsRead, rows, written.size(), durationMs);
       listener.progress(request, rows);
       return new ExportResult(request.runId(), request.runDate(), request.database(), request.table(),
-          schema.comment(), request.range(), rows, rows,
+          schema.comment(), request.range(), rowsRead, rows,
           written.stream().map(f -> new FileEntry(f.key(), f.bytes(), f.rows())).toList(),
           columnEntries(masking, parquetSchema),
           schemaFingerprint, masking.fingerprint(),
@@ -220,9 +240,9 @@ public final class TableExporter {
     long run() throws SQLException, IOException;
   }
 
-  private static void dropOnFailure(Connection c, Copy copy) throws SQLException, IOException {
+  private static long dropOnFailure(Connection c, Copy copy) throws SQLException, IOException {
     try {
-      copy.run();
+      return copy.run();
     } catch (SQLException | IOException | RuntimeException | Error e) {
       try {
         c.abort(Runnable::run);

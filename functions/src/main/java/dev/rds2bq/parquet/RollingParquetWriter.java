@@ -26,7 +26,7 @@ import org.apache.parquet.schema.MessageType;
  * size. The size is checked every {@value #SIZE_CHECK_ROWS} rows, not per row. After any failure the
  * writer is poisoned: {@link #abort()} discards the open upload, and no footer is written.
  */
-public final class RollingParquetWriter {
+public final class RollingParquetWriter implements RowSink {
   /** A power of two: at a few hundred bytes a row, a file overshoots its target by about a megabyte. */
   static final int SIZE_CHECK_ROWS = 4096;
 
@@ -68,6 +68,7 @@ public final class RollingParquetWriter {
     this.targetBytes = options.targetFileMiB() * 1024L * 1024L;
   }
 
+  @Override
   public void write(Row row) throws IOException {
     if (failed) {
       throw new IllegalStateException("writer is poisoned by an earlier failure");
@@ -117,6 +118,7 @@ public final class RollingParquetWriter {
     current = null;
   }
 
+  @Override
   public long rows() {
     return rows;
   }

@@ -89,6 +89,7 @@ public final class TablePublisher {
     for (StoredObject o : store.list(runPrefix)) {
       stored.put(o.key(), o.size());
     }
+    Map<String, ParquetFooters.Footer> footers = readFooters(table, exports, stored);
     List<Manifest.File> files = new ArrayList<>();
     Set<String> reported = new HashSet<>();
     long rows = 0;
@@ -106,14 +107,25 @@ public final class TablePublisher {
           throw new IntegrityException(table + ": file " + f.key() + " holds " + size + " bytes, its export reported "
               + f.bytes() + "; export the range again");
         }
+        ParquetFooters.Footer footer = footers.get(f.key());
+        if (footer.rows() != f.rows() || !e.runId().equals(footer.metadata().get("rds2bq.run_id"))
+            || !e.label().equals(footer.metadata().get("rds2bq.range"))) {
+          throw new IntegrityException(table + ": file " + f.key() + " of range " + e.label() + " has a footer of "
+              + footer.rows() + " rows of run " + footer.metadata().get("rds2bq.run_id") + ", range "
+              + footer.metadata().get("rds2bq.range") + "; its export reported " + f.rows() + " rows; export the range"
+              + " again");
+        }
         reported.add(f.key());
-        files.add(new Manifest.File(f.key(), f.bytes(), f.rows(), e.label()));
-        fileRows += f.rows();
+        files.add(new Manifest.File(f.key(), f.bytes(), footer.rows(), e.label()));
+        fileRows += footer.rows();
         bytes += f.bytes();
       }
-      if (fileRows != e.rowsWritten() || e.rowsRead() != e.rowsWritten()) {
-        throw new IntegrityException(table + ": range " + e.label() + " read " + e.rowsRead() + " rows, wrote "
-            + e.rowsWritten() + ", and its files hold " + fileRows + "; export the range again");
+      // Three counts taken apart must agree: rows read from the result set, rows the writer encoded, and
+      // rows the footers hold. A row lost between any two fails the table.
+      if (e.rowsRead() != e.rowsWritten() || fileRows != e.rowsWritten()) {
+        throw new IntegrityException(table + ": range " + e.label() + " read " + e.rowsRead() + " rows from the source,"
+            + " its writer encoded " + e.rowsWritten() + ", and its files' footers hold " + fileRows
+            + "; rows were lost on the way: export the range again");
       }
       rows += e.rowsWritten();
       if (e.zeroDates() != null) {
@@ -153,6 +165,51 @@ public final class TablePublisher {
     return new PublishResult(request.database(), request.table(), request.runId(), request.runDate(), manifestKey,
         files.size(), rows, bytes, strays);
   }
+
+  /**
+   * The footer of every reported file that is in the bucket, read eight at a time: one ranged GET each
+   * (files missing or of another size fail later with their own message).
+   */
+  private Map<String, ParquetFooters.Footer> readFooters(String table, List<ExportResult> exports,
+      Map<String, Long> stored) {
+    List<ExportResult.FileEntry> wanted = new ArrayList<>();
+    for (ExportResult e : exports) {
+      for (FileEntry f : e.files()) {
+        Long size = stored.get(f.key());
+        if (size != null && size == f.bytes()) {
+          wanted.add(f);
+        }
+      }
+    }
+    Map<String, ParquetFooters.Footer> out = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+        Math.max(1, Math.min(FOOTER_READERS, wanted.size())));
+    try {
+      List<java.util.concurrent.Future<?>> reads = new ArrayList<>();
+      for (FileEntry f : wanted) {
+        reads.add(pool.submit(() -> out.put(f.key(), ParquetFooters.read(store, table, f.key(), f.bytes()))));
+      }
+      for (java.util.concurrent.Future<?> r : reads) {
+        try {
+          r.get();
+        } catch (java.util.concurrent.ExecutionException ex) {
+          if (ex.getCause() instanceof RuntimeException re) {
+            throw re;
+          }
+          throw new IllegalStateException(ex.getCause());
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while reading footers", ex);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return out;
+  }
+
+  /** Footers read at once: S3 calls of a few milliseconds each, for up to 900 ranges' files. */
+  static final int FOOTER_READERS = 8;
 
   /** The request's own shape, and the number of ranges; nothing is read from S3 before these pass. */
   private void validate(PublishRequest r) {

@@ -204,7 +204,7 @@ class TablePublisherTest {
         e0.policyFingerprint(), e0.hashKeyId(), e0.zeroDates(), e0.durationMs()));
     assertTrue(assertThrows(IntegrityException.class,
         () -> publisher.publish(new PublishRequest("r1", "2026-11-26", "pub", "members", 3, fresh)))
-        .getMessage().contains("its files hold"));
+        .getMessage().contains("its files' footers hold"));
   }
 
   @Test
