@@ -75,8 +75,10 @@ public final class StoredPlans {
       try {
         plan = JSON.readValue(json, RunPlan.class);
       } catch (IOException e) {
-        throw new InvalidInputException("the plan at '" + key + "' is not a PlanRun plan: "
-            + e.getMessage().lines().findFirst().orElse(""));
+        // Where, not what: the parser's message can quote a value of the plan, and a range bound may be personal.
+        String where = e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
+            ? " (line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ")" : "";
+        throw new InvalidInputException("the plan at '" + key + "' is not a PlanRun plan" + where);
       }
       Map<String, TablePlan> tables = new HashMap<>();
       for (TablePlan t : plan.tables()) {

@@ -68,7 +68,9 @@ public final class RangeQueries {
     }
     MappedColumn key = TypeMapping.map(keyColumn(schema, range));
     int index = 1;
-    for (String bound : new String[] {range.lo(), range.hi()}) {
+    String[] bounds = {range.lo(), range.hi()};
+    for (int b = 0; b < 2; b++) {
+      String bound = bounds[b];
       if (bound == null) {
         continue;
       }
@@ -91,8 +93,11 @@ public final class RangeQueries {
             ps.setString(index++, bound);
         }
       } catch (IllegalArgumentException e) {
-        throw new InvalidInputException("range bound '" + bound + "' does not fit key column '" + keyColumn(schema, range).name()
-            + "' (" + (key == null ? "?" : key.source().columnType()) + ") of " + schema.qualifiedName());
+        // The bound itself is never quoted: a key column can be personal (an e-mail address, a hashed id).
+        throw new InvalidInputException("the " + (b == 0 ? "lower" : "upper") + " bound of range " + range.id()
+            + " does not fit key column '" + keyColumn(schema, range).name() + "' ("
+            + (key == null ? "?" : key.source().columnType()) + ") of " + schema.qualifiedName()
+            + "; pass the plan's bounds unchanged");
       }
     }
   }

@@ -77,7 +77,10 @@ class BadInputTest {
         .getMessage().contains("not the first primary-key column 'id'"));
     assertTrue(fails(InvalidInputException.class,
         new ExportRequest("r1", "2026-11-26", "shop", "orders", new KeyRange(0, "id", "one", null)))
-        .getMessage().contains("'one' does not fit key column 'id'"));
+        .getMessage().contains("the lower bound of range 0 does not fit key column 'id'"));
+    assertFalse(fails(InvalidInputException.class,
+        new ExportRequest("r1", "2026-11-26", "shop", "orders", new KeyRange(0, "id", "1", "ann@example.com")))
+        .getMessage().contains("ann@example.com"), "a bound is never quoted: a key can be personal");
   }
 
   @Test
