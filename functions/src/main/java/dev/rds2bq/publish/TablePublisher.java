@@ -262,6 +262,12 @@ public final class TablePublisher {
             + " policy than range " + first.label() + " (the table or the policy changed during the run); run the"
             + " table again");
       }
+      // Two HMAC keys in one table would break every join on its hashed columns without a word.
+      if (!java.util.Objects.equals(first.hashKeyId(), e.hashKeyId())) {
+        throw new IntegrityException(table + ": range " + e.label() + " was hashed with key " + e.hashKeyId()
+            + " but range " + first.label() + " with key " + first.hashKeyId() + " (the hash key was rotated during"
+            + " the run); export the table again (docs/masking.md#hash)");
+      }
     }
   }
 

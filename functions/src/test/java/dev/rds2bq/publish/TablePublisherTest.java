@@ -179,6 +179,15 @@ class TablePublisherTest {
         () -> publisher.publish(new PublishRequest("r1", "2026-11-26", "pub", "members", 3, results)))
         .getMessage().contains("range 00001 was written with another schema or masking policy"));
 
+    // This range's result, hashed with another key (a rotation during the run): refused.
+    store.put(RUN_PREFIX + "_exports/00001.json", JSON.writeValueAsBytes(new ExportResult(e1.runId(), e1.runDate(),
+        e1.database(), e1.table(), e1.tableComment(), e1.range(), e1.rowsRead(), e1.rowsWritten(), e1.files(),
+        e1.columns(), e1.schemaFingerprint(), e1.policyFingerprint(), "0123456789ab", e1.zeroDates(),
+        e1.durationMs())), "application/json");
+    assertTrue(assertThrows(IntegrityException.class,
+        () -> publisher.publish(new PublishRequest("r1", "2026-11-26", "pub", "members", 3, results)))
+        .getMessage().contains("range 00001 was hashed with key 0123456789ab but range 00000 with key"));
+
     // Nothing was written by any of them; with its own result back, the same input publishes.
     assertNull(store.get(RUN_PREFIX + "_manifest.json"));
     assertNull(store.get(RUN_PREFIX + "_SUCCESS"));
