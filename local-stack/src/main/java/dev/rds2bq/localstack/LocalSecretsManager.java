@@ -1,49 +1,23 @@
 package dev.rds2bq.localstack;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
-import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
 
 /**
  * AWS Secrets Manager on a loopback port, speaking the service's JSON protocol ({@code
  * X-Amz-Target: secretsmanager.<Operation>}, {@code application/x-amz-json-1.1}) so that the SDK's own
- * {@code SecretsManagerClient} talks to it unchanged. Requests must carry a valid SigV4 signature of
- * the one access key it was started with, as the real service requires.
+ * {@code SecretsManagerClient} talks to it unchanged, with SigV4 checked ({@link AwsJsonService}).
  *
  * <p>Secrets have versions and staging labels as in the service: a new value gets {@code AWSCURRENT}
  * and the version that had it gets {@code AWSPREVIOUS}; {@code GetSecretValue} reads by
@@ -51,15 +25,11 @@ import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
  * CreateSecret, PutSecretValue, GetSecretValue, DescribeSecret, UpdateSecretVersionStage. Every
  * GetSecretValue is recorded, so a test can check which version a function read.
  */
-public final class LocalSecretsManager implements AutoCloseable {
+public final class LocalSecretsManager extends AwsJsonService {
   public static final String REGION = "us-east-1";
   public static final String ACCOUNT = "123456789012";
   public static final String CURRENT = "AWSCURRENT";
   public static final String PREVIOUS = "AWSPREVIOUS";
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern AUTHORIZATION = Pattern.compile(
-      "AWS4-HMAC-SHA256 Credential=([^/]+)/(\\d{8})/([^/]+)/([^/]+)/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]+)");
-  private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT);
 
   /** One GetSecretValue as it arrived: what was asked for and which version answered (null when refused). */
   public record Read(String secretId, String versionId, String versionStage, String answeredVersionId) {}
@@ -83,31 +53,13 @@ public final class LocalSecretsManager implements AutoCloseable {
     }
   }
 
-  private final String accessKey;
-  private final String secretKey;
   private final Clock clock;
-  private final HttpServer server;
-  private final ExecutorService threads;
   private final Map<String, Secret> secrets = new LinkedHashMap<>();
   private final List<Read> reads = new CopyOnWriteArrayList<>();
 
   private LocalSecretsManager(String accessKey, String secretKey, Clock clock) {
-    this.accessKey = accessKey;
-    this.secretKey = secretKey;
+    super("secretsmanager", "secretsmanager", accessKey, secretKey);
     this.clock = clock;
-    try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Secrets Manager stand-in: no loopback port", e);
-    }
-    threads = Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "local-secretsmanager");
-      t.setDaemon(true);
-      return t;
-    });
-    server.setExecutor(threads);
-    server.createContext("/", this::handle);
-    server.start();
   }
 
   /** Starts on a free loopback port, accepting requests signed with this access key. */
@@ -118,11 +70,6 @@ public final class LocalSecretsManager implements AutoCloseable {
   /** With S3Proxy's key pair: one set of credentials for every local AWS service, as a Lambda role has. */
   public static LocalSecretsManager start() {
     return start(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY, Clock.systemUTC());
-  }
-
-  /** The value for {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} or {@code endpointOverride}. */
-  public URI endpoint() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
   /** Creates a secret whose first version is {@code value}, labelled AWSCURRENT; returns its ARN. */
@@ -185,45 +132,16 @@ public final class LocalSecretsManager implements AutoCloseable {
     s.versions.put(id, new Version(id, value, clock.instant(), new LinkedHashSet<>(stages)));
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      byte[] body = exchange.getRequestBody().readAllBytes();
-      String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-      if (!"POST".equals(exchange.getRequestMethod()) || target == null || !target.startsWith("secretsmanager.")) {
-        reply(exchange, 400, error("UnknownOperationException", "expected POST with X-Amz-Target secretsmanager.*"));
-        return;
-      }
-      String refusal = checkSignature(exchange, body);
-      if (refusal != null) {
-        reply(exchange, 400, error(refusal.startsWith("The security token") ? "UnrecognizedClientException"
-            : "InvalidSignatureException", refusal));
-        return;
-      }
-      JsonNode request;
-      try {
-        request = JSON.readTree(body);
-      } catch (IOException e) {
-        reply(exchange, 400, error("SerializationException", "the body is not JSON"));
-        return;
-      }
-      ObjectNode response;
-      try {
-        synchronized (this) {
-          response = switch (target.substring("secretsmanager.".length())) {
-            case "GetSecretValue" -> getSecretValue(request);
-            case "CreateSecret" -> createSecret(request);
-            case "PutSecretValue" -> putSecretValue(request);
-            case "DescribeSecret" -> describeSecret(request);
-            case "UpdateSecretVersionStage" -> updateStage(request);
-            default -> throw new Failure("UnknownOperationException", "operation " + target + " is not supported here");
-          };
-        }
-      } catch (Failure f) {
-        reply(exchange, 400, error(f.type, f.getMessage()));
-        return;
-      }
-      reply(exchange, 200, response);
-    }
+  @Override
+  protected ObjectNode operation(String name, JsonNode request) {
+    return switch (name) {
+      case "GetSecretValue" -> getSecretValue(request);
+      case "CreateSecret" -> createSecret(request);
+      case "PutSecretValue" -> putSecretValue(request);
+      case "DescribeSecret" -> describeSecret(request);
+      case "UpdateSecretVersionStage" -> updateStage(request);
+      default -> throw new Failure("UnknownOperationException", "operation " + name + " is not supported here");
+    };
   }
 
   private ObjectNode getSecretValue(JsonNode request) {
@@ -360,94 +278,5 @@ public final class LocalSecretsManager implements AutoCloseable {
       }
     }
     throw new Failure("ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
-  }
-
-  /**
-   * Signs the request again with the known secret key and compares: a wrong key, region or service
-   * fails as it does at AWS. Returns null when the signature holds, else the service's message.
-   */
-  private String checkSignature(HttpExchange exchange, byte[] body) {
-    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-    Matcher m = authorization == null ? null : AUTHORIZATION.matcher(authorization);
-    if (m == null || !m.matches()) {
-      return "Missing Authentication Token";
-    }
-    if (!m.group(1).equals(accessKey)) {
-      return "The security token included in the request is invalid.";
-    }
-    if (!m.group(4).equals("secretsmanager")) {
-      return "Credential should be scoped to correct service: 'secretsmanager'.";
-    }
-    String amzDate = exchange.getRequestHeaders().getFirst("X-Amz-Date");
-    Instant signedAt;
-    try {
-      signedAt = ZonedDateTime.parse(amzDate, AMZ_DATE.withZone(ZoneOffset.UTC)).toInstant();
-    } catch (RuntimeException e) {
-      return "X-Amz-Date is missing or malformed";
-    }
-    SdkHttpRequest.Builder copy = SdkHttpRequest.builder().method(SdkHttpMethod.POST).protocol("http")
-        .host("127.0.0.1").port(server.getAddress().getPort()).encodedPath(exchange.getRequestURI().getRawPath());
-    String sessionToken = null;
-    for (String name : m.group(5).split(";")) {
-      if (name.equals("host")) {
-        continue; // the signer derives it from host and port
-      }
-      List<String> values = exchange.getRequestHeaders().get(name);
-      if (values != null) {
-        copy.putHeader(name, values);
-      }
-      if (name.equals("x-amz-security-token") && values != null) {
-        sessionToken = values.get(0);
-      }
-    }
-    AwsCredentialsIdentity identity = sessionToken == null ? AwsCredentialsIdentity.create(accessKey, secretKey)
-        : AwsSessionCredentialsIdentity.create(accessKey, secretKey, sessionToken);
-    SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r.identity(identity).request(copy.build())
-        .payload(ContentStreamProvider.fromByteArray(body))
-        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "secretsmanager")
-        .putProperty(AwsV4HttpSigner.REGION_NAME, m.group(3))
-        .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(signedAt, ZoneOffset.UTC)));
-    String expected = signed.request().firstMatchingHeader("Authorization").orElse("");
-    return expected.endsWith("Signature=" + m.group(6)) ? null
-        : "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access"
-            + " Key and signing method.";
-  }
-
-  private static String text(JsonNode node, String field) {
-    JsonNode v = node == null ? null : node.get(field);
-    return v == null || v.isNull() ? null : v.asText();
-  }
-
-  private static ObjectNode error(String type, String message) {
-    return JSON.createObjectNode().put("__type", type).put("message", message);
-  }
-
-  private static void reply(HttpExchange exchange, int status, ObjectNode body) throws IOException {
-    byte[] bytes = JSON.writeValueAsBytes(body);
-    exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
-    exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
-    if (status != 200) {
-      exchange.getResponseHeaders().set("x-amzn-ErrorType", body.path("__type").asText());
-    }
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
-  }
-
-  @Override
-  public void close() {
-    server.stop(0);
-    threads.shutdownNow();
-  }
-
-  /** A refused request: the service's error type and message. */
-  private static final class Failure extends RuntimeException {
-    final String type;
-
-    Failure(String type, String message) {
-      super(message, null, false, false);
-      this.type = type;
-    }
   }
 }
