@@ -61,6 +61,23 @@ public final class StateMachineRunner implements AutoCloseable {
     }
   }
 
+  /**
+   * An error a function reported from another process (a Lambda runtime's {@code errorType} and
+   * {@code errorMessage}): the state machine sees that error type, as Step Functions does.
+   */
+  public static final class FunctionError extends RuntimeException {
+    private final String errorType;
+
+    public FunctionError(String errorType, String errorMessage) {
+      super(errorMessage, null, false, false);
+      this.errorType = errorType;
+    }
+
+    public String errorType() {
+      return errorType;
+    }
+  }
+
   /** How the execution ended: {@code SUCCEEDED} with its output, or {@code FAILED}/{@code TIMED_OUT} with error and cause. */
   public record Execution(String name, String status, JsonNode output, String error, String cause) {
     public boolean succeeded() {
@@ -223,9 +240,11 @@ public final class StateMachineRunner implements AutoCloseable {
     try {
       handler.handleRequest(new ByteArrayInputStream(body), out, new LocalContext(function));
     } catch (Throwable t) {
-      // As the Lambda Java runtime reports an uncaught exception: its class's fully qualified name.
+      // As the Lambda Java runtime reports an uncaught exception: its class's fully qualified name, or,
+      // for a function that ran elsewhere, the error type its runtime reported.
       l.failed(function, input, t, (System.nanoTime() - start) / 1_000_000);
-      reply(exchange, 500, errorJson(t.getClass().getName(), t.getMessage(), t.getStackTrace()));
+      String type = t instanceof FunctionError f ? f.errorType() : t.getClass().getName();
+      reply(exchange, 500, errorJson(type, t.getMessage(), t.getStackTrace()));
       return;
     }
     byte[] output = out.toByteArray();
