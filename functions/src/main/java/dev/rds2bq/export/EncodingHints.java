@@ -3,7 +3,6 @@ package dev.rds2bq.export;
 import dev.rds2bq.mask.ColumnDecision;
 import dev.rds2bq.mask.MaskKind;
 import dev.rds2bq.types.SourceFamily;
-import java.util.Set;
 
 /**
  * Per-column Parquet encoding choices made once from the column's type and policy. Parquet tries a
@@ -11,8 +10,6 @@ import java.util.Set;
  * mostly distinct that attempt costs time on every value and saves nothing (docs/benchmarks.md).
  */
 final class EncodingHints {
-  private static final Set<String> LONG_TEXT = Set.of("text", "mediumtext", "longtext", "json");
-
   private EncodingHints() {}
 
   static boolean mostlyDistinct(ColumnDecision d) {
@@ -25,7 +22,7 @@ final class EncodingHints {
     }
     SourceFamily f = d.column().family();
     return f == SourceFamily.DATETIME || f == SourceFamily.TIMESTAMP || f == SourceFamily.BINARY
-        || f == SourceFamily.GEOMETRY || f == SourceFamily.JSON || LONG_TEXT.contains(d.source().dataType());
+        || f == SourceFamily.GEOMETRY || f == SourceFamily.JSON || d.source().longText();
   }
 
   static boolean statisticsUseful(ColumnDecision d) {
@@ -37,6 +34,6 @@ final class EncodingHints {
     }
     SourceFamily f = d.column().family();
     return !(f == SourceFamily.BINARY || f == SourceFamily.GEOMETRY || f == SourceFamily.JSON
-        || LONG_TEXT.contains(d.source().dataType()));
+        || d.source().longText());
   }
 }

@@ -1,19 +1,18 @@
 package dev.rds2bq.export;
 
-import dev.rds2bq.parquet.ReadAs;
+import dev.rds2bq.rows.ReadAs;
 import dev.rds2bq.parquet.RowSink;
-import dev.rds2bq.parquet.RowBatch;
+import dev.rds2bq.source.RowStream;
+import dev.rds2bq.rows.RowBatch;
 import java.io.IOException;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
 /**
- * Overlaps reading with encoding: the calling thread decodes rows from JDBC into {@link RowBatch}es,
- * a writer thread masks and encodes them into Parquet. Three batches circulate, so memory is fixed.
+ * Overlaps reading with encoding: the calling thread has the source fill {@link RowBatch}es, a
+ * writer thread masks and encodes them into Parquet. Three batches circulate, so memory is fixed.
  * Either side's failure stops the other; the first error is the one thrown.
  */
 final class RowPipeline {
@@ -26,14 +25,14 @@ final class RowPipeline {
   private volatile Throwable writerFailure;
   private volatile boolean readerFailed;
 
-  /** Copies every row of {@code rs} into {@code writer}; returns the rows read, counted as they are read. */
-  static long copy(ResultSet rs, ReadAs[] readAs, RowSink writer, LongConsumer progress)
-      throws SQLException, IOException {
-    return new RowPipeline().run(rs, readAs, writer, progress);
+  /** Copies every row of {@code rows} into {@code writer}; returns the rows read, counted as they are read. */
+  static long copy(RowStream rows, ReadAs[] readAs, RowSink writer, LongConsumer progress)
+      throws IOException {
+    return new RowPipeline().run(rows, readAs, writer, progress);
   }
 
-  private long run(ResultSet rs, ReadAs[] readAs, RowSink writer, LongConsumer progress)
-      throws SQLException, IOException {
+  private long run(RowStream stream, ReadAs[] readAs, RowSink writer, LongConsumer progress)
+      throws IOException {
     for (int i = 0; i < BATCHES; i++) {
       free.add(new RowBatch(readAs, BATCH_ROWS));
     }
@@ -42,20 +41,13 @@ final class RowPipeline {
     encoder.start();
     long rows = 0;
     try {
-      RowBatch batch = take(free);
-      while (batch != null && rs.next()) {
-        batch.add(rs);
-        rows++;
-        if (batch.isFull()) {
-          hand(batch);
-          batch = take(free);
-        }
-      }
-      if (batch != null && batch.size() > 0) {
+      RowBatch batch;
+      while ((batch = take(free)) != null && stream.fill(batch)) {
+        rows += batch.size();
         hand(batch);
       }
       hand(END);
-    } catch (SQLException | RuntimeException e) {
+    } catch (RuntimeException e) {
       readerFailed = true;
       full.offer(END);
       join(encoder);
@@ -127,7 +119,7 @@ final class RowPipeline {
     }
   }
 
-  private void rethrowWriterFailure() throws IOException, SQLException {
+  private void rethrowWriterFailure() throws IOException {
     Throwable t = writerFailure;
     if (t == null) {
       return;

@@ -16,27 +16,21 @@ import dev.rds2bq.mask.MaskWriters;
 import dev.rds2bq.mask.MaskingPolicy;
 import dev.rds2bq.mask.TableMasking;
 import dev.rds2bq.parquet.FieldWriter;
-import dev.rds2bq.parquet.ReadAs;
-import dev.rds2bq.parquet.RowWriteSupport.RowReadException;
+import dev.rds2bq.rows.ReadAs;
 import dev.rds2bq.parquet.RollingParquetWriter;
 import dev.rds2bq.parquet.RollingParquetWriter.WrittenFile;
 import dev.rds2bq.parquet.RowSink;
 import dev.rds2bq.parquet.ZeroDateCounter;
-import dev.rds2bq.source.SchemaReader;
-import dev.rds2bq.source.RangeQueries;
+import dev.rds2bq.source.RowStream;
+import dev.rds2bq.source.Source;
 import dev.rds2bq.source.SourceColumn;
-import dev.rds2bq.source.SourceConnector;
+import dev.rds2bq.source.SourceSnapshot;
 import dev.rds2bq.source.TableSchema;
 import dev.rds2bq.storage.ObjectStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -53,8 +47,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The export engine: one table or key range, streamed from MySQL through the masking policy into
- * Parquet objects. The policy is resolved, and fails closed, before the first row is read; any
+ * The export engine: one table or key range, streamed from the source through the masking policy
+ * into Parquet objects. The policy is resolved, and fails closed, before the first row is read; any
  * failure afterwards aborts the open upload, so a failed export leaves no partial object.
  */
 public final class TableExporter {
@@ -62,7 +56,7 @@ public final class TableExporter {
   private static final long FIRST_PROGRESS = 10_000;
 
   private final PipelineConfig config;
-  private final SourceConnector connector;
+  private final Source source;
   private final MaskingPolicy policy;
   private final Supplier<byte[]> hashKey;
   private final ObjectStore store;
@@ -70,16 +64,16 @@ public final class TableExporter {
   private final BucketLayout layout;
   private final UnaryOperator<RowSink> sinks;
 
-  public TableExporter(PipelineConfig config, SourceConnector connector, MaskingPolicy policy,
+  public TableExporter(PipelineConfig config, Source source, MaskingPolicy policy,
       Supplier<byte[]> hashKey, ObjectStore store, ExportListener listener) {
-    this(config, connector, policy, hashKey, store, listener, UnaryOperator.identity());
+    this(config, source, policy, hashKey, store, listener, UnaryOperator.identity());
   }
 
-  private TableExporter(PipelineConfig config, SourceConnector connector, MaskingPolicy policy,
+  private TableExporter(PipelineConfig config, Source source, MaskingPolicy policy,
       Supplier<byte[]> hashKey, ObjectStore store, ExportListener listener, UnaryOperator<RowSink> sinks) {
     this.sinks = sinks;
     this.config = config;
-    this.connector = connector;
+    this.source = source;
     this.policy = policy;
     this.hashKey = hashKey;
     this.store = store;
@@ -92,7 +86,7 @@ public final class TableExporter {
    * writer in a test that proves a lost row fails the table.
    */
   public TableExporter withRowSink(UnaryOperator<RowSink> wrap) {
-    return new TableExporter(config, connector, policy, hashKey, store, listener, wrap);
+    return new TableExporter(config, source, policy, hashKey, store, listener, wrap);
   }
 
   /** Where ExportTable keeps this exporter's full results: the same bucket and prefix as its files. */
@@ -106,11 +100,10 @@ public final class TableExporter {
     RunDates.notLaterThanTomorrow("runDate", request.runDate(), java.time.ZoneId.of(config.runDateZone()),
         java.time.Clock.systemUTC());
     long started = System.nanoTime();
-    Connection connection = connector.openSnapshot(request.database());
     RollingParquetWriter writer = null;
     boolean ok = false;
-    try {
-      TableSchema schema = new SchemaReader(connection).read(request.database(), request.table());
+    try (SourceSnapshot snapshot = source.snapshot(request.database())) {
+      TableSchema schema = snapshot.table(request.table());
       TableMasking masking = policy.resolve(schema);
       String qualified = schema.qualifiedName();
       ZeroDateCounter zeros = new ZeroDateCounter(config.zeroDates(), qualified);
@@ -152,39 +145,31 @@ public final class TableExporter {
       footer.put("rds2bq.policy_fingerprint", masking.fingerprint());
 
       String label = request.partLabel();
-      writer = new RollingParquetWriter(store, seq -> layout.dataFileKey(request, label, seq), parquetSchema, writers.toArray(new FieldWriter[0]), footer,
-          config.parquet(), noDictionary, noStatistics);
+      writer = new RollingParquetWriter(store, seq -> layout.dataFileKey(request, label, seq), parquetSchema,
+          writers.toArray(new FieldWriter[0]), footer, config.parquet(), noDictionary, noStatistics);
 
-      String sql = RangeQueries.select(schema, selected, request.range());
-      RowSink sink = sinks.apply(writer);
-      long rowsRead;
-      try (PreparedStatement ps = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY,
-          ResultSet.CONCUR_READ_ONLY)) {
-        ps.setFetchSize(Integer.MIN_VALUE);
-        RangeQueries.bind(ps, schema, request.range());
-        ReadAs[] readAs = new ReadAs[selected.size()];
-        for (FieldWriter w : writers) {
-          if (w.column() > 0) {
-            readAs[w.column() - 1] = w.readAs();
-          }
-        }
-        long[] nextProgress = {FIRST_PROGRESS};
-        try (ResultSet rs = ps.executeQuery()) {
-          // On failure the connection is dropped before the result set closes: closing a streaming
-          // result first would read every remaining row of the table.
-          rowsRead = dropOnFailure(connection, () -> RowPipeline.copy(rs, readAs, sink, rows -> {
-            if (rows >= nextProgress[0]) {
-              LOG.info("export progress table={} range={} rows={}", qualified, request.partLabel(), rows);
-              listener.progress(request, rows);
-              while (nextProgress[0] <= rows) {
-                nextProgress[0] <<= 1;
-              }
-            }
-          }));
+      ReadAs[] readAs = new ReadAs[selected.size()];
+      for (FieldWriter w : writers) {
+        if (w.column() > 0) {
+          readAs[w.column() - 1] = w.readAs();
         }
       }
+      RowSink sink = sinks.apply(writer);
+      long rowsRead;
+      long[] nextProgress = {FIRST_PROGRESS};
+      try (RowStream rows = snapshot.rows(schema, selected, request.range())) {
+        rowsRead = RowPipeline.copy(rows, readAs, sink, n -> {
+          if (n >= nextProgress[0]) {
+            LOG.info("export progress table={} range={} rows={}", qualified, request.partLabel(), n);
+            listener.progress(request, n);
+            while (nextProgress[0] <= n) {
+              nextProgress[0] <<= 1;
+            }
+          }
+        });
+      }
       List<WrittenFile> written = writer.finish();
-      // Two counts, taken apart: rows the reader took from the result set, and rows the writer encoded.
+      // Two counts, taken apart: rows the reader took from the source, and rows the writer encoded.
       // PublishTable checks both against the files' footers.
       long rows = sink.rows();
       ok = true;
@@ -199,10 +184,6 @@ public final class TableExporter {
           schemaFingerprint, masking.fingerprint(),
           key == null ? null : new HmacHasher(key).keyId(),
           zeros.counts(), durationMs);
-    } catch (RowReadException e) {
-      throw connector.translate(e.getCause(), request.database());
-    } catch (SQLException e) {
-      throw connector.translate(e, request.database());
     } catch (IOException e) {
       throw new DataException("writing Parquet for " + request.database() + "." + request.table()
           + " failed: " + e.getMessage(), e);
@@ -210,46 +191,6 @@ public final class TableExporter {
       if (!ok && writer != null) {
         writer.abort();
       }
-      release(connection, ok);
-    }
-  }
-
-  /**
-   * After a failure mid-stream, closing normally would drain every remaining row of the result;
-   * aborting drops the socket instead.
-   */
-  private static void release(Connection c, boolean ok) {
-    try {
-      if (ok) {
-        // The snapshot was opened in SQL, so it is ended in SQL: with autocommit on, JDBC's
-        // rollback() would throw and skip the close.
-        try (Statement s = c.createStatement()) {
-          s.execute("ROLLBACK");
-        } finally {
-          c.close();
-        }
-      } else {
-        c.abort(Runnable::run);
-      }
-    } catch (SQLException ignored) {
-      // The export's own outcome is what matters.
-    }
-  }
-
-  interface Copy {
-    long run() throws SQLException, IOException;
-  }
-
-  private static long dropOnFailure(Connection c, Copy copy) throws SQLException, IOException {
-    try {
-      return copy.run();
-    } catch (SQLException | IOException | RuntimeException | Error e) {
-      try {
-        c.abort(Runnable::run);
-      } catch (SQLException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
     }
   }
 

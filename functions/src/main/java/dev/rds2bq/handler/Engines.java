@@ -3,6 +3,7 @@ package dev.rds2bq.handler;
 import dev.rds2bq.config.DatabaseSecret;
 import dev.rds2bq.config.HashKey;
 import dev.rds2bq.config.PipelineConfig;
+import dev.rds2bq.config.PipelineConfig.SourceConfig;
 import dev.rds2bq.config.SecretSource;
 import dev.rds2bq.contract.BucketLayout;
 import dev.rds2bq.contract.ExportResultStore;
@@ -14,7 +15,8 @@ import dev.rds2bq.mask.MaskingPolicy;
 import dev.rds2bq.plan.RunGuard;
 import dev.rds2bq.plan.RunPlanner;
 import dev.rds2bq.publish.TablePublisher;
-import dev.rds2bq.source.SourceConnector;
+import dev.rds2bq.source.Source;
+import dev.rds2bq.source.mysql.MySqlSource;
 import dev.rds2bq.storage.ObjectStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +34,7 @@ public final class Engines {
   private final PipelineConfig config;
   private final SecretSource secrets;
   private final ObjectStore store;
-  private SourceConnector source;
+  private Source source;
 
   public Engines(PipelineConfig config, SecretSource secrets, ObjectStore store) {
     this.config = config;
@@ -56,13 +58,21 @@ public final class Engines {
     return config;
   }
 
-  /** The source, its login read from {@code source.secretId} at the first call. */
-  public synchronized SourceConnector source() {
+  /**
+   * The source, its login read from {@code source.secretId} at the first call. The one place that
+   * names an engine: MySQL, the only one so far.
+   */
+  public synchronized Source source() {
     if (source == null) {
-      String id = config.source().secretId();
-      source = new SourceConnector(DatabaseSecret.parse(id, secrets.secretString(id)), config.source());
+      source = source(config.source(), secrets);
     }
     return source;
+  }
+
+  /** A source from its config alone, its login read now (e.g. to draft a policy without a run). */
+  public static Source source(SourceConfig config, SecretSource secrets) {
+    String id = config.secretId();
+    return new MySqlSource(DatabaseSecret.parse(id, secrets.secretString(id)), config);
   }
 
   /** @param guard the one-run-at-a-time check; null where there is no state machine (the local run) */

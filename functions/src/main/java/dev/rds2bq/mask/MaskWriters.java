@@ -2,8 +2,8 @@ package dev.rds2bq.mask;
 
 import dev.rds2bq.parquet.FieldWriter;
 import dev.rds2bq.parquet.FieldWriters;
-import dev.rds2bq.parquet.ReadAs;
-import dev.rds2bq.parquet.Row;
+import dev.rds2bq.rows.ReadAs;
+import dev.rds2bq.rows.Row;
 import dev.rds2bq.parquet.Temporals;
 import dev.rds2bq.parquet.ZeroDateCounter;
 import dev.rds2bq.types.SourceFamily;

@@ -13,7 +13,6 @@ import dev.rds2bq.types.ColumnType;
 import dev.rds2bq.types.MappedColumn;
 import dev.rds2bq.types.OutputType;
 import dev.rds2bq.types.SourceFamily;
-import dev.rds2bq.types.TypeMapping;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -341,9 +340,9 @@ public final class MaskingPolicy {
         rule = tableDefault == null ? MaskRule.KEEP : tableDefault;
         reason = tableDefault == null ? "not personal" : "table default";
       }
-      MappedColumn m = TypeMapping.map(c);
+      MappedColumn m = c.mapping();
       if (m == null && rule.kind() != MaskKind.DROP) {
-        problems.add("column '" + c.name() + "' has MySQL type '" + c.columnType()
+        problems.add("column '" + c.name() + "' has type '" + c.columnType()
             + "' that rds2bq does not map. Fix: set it to drop in the policy");
         continue;
       }
@@ -509,8 +508,8 @@ public final class MaskingPolicy {
           || detector.matchComment(c.comment()) != null) {
         continue;
       }
-      MappedColumn m = TypeMapping.map(c);
-      if (m == null || "enum".equals(c.dataType()) || "set".equals(c.dataType())) {
+      MappedColumn m = c.mapping();
+      if (m == null || c.enumerated()) {
         continue;
       }
       SourceFamily f = m.family();

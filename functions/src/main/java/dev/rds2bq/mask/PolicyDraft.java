@@ -5,7 +5,6 @@ import dev.rds2bq.source.SourceColumn;
 import dev.rds2bq.source.TableSchema;
 import dev.rds2bq.types.MappedColumn;
 import dev.rds2bq.types.SourceFamily;
-import dev.rds2bq.types.TypeMapping;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +39,7 @@ public final class PolicyDraft {
       width = Math.max(width, key(c.name()).length());
     }
     for (SourceColumn c : schema.columns()) {
-      MappedColumn m = TypeMapping.map(c);
+      MappedColumn m = c.mapping();
       Detection d = detected.get(c.name());
       String rule;
       String why;

@@ -4,7 +4,6 @@ import dev.rds2bq.config.PipelineConfig.ValueScanConfig;
 import dev.rds2bq.source.SourceColumn;
 import dev.rds2bq.source.TableSchema;
 import dev.rds2bq.source.ValueSampler;
-import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +21,7 @@ public final class ValueScan {
 
   private ValueScan() {}
 
-  public static Result run(MaskingPolicy policy, ValueScanConfig config, TableSchema schema, ValueSampler sampler)
-      throws SQLException {
+  public static Result run(MaskingPolicy policy, ValueScanConfig config, TableSchema schema, ValueSampler sampler) {
     if (!config.enabled()) {
       return Result.NONE;
     }

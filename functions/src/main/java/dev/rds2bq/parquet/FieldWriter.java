@@ -1,5 +1,7 @@
 package dev.rds2bq.parquet;
 
+import dev.rds2bq.rows.Row;
+import dev.rds2bq.rows.ReadAs;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import org.apache.parquet.io.api.Binary;

@@ -1,5 +1,7 @@
 package dev.rds2bq.parquet;
 
+import dev.rds2bq.rows.Row;
+import dev.rds2bq.rows.ReadAs;
 import dev.rds2bq.types.ColumnType;
 import dev.rds2bq.types.OutputType;
 import dev.rds2bq.types.SourceFamily;

@@ -1,5 +1,6 @@
 package dev.rds2bq.parquet;
 
+import dev.rds2bq.rows.Row;
 import dev.rds2bq.config.PipelineConfig.Compression;
 import dev.rds2bq.config.PipelineConfig.ParquetConfig;
 import dev.rds2bq.storage.ObjectStore;

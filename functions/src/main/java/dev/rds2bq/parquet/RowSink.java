@@ -1,5 +1,6 @@
 package dev.rds2bq.parquet;
 
+import dev.rds2bq.rows.Row;
 import java.io.IOException;
 
 /**

@@ -27,7 +27,7 @@ public final class ZeroDateCounter {
     counts.merge(column, 1L, Long::sum);
   }
 
-  /** A date MySQL accepted (ALLOW_INVALID_DATES) that exists in no calendar, such as 2023-02-30. */
+  /** A date the source accepted (MySQL under ALLOW_INVALID_DATES) that is in no calendar, such as 2023-02-30. */
   void invalidDate(String column) {
     throw new DataException("table " + table + ", column " + column + " holds a date that is in no calendar, such as"
         + " 2023-02-30 (the server allows it under ALLOW_INVALID_DATES; the value is not repeated here, it may be"

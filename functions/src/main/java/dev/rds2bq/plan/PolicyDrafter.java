@@ -4,12 +4,10 @@ import dev.rds2bq.config.PipelineConfig.ValueScanConfig;
 import dev.rds2bq.mask.MaskingPolicy;
 import dev.rds2bq.mask.PolicyDraft;
 import dev.rds2bq.mask.ValueScan;
-import dev.rds2bq.source.MySqlValueSampler;
-import dev.rds2bq.source.SchemaReader;
-import dev.rds2bq.source.SourceConnector;
+import dev.rds2bq.source.Source;
+import dev.rds2bq.source.SourceCatalog;
 import dev.rds2bq.source.TableSchema;
-import java.sql.Connection;
-import java.sql.SQLException;
+import dev.rds2bq.source.TableSize;
 import java.util.List;
 
 /**
@@ -18,11 +16,11 @@ import java.util.List;
  * value scan), and a draft rule per column with the reason.
  */
 public final class PolicyDrafter {
-  private final SourceConnector connector;
+  private final Source source;
   private final ValueScanConfig valueScan;
 
-  public PolicyDrafter(SourceConnector connector, ValueScanConfig valueScan) {
-    this.connector = connector;
+  public PolicyDrafter(Source source, ValueScanConfig valueScan) {
+    this.source = source;
     this.valueScan = valueScan;
   }
 
@@ -32,15 +30,12 @@ public final class PolicyDrafter {
     MaskingPolicy none = MaskingPolicy.parse("(none)", "databases: {}");
     PolicyDraft draft = new PolicyDraft(none);
     for (String db : databases) {
-      try (Connection c = connector.open(db)) {
-        SchemaReader reader = new SchemaReader(c);
-        for (String table : reader.baseTables(db)) {
-          TableSchema schema = reader.read(db, table);
-          ValueScan.Result scan = ValueScan.run(none, valueScan, schema, new MySqlValueSampler(c));
+      try (SourceCatalog catalog = source.catalog(db)) {
+        for (TableSize table : catalog.tables()) {
+          TableSchema schema = catalog.table(table.name());
+          ValueScan.Result scan = ValueScan.run(none, valueScan, schema, catalog);
           draft.add(schema, scan.findings());
         }
-      } catch (SQLException e) {
-        throw connector.translate(e, db);
       }
     }
     return draft.yaml(header);

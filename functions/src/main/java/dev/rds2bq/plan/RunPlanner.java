@@ -12,19 +12,15 @@ import dev.rds2bq.contract.RunPlan;
 import dev.rds2bq.mask.MaskingPolicy;
 import dev.rds2bq.contract.RunPlan.TablePlan;
 import dev.rds2bq.mask.ValueScan;
-import dev.rds2bq.source.MySqlValueSampler;
-import dev.rds2bq.source.SchemaReader;
-import dev.rds2bq.source.SourceConnector;
+import dev.rds2bq.source.Source;
+import dev.rds2bq.source.SourceCatalog;
 import dev.rds2bq.source.TableSchema;
+import dev.rds2bq.source.TableSize;
 import dev.rds2bq.storage.ObjectStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -42,7 +38,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Plans a run: the run id and date, the tables (discovered in information_schema, filtered by the
+ * Plans a run: the run id and date, the tables (discovered in the source's catalog, filtered by the
  * config's include/exclude and the input's subset), each table's masking checked before any export
  * starts, and big tables split into key ranges.
  */
@@ -52,23 +48,22 @@ public final class RunPlanner {
   private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
   private final PipelineConfig config;
-  private final SourceConnector connector;
+  private final Source source;
   private final MaskingPolicy policy;
   private final ObjectStore store;
   private final Clock clock;
   private final RunGuard guard;
 
-  public RunPlanner(PipelineConfig config, SourceConnector connector, MaskingPolicy policy, ObjectStore store,
-      Clock clock) {
-    this(config, connector, policy, store, clock, null);
+  public RunPlanner(PipelineConfig config, Source source, MaskingPolicy policy, ObjectStore store, Clock clock) {
+    this(config, source, policy, store, clock, null);
   }
 
   /** @param guard the one-run-at-a-time check; null where there is no state machine (the local run) */
-  public RunPlanner(PipelineConfig config, SourceConnector connector, MaskingPolicy policy, ObjectStore store,
-      Clock clock, RunGuard guard) {
+  public RunPlanner(PipelineConfig config, Source source, MaskingPolicy policy, ObjectStore store, Clock clock,
+      RunGuard guard) {
     this.guard = guard;
     this.config = config;
-    this.connector = connector;
+    this.source = source;
     this.policy = policy;
     this.store = store;
     this.clock = clock;
@@ -90,17 +85,17 @@ public final class RunPlanner {
     List<String> problems = new ArrayList<>();
     RangePlanner ranges = new RangePlanner(config.planning().rowsPerRange());
     Map<String, Map<String, long[]>> catalog = new LinkedHashMap<>();
-    // One connection per database for the whole plan, not one per table: 500 tables are 500 logins.
-    try (Connections connections = new Connections()) {
+    // One catalog (one connection) per database for the whole plan, not one per table: 500 tables
+    // are 500 logins.
+    try (Catalogs catalogs = new Catalogs()) {
       for (String db : config.databases()) {
-        try {
-          Connection c = connections.get(db);
-          catalog.put(db, estimates(c, db));
-        } catch (SQLException e) {
-          throw connector.translate(e, db);
+        Map<String, long[]> sizes = new LinkedHashMap<>();
+        for (TableSize t : catalogs.get(db).tables()) {
+          sizes.put(t.name(), new long[] {t.rows(), t.bytes()});
         }
+        catalog.put(db, sizes);
       }
-      problems.addAll(policyNameProblems(connections.get(config.databases().get(0)), catalog));
+      problems.addAll(policyNameProblems(catalogs, catalog));
       List<String[]> chosen = choose(catalog, input.tables());
       if (chosen.isEmpty()) {
         throw new InvalidInputException("no table to export: the databases " + config.databases()
@@ -111,10 +106,10 @@ public final class RunPlanner {
       List<TableSchema> schemas = new ArrayList<>();
       for (String[] dt : chosen) {
         try {
-          TableSchema schema = new SchemaReader(connections.get(dt[0])).read(dt[0], dt[1]);
+          TableSchema schema = catalogs.get(dt[0]).table(dt[1]);
           policy.resolve(schema);
           ValueScan.Result scan = ValueScan.run(policy, config.masking().valueScan(), schema,
-              new MySqlValueSampler(connections.get(dt[0])));
+              catalogs.get(dt[0]));
           if (scan.columns() > 0) {
             LOG.info("value scan table={} columns={} rows={} ms={} budgetExhausted={} flagged={}",
                 schema.qualifiedName(), scan.columns(), scan.rows(), scan.millis(), scan.budgetExhausted(),
@@ -126,8 +121,6 @@ public final class RunPlanner {
           schemas.add(schema);
         } catch (MaskingPolicyException e) {
           problems.add(e.getMessage());
-        } catch (SQLException e) {
-          throw connector.translate(e, dt[0]);
         }
       }
       if (!problems.isEmpty()) {
@@ -136,24 +129,19 @@ public final class RunPlanner {
       }
       for (TableSchema schema : schemas) {
         long[] est = catalog.get(schema.database()).get(schema.table());
-        try {
-          Connection c = connections.get(schema.database());
-          long bigBytes = config.planning().bigTableMiB() << 20;
-          boolean big = est[0] > config.planning().bigTableRows() || est[1] > bigBytes;
-          // A table big by bytes (wide rows) is cut into ranges of about bigTableMiB each, whatever its rows.
-          long rowsForRanges = est[1] > bigBytes
-              ? Math.max(est[0], ((est[1] + bigBytes - 1) / bigBytes) * config.planning().rowsPerRange())
-              : est[0];
-          RangePlanner.TableRanges r = big ? ranges.plan(c, schema, rowsForRanges)
-              : new RangePlanner.TableRanges(List.of(), schema.primaryKey().isEmpty()
-                  ? "no primary key: exported as one range" : "small: one range");
-          List<KeyRange> compact = r.ranges().stream()
-              .map(k -> new KeyRange(k.id(), null, k.lo(), k.hi())).toList();
-          tables.add(new TablePlan(schema.database(), schema.table(), est[0], r.note(), Math.max(1, compact.size()),
-              compact, null));
-        } catch (SQLException e) {
-          throw connector.translate(e, schema.database());
-        }
+        long bigBytes = config.planning().bigTableMiB() << 20;
+        boolean big = est[0] > config.planning().bigTableRows() || est[1] > bigBytes;
+        // A table big by bytes (wide rows) is cut into ranges of about bigTableMiB each, whatever its rows.
+        long rowsForRanges = est[1] > bigBytes
+            ? Math.max(est[0], ((est[1] + bigBytes - 1) / bigBytes) * config.planning().rowsPerRange())
+            : est[0];
+        RangePlanner.TableRanges r = big ? ranges.plan(catalogs.get(schema.database()), schema, rowsForRanges)
+            : new RangePlanner.TableRanges(List.of(), schema.primaryKey().isEmpty()
+                ? "no primary key: exported as one range" : "small: one range");
+        List<KeyRange> compact = r.ranges().stream()
+            .map(k -> new KeyRange(k.id(), null, k.lo(), k.hi())).toList();
+        tables.add(new TablePlan(schema.database(), schema.table(), est[0], r.note(), Math.max(1, compact.size()),
+            compact, null));
       }
     }
     int rangeCount = tables.stream().mapToInt(TablePlan::expectedRanges).sum();
@@ -197,23 +185,17 @@ public final class RunPlanner {
     return widest;
   }
 
-  /** Connections opened on first use, one per database, closed together. */
-  private final class Connections implements AutoCloseable {
-    private final Map<String, Connection> open = new LinkedHashMap<>();
+  /** Catalogs opened on first use, one per database, closed together. */
+  private final class Catalogs implements AutoCloseable {
+    private final Map<String, SourceCatalog> open = new LinkedHashMap<>();
 
-    Connection get(String database) {
-      return open.computeIfAbsent(database, connector::open);
+    SourceCatalog get(String database) {
+      return open.computeIfAbsent(database, source::catalog);
     }
 
     @Override
     public void close() {
-      for (Connection c : open.values()) {
-        try {
-          c.close();
-        } catch (SQLException ignored) {
-          // Nothing of the plan depends on a clean close.
-        }
-      }
+      open.values().forEach(SourceCatalog::close);
     }
   }
 
@@ -249,45 +231,10 @@ public final class RunPlanner {
    * Every database and table the policy names that the source lacks, for every database of the
    * policy, not only the configured ones: a typo there would leave a database without its rules.
    */
-  private List<String> policyNameProblems(Connection c, Map<String, Map<String, long[]>> catalog) {
-    try {
-      java.util.Set<String> schemata = new java.util.TreeSet<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA");
-          ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          schemata.add(rs.getString(1));
-        }
-      }
-      return policy.unknownNames(schemata, db -> {
-        if (catalog.containsKey(db)) {
-          return catalog.get(db).keySet();
-        }
-        try {
-          return new java.util.TreeSet<>(new SchemaReader(c).baseTables(db));
-        } catch (SQLException e) {
-          throw connector.translate(e, db);
-        }
-      });
-    } catch (SQLException e) {
-      throw connector.translate(e, config.databases().get(0));
-    }
-  }
-
-  /** Base tables of a database with their estimated rows and data bytes. */
-  private static Map<String, long[]> estimates(Connection c, String db) throws SQLException {
-    new SchemaReader(c).baseTables(db); // an unknown database fails here, naming it
-    Map<String, long[]> out = new LinkedHashMap<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME, COALESCE(TABLE_ROWS, 0),"
-        + " COALESCE(DATA_LENGTH, 0) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'"
-        + " ORDER BY TABLE_NAME")) {
-      ps.setString(1, db);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
-        }
-      }
-    }
-    return out;
+  private List<String> policyNameProblems(Catalogs catalogs, Map<String, Map<String, long[]>> catalog) {
+    java.util.Set<String> databases = new java.util.TreeSet<>(source.databases());
+    return policy.unknownNames(databases, db -> catalog.containsKey(db) ? catalog.get(db).keySet()
+        : new java.util.TreeSet<>(catalogs.get(db).tables().stream().map(TableSize::name).toList()));
   }
 
   /** Tables after the config's filter and the input's subset; an unknown name lists the valid ones. */

@@ -14,15 +14,10 @@ import dev.rds2bq.contract.Manifest;
 import dev.rds2bq.contract.PublishRequest;
 import dev.rds2bq.contract.PublishResult;
 import dev.rds2bq.mask.MaskRule;
-import dev.rds2bq.source.RangeQueries;
 import dev.rds2bq.contract.SlimExportResult;
-import dev.rds2bq.source.SchemaReader;
-import dev.rds2bq.source.SourceConnector;
+import dev.rds2bq.source.Source;
+import dev.rds2bq.source.SourceSnapshot;
 import dev.rds2bq.source.TableSchema;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import dev.rds2bq.storage.ObjectStore;
 import dev.rds2bq.storage.ObjectStore.StoredObject;
 import java.io.IOException;
@@ -53,7 +48,7 @@ public final class TablePublisher {
   private final ObjectStore store;
   private final BucketLayout layout;
   private final Clock clock;
-  private final SourceConnector source;
+  private final Source source;
   private final ExportResultStore results;
 
   public TablePublisher(ObjectStore store, String prefix, Clock clock) {
@@ -61,7 +56,7 @@ public final class TablePublisher {
   }
 
   /** @param source when not null, each range's rows are counted in the source and must match */
-  public TablePublisher(ObjectStore store, String prefix, Clock clock, SourceConnector source) {
+  public TablePublisher(ObjectStore store, String prefix, Clock clock, Source source) {
     this.store = store;
     this.layout = new BucketLayout(prefix);
     this.clock = clock;
@@ -273,24 +268,16 @@ public final class TablePublisher {
 
   /** Counts every range in one snapshot of the source; a difference fails the publish. */
   private void verifySourceCounts(String table, PublishRequest r, List<ExportResult> exports) {
-    try (Connection c = source.openSnapshot(r.database())) {
-      TableSchema schema = new SchemaReader(c).read(r.database(), r.table());
+    try (SourceSnapshot snapshot = source.snapshot(r.database())) {
+      TableSchema schema = snapshot.table(r.table());
       for (ExportResult e : exports) {
-        try (PreparedStatement ps = c.prepareStatement(RangeQueries.count(schema, e.range()))) {
-          RangeQueries.bind(ps, schema, e.range());
-          try (ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            long counted = rs.getLong(1);
-            if (counted != e.rowsWritten()) {
-              throw new IntegrityException(table + ": range " + e.label() + " has " + counted + " rows in the source"
-                  + " now, the export wrote " + e.rowsWritten() + "; if the table changes during runs, turn off"
-                  + " config key publish.verifySourceCount, else export the range again");
-            }
-          }
+        long counted = snapshot.count(schema, e.range());
+        if (counted != e.rowsWritten()) {
+          throw new IntegrityException(table + ": range " + e.label() + " has " + counted + " rows in the source"
+              + " now, the export wrote " + e.rowsWritten() + "; if the table changes during runs, turn off"
+              + " config key publish.verifySourceCount, else export the range again");
         }
       }
-    } catch (SQLException e) {
-      throw source.translate(e, r.database());
     }
   }
 

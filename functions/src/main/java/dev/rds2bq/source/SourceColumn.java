@@ -1,39 +1,27 @@
 package dev.rds2bq.source;
 
-/**
- * One column as information_schema describes it. {@code dataType} is lower case ({@code int},
- * {@code varchar}, ...); {@code columnType} is the full declaration ({@code int(10) unsigned}).
- * {@code generationExpression} is the expression of a generated column, null for a stored one.
- */
-public record SourceColumn(
-    String name,
-    int ordinal,
-    String dataType,
-    String columnType,
-    boolean nullable,
-    long precision,
-    int scale,
-    int datetimePrecision,
-    String charset,
-    String comment,
-    boolean json,
-    String generationExpression) {
+import dev.rds2bq.types.MappedColumn;
 
-  public SourceColumn(String name, int ordinal, String dataType, String columnType, boolean nullable, long precision,
-      int scale, int datetimePrecision, String charset, String comment, boolean json) {
-    this(name, ordinal, dataType, columnType, nullable, precision, scale, datetimePrecision, charset, comment, json, null);
-  }
+/**
+ * One column of a base table in the shared column model: what masking, the Parquet writers and the
+ * BigQuery schema see, whatever the engine. Each source maps its own types onto it.
+ *
+ * @param columnType the type as the source declares it, e.g. {@code int unsigned} or
+ *     {@code datetime(3)}: for messages, the export result's {@code sourceType} and the schema
+ *     fingerprint
+ * @param mapping the family the value is read as and the type it becomes when kept; null for a type
+ *     rds2bq does not map, which the policy must drop
+ * @param longText declared as long text or JSON: values mostly distinct, so no dictionary and no
+ *     min/max statistics are worth writing
+ * @param generationExpression the expression of a generated column, as the source spells it; null
+ *     for a stored one
+ * @param enumerated its values come from a list the type declares (MySQL ENUM and SET): nothing
+ *     personal can be found in them by content
+ */
+public record SourceColumn(String name, int ordinal, String columnType, boolean nullable, String comment,
+    MappedColumn mapping, boolean longText, String generationExpression, boolean enumerated) {
 
   public boolean generated() {
     return generationExpression != null;
-  }
-
-  public boolean unsigned() {
-    return columnType.contains("unsigned");
-  }
-
-  /** The bit width of a BIT(n) column, 1 to 64. */
-  public int bitWidth() {
-    return (int) precision;
   }
 }

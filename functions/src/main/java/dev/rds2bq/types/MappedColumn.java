@@ -1,6 +1,7 @@
 package dev.rds2bq.types;
 
-import dev.rds2bq.source.SourceColumn;
-
-/** A source column with the family it is read as and the type it becomes when kept as is. */
-public record MappedColumn(SourceColumn source, SourceFamily family, ColumnType type) {}
+/**
+ * How a source column enters the shared model: the family its values are read as, and the type it
+ * becomes when kept as it is.
+ */
+public record MappedColumn(SourceFamily family, ColumnType type) {}

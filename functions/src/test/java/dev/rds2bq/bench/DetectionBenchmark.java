@@ -7,13 +7,13 @@ import dev.rds2bq.mask.MaskingPolicy;
 import dev.rds2bq.mask.ValueScan;
 import dev.rds2bq.plan.PlanInput;
 import dev.rds2bq.plan.RunPlanner;
-import dev.rds2bq.source.MySqlValueSampler;
-import dev.rds2bq.source.SchemaReader;
-import dev.rds2bq.source.SourceConnector;
+import dev.rds2bq.source.Source;
+import dev.rds2bq.source.SourceCatalog;
+import dev.rds2bq.source.TableSize;
+import dev.rds2bq.source.mysql.MySqlSource;
 import dev.rds2bq.source.TableSchema;
 import dev.rds2bq.testing.LocalStack;
 import java.io.PrintStream;
-import java.sql.Connection;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,17 +61,15 @@ public final class DetectionBenchmark {
     }
     // What the scan reads, counted once.
     PipelineConfig config = LocalStack.config(bucket, "databases: [healthapp, sakila]\n");
-    SourceConnector connector = new SourceConnector(DatabaseSecret.parse("b", stack.mysql.secretJson("sakila")),
-        config.source());
+    Source connector = new MySqlSource(DatabaseSecret.parse("b", stack.mysql.secretJson("sakila")), config.source());
     int scannedTables = 0;
     int columns = 0;
     long rows = 0;
     for (String db : List.of("healthapp", "sakila")) {
-      try (Connection c = connector.open(db)) {
-        SchemaReader reader = new SchemaReader(c);
-        for (String t : reader.baseTables(db)) {
-          TableSchema schema = reader.read(db, t);
-          ValueScan.Result r = ValueScan.run(policy, config.masking().valueScan(), schema, new MySqlValueSampler(c));
+      try (SourceCatalog c = connector.catalog(db)) {
+        for (TableSize t : c.tables()) {
+          TableSchema schema = c.table(t.name());
+          ValueScan.Result r = ValueScan.run(policy, config.masking().valueScan(), schema, c);
           if (r.columns() > 0) {
             scannedTables++;
             columns += r.columns();
@@ -94,7 +92,7 @@ public final class DetectionBenchmark {
   private static RunPlanner planner(LocalStack stack, String bucket, MaskingPolicy policy, String scan) {
     PipelineConfig config = LocalStack.config(bucket, "databases: [healthapp, sakila]\n"
         + "masking: {policyFile: m.yaml, valueScan: {enabled: " + scan + "}}\n");
-    return new RunPlanner(config, new SourceConnector(DatabaseSecret.parse("b", stack.mysql.secretJson("sakila")),
+    return new RunPlanner(config, new MySqlSource(DatabaseSecret.parse("b", stack.mysql.secretJson("sakila")),
         config.source()), policy, stack.store(bucket), Clock.systemUTC());
   }
 

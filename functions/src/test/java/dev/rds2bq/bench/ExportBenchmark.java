@@ -6,9 +6,9 @@ import dev.rds2bq.contract.ExportResult;
 import dev.rds2bq.export.TableExporter;
 import dev.rds2bq.localstack.DemoData;
 import dev.rds2bq.parquet.RollingParquetWriter;
-import dev.rds2bq.source.SchemaReader;
+import dev.rds2bq.source.SourceCatalog;
 import dev.rds2bq.source.SourceColumn;
-import dev.rds2bq.source.SourceConnector;
+import dev.rds2bq.source.mysql.MySqlSource;
 import dev.rds2bq.source.TableSchema;
 import dev.rds2bq.storage.DiscardingObjectStore;
 import dev.rds2bq.storage.ObjectStore;
@@ -16,7 +16,6 @@ import dev.rds2bq.storage.Upload;
 import dev.rds2bq.testing.LocalStack;
 import dev.rds2bq.types.MappedColumn;
 import dev.rds2bq.types.SourceFamily;
-import dev.rds2bq.types.TypeMapping;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
@@ -101,11 +100,11 @@ public final class ExportBenchmark {
     TableExporter toS3 = stack.exporter(config, DB, MASKED);
     TableExporter toNothing = stack.exporter(config, DB, MASKED, new DiscardingObjectStore());
     TableExporter keepAllToNothing = stack.exporter(config, DB, KEEP_ALL, new DiscardingObjectStore());
-    SourceConnector connector = new SourceConnector(
+    MySqlSource connector = new MySqlSource(
         dev.rds2bq.config.DatabaseSecret.parse("bench", stack.mysql.secretJson(DB)), config.source());
     TableSchema schema;
-    try (Connection c = connector.open(DB)) {
-      schema = new SchemaReader(c).read(DB, "users");
+    try (SourceCatalog c = connector.catalog(DB)) {
+      schema = c.table("users");
     }
     long[] sourceBytes = new long[1];
     List<Figure> figures = new ArrayList<>();
@@ -206,8 +205,8 @@ public final class ExportBenchmark {
   }
 
   /** The ceiling: same connection settings and getters as the export, nothing written. Returns bytes consumed. */
-  static long rawRead(SourceConnector connector, TableSchema schema) throws Exception {
-    SourceFamily[] families = schema.columns().stream().map(TypeMapping::map).map(MappedColumn::family)
+  static long rawRead(MySqlSource connector, TableSchema schema) throws Exception {
+    SourceFamily[] families = schema.columns().stream().map(SourceColumn::mapping).map(MappedColumn::family)
         .toArray(SourceFamily[]::new);
     long bytes = 0;
     long sink = 0;
@@ -253,11 +252,11 @@ public final class ExportBenchmark {
   }
 
   /** What a first version would write: getObject per value, a GenericRecord per row, AvroParquetWriter. */
-  static long naive(SourceConnector connector, TableSchema schema) throws Exception {
+  static long naive(MySqlSource connector, TableSchema schema) throws Exception {
     SchemaBuilder.FieldAssembler<Schema> fields = SchemaBuilder.record("users").fields();
     List<SourceFamily> families = new ArrayList<>();
     for (SourceColumn c : schema.columns()) {
-      SourceFamily f = TypeMapping.map(c).family();
+      SourceFamily f = c.mapping().family();
       families.add(f);
       switch (f) {
         case INT, YEAR -> fields = fields.optionalInt(c.name());

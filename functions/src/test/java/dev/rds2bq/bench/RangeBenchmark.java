@@ -8,13 +8,13 @@ import dev.rds2bq.contract.KeyRange;
 import dev.rds2bq.export.TableExporter;
 import dev.rds2bq.localstack.DemoData;
 import dev.rds2bq.plan.RangePlanner;
-import dev.rds2bq.source.SchemaReader;
-import dev.rds2bq.source.SourceConnector;
+import dev.rds2bq.source.Source;
+import dev.rds2bq.source.SourceCatalog;
+import dev.rds2bq.source.mysql.MySqlSource;
 import dev.rds2bq.source.TableSchema;
 import dev.rds2bq.storage.DiscardingObjectStore;
 import dev.rds2bq.testing.LocalStack;
 import java.io.PrintStream;
-import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -43,16 +43,15 @@ public final class RangeBenchmark {
     PipelineConfig config = LocalStack.config(stack.bucket("bench"), "");
     TableExporter exporter = stack.exporter(config, ExportBenchmark.DB, ExportBenchmark.MASKED,
         new DiscardingObjectStore());
-    SourceConnector connector = new SourceConnector(DatabaseSecret.parse("b", stack.mysql.secretJson("bench")),
-        config.source());
+    Source source = new MySqlSource(DatabaseSecret.parse("b", stack.mysql.secretJson("bench")), config.source());
     TableSchema schema;
-    try (Connection c = connector.open(ExportBenchmark.DB)) {
-      schema = new SchemaReader(c).read(ExportBenchmark.DB, "users");
+    try (SourceCatalog c = source.catalog(ExportBenchmark.DB)) {
+      schema = c.table("users");
     }
     List<Figure> figures = new ArrayList<>();
     for (int n : workers) {
       List<KeyRange> ranges;
-      try (Connection c = connector.open(ExportBenchmark.DB)) {
+      try (SourceCatalog c = source.catalog(ExportBenchmark.DB)) {
         ranges = n == 1 ? List.of() : new RangePlanner((rows + n - 1) / n).plan(c, schema, rows).ranges();
       }
       List<KeyRange> work = ranges.isEmpty() ? java.util.Collections.singletonList(null) : ranges;

@@ -1,5 +1,7 @@
 package dev.rds2bq.mask;
 
+import dev.rds2bq.source.mysql.MySqlColumn;
+import dev.rds2bq.source.mysql.MySqlTypes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -21,7 +23,8 @@ class DetectionTest {
 
   static SourceColumn col(String name, String type, String comment, String expression) {
     String dataType = type.replaceAll("\\(.*", "");
-    return new SourceColumn(name, 1, dataType, type, true, 10, 0, 0, null, comment, false, expression);
+    return MySqlTypes.column(new MySqlColumn(name, 1, dataType, type, true, 10, 0, 0, null, comment, false,
+        expression));
   }
 
   @Test

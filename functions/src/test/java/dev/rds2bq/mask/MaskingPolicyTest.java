@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rds2bq.error.MaskingPolicyException;
 import dev.rds2bq.source.SourceColumn;
 import dev.rds2bq.source.TableSchema;
+import dev.rds2bq.source.mysql.MySqlColumn;
+import dev.rds2bq.source.mysql.MySqlTypes;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -17,7 +19,8 @@ import org.junit.jupiter.api.Test;
 class MaskingPolicyTest {
   static SourceColumn col(String name, String type) {
     String dataType = type.replaceAll("\\(.*", "").replace(" unsigned", "");
-    return new SourceColumn(name, 1, dataType, type, true, type.startsWith("bit") ? 1 : 10, 0, 0, null, "", false);
+    return MySqlTypes.column(new MySqlColumn(name, 1, dataType, type, true, type.startsWith("bit") ? 1 : 10, 0, 0, null,
+        "", false));
   }
 
   static final TableSchema USERS = new TableSchema("app", "users", "", List.of(
@@ -108,7 +111,7 @@ class MaskingPolicyTest {
     TableSchema t = new TableSchema("app", "v", "", List.of(col("id", "int"), col("embedding", "vector(3)")), List.of("id"));
     MaskingPolicyException e = assertThrows(MaskingPolicyException.class,
         () -> MaskingPolicy.parse("p.yaml", "databases: {}").resolve(t));
-    assertTrue(e.getMessage().contains("'embedding' has MySQL type 'vector(3)'"), e.getMessage());
+    assertTrue(e.getMessage().contains("'embedding' has type 'vector(3)'"), e.getMessage());
     TableMasking m = MaskingPolicy.parse("p.yaml", "databases: {app: {tables: {v: {columns: {embedding: drop}}}}}").resolve(t);
     assertEquals(1, m.kept().size());
   }

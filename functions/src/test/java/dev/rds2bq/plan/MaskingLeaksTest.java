@@ -10,7 +10,7 @@ import dev.rds2bq.contract.RunPlan;
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.error.MaskingPolicyException;
 import dev.rds2bq.mask.MaskingPolicy;
-import dev.rds2bq.source.SourceConnector;
+import dev.rds2bq.source.mysql.MySqlSource;
 import dev.rds2bq.testing.LocalStack;
 import java.time.Clock;
 import java.time.Instant;
@@ -52,7 +52,7 @@ class MaskingLeaksTest {
   private static RunPlanner planner(String databases, String policy) {
     PipelineConfig config = LocalStack.config(stack.bucket("leaks"), "databases: " + databases + "\n");
     DatabaseSecret login = DatabaseSecret.parse("s", stack.mysql.secretJson("clinic"));
-    return new RunPlanner(config, new SourceConnector(login, config.source()), MaskingPolicy.parse("m.yaml", policy),
+    return new RunPlanner(config, new MySqlSource(login, config.source()), MaskingPolicy.parse("m.yaml", policy),
         stack.store(config.bucket()), CLOCK);
   }
 

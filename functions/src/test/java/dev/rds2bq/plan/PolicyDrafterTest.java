@@ -8,7 +8,7 @@ import dev.rds2bq.contract.RunPlan;
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.localstack.DemoData;
 import dev.rds2bq.mask.MaskingPolicy;
-import dev.rds2bq.source.SourceConnector;
+import dev.rds2bq.source.mysql.MySqlSource;
 import dev.rds2bq.testing.LocalStack;
 import java.time.Clock;
 import java.util.List;
@@ -28,7 +28,7 @@ class PolicyDrafterTest {
     stack.sakila();
     DemoData.createHealthApp(stack.mysql, DemoData.HEALTHAPP, new DemoData.Sizes(200, 100, 100));
     PipelineConfig config = LocalStack.config("drafts", "databases: [healthapp, sakila]\n");
-    SourceConnector connector = new SourceConnector(DatabaseSecret.parse("s", stack.mysql.secretJson("sakila")),
+    MySqlSource connector = new MySqlSource(DatabaseSecret.parse("s", stack.mysql.secretJson("sakila")),
         config.source());
     draft = new PolicyDrafter(connector, config.masking().valueScan()).draft(List.of("healthapp", "sakila"),
         "starting policy\nreview every line");
@@ -54,7 +54,7 @@ class PolicyDrafterTest {
         "databases: [healthapp, sakila]\nmasking: {policyFile: m.yaml, requireDecisions: all}\n");
     MaskingPolicy policy = MaskingPolicy.parse("draft.yaml", draft)
         .withRequireDecisions(config.masking().requireDecisions());
-    RunPlan plan = new RunPlanner(config, new SourceConnector(DatabaseSecret.parse("s", stack.mysql.secretJson("sakila")),
+    RunPlan plan = new RunPlanner(config, new MySqlSource(DatabaseSecret.parse("s", stack.mysql.secretJson("sakila")),
         config.source()), policy, stack.store(config.bucket()), Clock.systemUTC()).plan(PlanInput.empty());
     assertEquals(20, plan.tableCount());
   }

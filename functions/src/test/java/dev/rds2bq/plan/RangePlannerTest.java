@@ -7,7 +7,7 @@ import dev.rds2bq.contract.ExportRequest;
 import dev.rds2bq.contract.ExportResult;
 import dev.rds2bq.contract.KeyRange;
 import dev.rds2bq.export.TableExporter;
-import dev.rds2bq.source.SchemaReader;
+import dev.rds2bq.source.SourceCatalog;
 import dev.rds2bq.source.TableSchema;
 import dev.rds2bq.testing.LocalStack;
 import dev.rds2bq.testing.Parquet;
@@ -59,8 +59,8 @@ class RangePlannerTest {
     long rows = count(table);
     RangePlanner.TableRanges plan;
     TableSchema schema;
-    try (Connection c = stack.mysql.connect("ranges")) {
-      schema = new SchemaReader(c).read("ranges", table);
+    try (SourceCatalog c = stack.source("ranges").catalog("ranges")) {
+      schema = c.table(table);
       plan = new RangePlanner(1000).plan(c, schema, rows);
     }
     String bucket = stack.bucket("ranges");

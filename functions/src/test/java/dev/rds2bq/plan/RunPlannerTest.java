@@ -19,7 +19,7 @@ import dev.rds2bq.contract.KeyRange;
 import dev.rds2bq.handler.PlanRunHandler;
 import dev.rds2bq.mask.MaskingPolicy;
 import dev.rds2bq.contract.RunPlan.TablePlan;
-import dev.rds2bq.source.SourceConnector;
+import dev.rds2bq.source.mysql.MySqlSource;
 import dev.rds2bq.testing.LocalStack;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -61,7 +61,7 @@ class RunPlannerTest {
     PipelineConfig config = LocalStack.config(stack.bucket("plans"), "databases: [planapp]\nrunDateZone: Asia/Tokyo\n"
         + "tables: {exclude: ['*_tmp']}\nplanning: {rowsPerRange: 10000, bigTableRows: 20000}\n" + yaml);
     DatabaseSecret login = DatabaseSecret.parse("s", stack.mysql.secretJson("planapp"));
-    return new RunPlanner(config, new SourceConnector(login, config.source()), MaskingPolicy.parse("m.yaml", policy),
+    return new RunPlanner(config, new MySqlSource(login, config.source()), MaskingPolicy.parse("m.yaml", policy),
         stack.store(config.bucket()), CLOCK);
   }
 
@@ -100,7 +100,7 @@ class RunPlannerTest {
     PipelineConfig config = LocalStack.config(stack.bucket("plans"), "databases: [planapp]\n"
         + "planning: {rowsPerRange: 10000, bigTableRows: 20000, bigTableMiB: 2}\n");
     DatabaseSecret login = DatabaseSecret.parse("s", stack.mysql.secretJson("planapp"));
-    TablePlan documents = new RunPlanner(config, new SourceConnector(login, config.source()),
+    TablePlan documents = new RunPlanner(config, new MySqlSource(login, config.source()),
         MaskingPolicy.parse("m.yaml", POLICY), stack.store(config.bucket()), CLOCK)
         .plan(new PlanInput(List.of("documents"), null, null, null, null)).tables().get(0);
     // ~6 MB of text in 300 rows: about three ranges of 2 MiB.
@@ -143,7 +143,7 @@ class RunPlannerTest {
   void anEmptyDatabaseIsAnError() {
     PipelineConfig config = LocalStack.config(stack.bucket("plans"), "databases: [emptydb]\n");
     DatabaseSecret login = DatabaseSecret.parse("s", stack.mysql.secretJson("emptydb"));
-    RunPlanner p = new RunPlanner(config, new SourceConnector(login, config.source()),
+    RunPlanner p = new RunPlanner(config, new MySqlSource(login, config.source()),
         MaskingPolicy.parse("m.yaml", "databases: {}"), stack.store(config.bucket()), CLOCK);
     assertTrue(assertThrows(InvalidInputException.class, () -> p.plan(PlanInput.empty())).getMessage()
         .contains("no table to export"));
@@ -179,7 +179,7 @@ class RunPlannerTest {
     PipelineConfig small = LocalStack.config(bucket, "databases: [planapp]\n"
         + "planning: {rowsPerRange: 1000, bigTableRows: 20000, maxPlanKiB: 1}\n");
     DatabaseSecret login = DatabaseSecret.parse("s", stack.mysql.secretJson("planapp"));
-    return new RunPlanner(small, new SourceConnector(login, small.source()), MaskingPolicy.parse("m.yaml", POLICY),
+    return new RunPlanner(small, new MySqlSource(login, small.source()), MaskingPolicy.parse("m.yaml", POLICY),
         stack.store(small.bucket()), CLOCK);
   }
 

@@ -13,7 +13,7 @@ import dev.rds2bq.contract.PublishRequest;
 import dev.rds2bq.contract.SlimExportResult;
 import dev.rds2bq.error.IntegrityException;
 import dev.rds2bq.export.TableExporter;
-import dev.rds2bq.parquet.Row;
+import dev.rds2bq.rows.Row;
 import dev.rds2bq.parquet.RowSink;
 import dev.rds2bq.storage.ObjectStore;
 import dev.rds2bq.testing.LocalStack;

@@ -235,7 +235,7 @@ class TablePublisherTest {
   void theSourceCountCheckCatchesRowsTheExportsDidNotSee() throws Exception {
     dev.rds2bq.config.PipelineConfig config = LocalStack.config(bucket, "publish: {verifySourceCount: true}\n");
     assertTrue(config.publish().verifySourceCount());
-    TablePublisher checking = new TablePublisher(store, "exports", CLOCK, new dev.rds2bq.source.SourceConnector(
+    TablePublisher checking = new TablePublisher(store, "exports", CLOCK, new dev.rds2bq.source.mysql.MySqlSource(
         dev.rds2bq.config.DatabaseSecret.parse("s", stack.mysql.secretJson("pub")), config.source()));
     List<ExportResult> results = exportThreeRanges("r1", "2026-11-26");
     assertEquals(3000, checking.publish(new PublishRequest("r1", "2026-11-26", "pub", "members", 3, results)).rows());

@@ -8,6 +8,8 @@ import dev.rds2bq.localstack.EmbeddedMySql;
 import dev.rds2bq.localstack.LocalS3;
 import dev.rds2bq.mask.MaskingPolicy;
 import dev.rds2bq.handler.Engines;
+import dev.rds2bq.source.Source;
+import dev.rds2bq.storage.DiscardingObjectStore;
 import dev.rds2bq.storage.ObjectStore;
 import dev.rds2bq.storage.S3ObjectStore;
 import java.io.IOException;
@@ -136,6 +138,12 @@ public final class LocalStack {
     m.put(SOURCE_SECRET, mysql.secretJson(database));
     m.put(HASH_SECRET, HASH_KEY);
     return m;
+  }
+
+  /** The test server as a source, logged in for {@code database}, built as the functions build it. */
+  public Source source(String database) {
+    return new Engines(config("unused", ""), new MapSecretSource(secrets(database)), new DiscardingObjectStore())
+        .source();
   }
 
   public TableExporter exporter(PipelineConfig config, String database, String policyYaml) {

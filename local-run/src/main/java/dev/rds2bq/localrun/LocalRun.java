@@ -25,8 +25,8 @@ import dev.rds2bq.mask.MaskingPolicy;
 import dev.rds2bq.contract.RunPlan;
 import dev.rds2bq.contract.PublishResult;
 import dev.rds2bq.plan.PolicyDrafter;
-import dev.rds2bq.source.SourceConnector;
-import dev.rds2bq.source.SqlIdentifiers;
+import dev.rds2bq.source.Source;
+import dev.rds2bq.source.SourceSnapshot;
 import dev.rds2bq.storage.S3ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,10 +35,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -175,7 +172,7 @@ public final class LocalRun {
       }
       PipelineConfig.SourceConfig source = new PipelineConfig.SourceConfig(SOURCE_SECRET, PipelineConfig.TlsMode.DISABLED,
           null, null, null);
-      SourceConnector connector = new SourceConnector(dev.rds2bq.config.DatabaseSecret.parse(SOURCE_SECRET, secret), source);
+      Source connector = Engines.source(source, new MapSecretSource(Map.of(SOURCE_SECRET, secret)));
       out.println("reading the schemas of " + databases + " and sampling their text columns...");
       return new PolicyDrafter(connector, PipelineConfig.ValueScanConfig.defaults()).draft(databases,
           "Starting masking policy for " + String.join(", ", databases) + ", written by rds2bq-local --init-policy.\n"
@@ -227,7 +224,7 @@ public final class LocalRun {
       MapSecretSource secretSource = new MapSecretSource(secrets);
       S3ObjectStore store = new S3ObjectStore(s3.client(), BUCKET, config.parquet().uploadPartMiB() << 20);
       Engines engines = new Engines(config, secretSource, store);
-      SourceConnector connector = engines.source();
+      Source source = engines.source();
 
       Map<String, RequestStreamHandler> functions = LocalFunctions.exportAndPublish(engines, policy, new Progress(out),
           Clock.systemUTC());
@@ -255,7 +252,7 @@ public final class LocalRun {
       }
 
       Map<String, String> errors = progress.tableErrors(execution);
-      List<SummaryRow> rows = summaryRows(progress, errors, connector, s3Root.resolve(BUCKET), google.warehouse(),
+      List<SummaryRow> rows = summaryRows(progress, errors, source, s3Root.resolve(BUCKET), google.warehouse(),
           config.bigquery());
       // Every handler output (plan, export and publish results, summary) and how the execution
       // ended: printed with --print-results, always kept next to the data.
@@ -303,12 +300,12 @@ public final class LocalRun {
 
   /** A line per planned table: rows in MySQL, in the Parquet footers, as published, or why it failed. */
   private static List<SummaryRow> summaryRows(RunProgress progress, Map<String, String> errors,
-      SourceConnector connector, Path bucketDir, Warehouse warehouse, PipelineConfig.BigQueryConfig bigquery)
+      Source source, Path bucketDir, Warehouse warehouse, PipelineConfig.BigQueryConfig bigquery)
       throws SQLException, IOException {
     List<SummaryRow> rows = new ArrayList<>();
     for (RunPlan.TablePlan t : progress.plan.tables()) {
       String name = t.database() + "." + t.table();
-      long sourceRows = countRows(connector, t.database(), t.table());
+      long sourceRows = countRows(source, t.database(), t.table());
       PublishResult published = progress.published.get(name);
       String error = errors.get(name);
       if (published != null) {
@@ -356,11 +353,9 @@ public final class LocalRun {
     }
   }
 
-  private static long countRows(SourceConnector connector, String db, String table) throws SQLException {
-    try (Connection c = connector.open(db); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + SqlIdentifiers.quote(db) + "." + SqlIdentifiers.quote(table))) {
-      rs.next();
-      return rs.getLong(1);
+  private static long countRows(Source source, String db, String table) {
+    try (SourceSnapshot snapshot = source.snapshot(db)) {
+      return snapshot.count(snapshot.table(table), null);
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.rds2bq.parquet;
+package dev.rds2bq.rows;
 
 import java.math.BigDecimal;
 import java.sql.ResultSet;
@@ -9,9 +9,46 @@ import java.time.LocalDateTime;
 /**
  * A block of rows decoded by the reader thread, column by column into primitive arrays where the
  * type allows, and served to the writers as {@link Row}s. Batches are recycled, so a steady export
- * allocates only the values JDBC itself creates.
+ * allocates only the values JDBC itself creates. A source's {@code RowStream} fills them; the
+ * writers read them on the encoding thread.
  */
 public final class RowBatch implements Row {
+  /**
+   * A date or time the source holds but BigQuery cannot (MySQL's {@code 0000-00-00}, a zero month
+   * or day): the zero-date policy decides, NULL or an error.
+   */
+  public static final Object ZERO_DATE = new Object() {
+    @Override
+    public String toString() {
+      return "ZERO_DATE";
+    }
+  };
+  /** A date the source accepted that is in no calendar, such as {@code 2023-02-30}: always an error. */
+  public static final Object INVALID_DATE = new Object() {
+    @Override
+    public String toString() {
+      return "INVALID_DATE";
+    }
+  };
+
+  /**
+   * What the source keeps for a date or time value the driver could not convert; called only then,
+   * on the reader thread, so it costs nothing per value.
+   */
+  @FunctionalInterface
+  public interface Unconvertible {
+    /**
+     * @return {@link #ZERO_DATE}, {@link #INVALID_DATE}, or {@link #failed} with the error to raise
+     *     when the value is written; or throws, when the connection rather than the value failed
+     */
+    Object replace(ResultSet rs, int column, Exception error) throws SQLException;
+  }
+
+  /** A value whose reading failed: the error is raised when a writer reads it, on the writer thread. */
+  public static Object failed(RuntimeException error) {
+    return new Failure(error);
+  }
+
   private final ReadAs[] readAs;
   private final long[][] longs;
   private final double[][] doubles;
@@ -22,8 +59,7 @@ public final class RowBatch implements Row {
   private int current;
   private boolean lastNull;
 
-  /** A getter that threw on the reader thread, replayed on the writer thread with the raw text. */
-  private record Failure(Exception error, String raw) {}
+  private record Failure(RuntimeException error) {}
 
   /** @param readAs the getter per SELECT column, index 0 for column 1 */
   public RowBatch(ReadAs[] readAs, int capacity) {
@@ -67,8 +103,12 @@ public final class RowBatch implements Row {
     size = 0;
   }
 
-  /** Copies the result set's current row in. Runs on the reader thread. */
-  public void add(ResultSet rs) throws SQLException {
+  /**
+   * Copies the result set's current row in, each column with its getter. Runs on the reader thread.
+   *
+   * @param unconvertible what to keep for a date or time the driver cannot convert
+   */
+  public void add(ResultSet rs, Unconvertible unconvertible) throws SQLException {
     int r = size;
     for (int i = 0; i < readAs.length; i++) {
       int col = i + 1;
@@ -91,22 +131,20 @@ public final class RowBatch implements Row {
         case BIG_DECIMAL -> objects[i][r] = rs.getBigDecimal(col);
         case BYTES -> objects[i][r] = rs.getBytes(col);
         case STRING -> objects[i][r] = rs.getString(col);
-        case LOCAL_DATE -> objects[i][r] = temporal(rs, col, LocalDate.class);
-        case LOCAL_DATE_TIME -> objects[i][r] = temporal(rs, col, LocalDateTime.class);
+        case LOCAL_DATE -> objects[i][r] = temporal(rs, col, LocalDate.class, unconvertible);
+        case LOCAL_DATE_TIME -> objects[i][r] = temporal(rs, col, LocalDateTime.class, unconvertible);
         case NONE -> { }
       }
     }
     size++;
   }
 
-  private static Object temporal(ResultSet rs, int col, Class<?> type) throws SQLException {
+  private static Object temporal(ResultSet rs, int col, Class<?> type, Unconvertible unconvertible)
+      throws SQLException {
     try {
       return rs.getObject(col, type);
     } catch (SQLException | RuntimeException e) {
-      if (e instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
-        throw sql; // the connection failed, not the value
-      }
-      return new Failure(e, rs.getString(col));
+      return unconvertible.replace(rs, col, e);
     }
   }
 
@@ -151,8 +189,7 @@ public final class RowBatch implements Row {
 
   @Override
   public String getString(int column) {
-    Object v = objects[column - 1][current];
-    return v instanceof Failure f ? f.raw() : (String) v;
+    return (String) objects[column - 1][current];
   }
 
   @Override
@@ -161,14 +198,11 @@ public final class RowBatch implements Row {
   }
 
   @Override
-  public <T> T getObject(int column, Class<T> type) throws SQLException {
+  public Object getTemporal(int column) {
     Object v = objects[column - 1][current];
     if (v instanceof Failure f) {
-      if (f.error() instanceof SQLException sql) {
-        throw sql;
-      }
-      throw (RuntimeException) f.error();
+      throw f.error();
     }
-    return type.cast(v);
+    return v;
   }
 }

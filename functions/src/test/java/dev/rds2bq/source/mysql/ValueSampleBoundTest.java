@@ -1,4 +1,4 @@
-package dev.rds2bq.source;
+package dev.rds2bq.source.mysql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +9,8 @@ import dev.rds2bq.mask.MaskingPolicy;
 import dev.rds2bq.plan.PlanInput;
 import dev.rds2bq.contract.RunPlan;
 import dev.rds2bq.plan.RunPlanner;
+import dev.rds2bq.source.TableSchema;
+import dev.rds2bq.source.ValueSampler;
 import dev.rds2bq.testing.LocalStack;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -59,7 +61,7 @@ class ValueSampleBoundTest {
   }
 
   private static TableSchema schema(Connection c, String table) throws SQLException {
-    return new SchemaReader(c).read("bigscan", table);
+    return new MySqlSchemas(c).read("bigscan", table);
   }
 
   @Test
@@ -106,7 +108,7 @@ class ValueSampleBoundTest {
     PipelineConfig config = LocalStack.config(stack.bucket("bigscan"),
         "databases: [bigscan]\nmasking: {policyFile: m.yaml, valueScan: {sampleRows: 2000}}\n");
     DatabaseSecret login = DatabaseSecret.parse("s", stack.mysql.secretJson("bigscan"));
-    RunPlanner planner = new RunPlanner(config, new SourceConnector(login, config.source()),
+    RunPlanner planner = new RunPlanner(config, new MySqlSource(login, config.source()),
         MaskingPolicy.parse("m.yaml", "databases: {}"), stack.store(config.bucket()), Clock.systemUTC());
     long before = rowsRead();
     RunPlan plan = planner.plan(PlanInput.empty());

@@ -1,4 +1,4 @@
-package dev.rds2bq.source;
+package dev.rds2bq.source.mysql;
 
 import dev.rds2bq.config.DatabaseSecret;
 import dev.rds2bq.config.PipelineConfig.SourceConfig;
@@ -23,27 +23,27 @@ import java.util.Collection;
 import java.util.Properties;
 
 /**
- * Opens read-only connections to the replica. Each connection is in UTC and inside one consistent
- * snapshot, and streams results through the binary protocol (server-side prepared statements), the
- * fastest single-connection read measured here (docs/benchmarks.md).
+ * Connector/J connections to the replica, and its errors in the project's classes. Connections are
+ * read-only and in UTC, and stream results through the binary protocol (server-side prepared
+ * statements), the fastest single-connection read measured here (docs/benchmarks.md).
  */
-public final class SourceConnector {
+final class MySqlConnections {
   private final DatabaseSecret login;
   private final SourceConfig config;
   private final Path trustStore;
 
-  public SourceConnector(DatabaseSecret login, SourceConfig config) {
+  MySqlConnections(DatabaseSecret login, SourceConfig config) {
     this.login = login;
     this.config = config;
     this.trustStore = config.tls() == TlsMode.VERIFY ? trustStoreFromPem(Path.of(config.caBundle())) : null;
   }
 
-  public String endpoint() {
+  String endpoint() {
     return login.host() + ":" + login.port();
   }
 
   /** A connection to {@code database}, already inside a consistent read-only snapshot. */
-  public Connection openSnapshot(String database) {
+  Connection openSnapshot(String database) {
     Connection c = open(database);
     try (Statement s = c.createStatement()) {
       s.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
@@ -55,7 +55,8 @@ public final class SourceConnector {
     }
   }
 
-  public Connection open(String database) {
+  /** A read-only connection to {@code database} with every setting of the export, outside any snapshot. */
+  Connection open(String database) {
     Properties p = new Properties();
     p.setProperty("user", login.username());
     p.setProperty("password", login.password());
@@ -105,8 +106,22 @@ public final class SourceConnector {
     }
   }
 
+  /** A read of the driver, which may fail with its own exception. */
+  interface Read<T> {
+    T run() throws SQLException;
+  }
+
+  /** Runs {@code read}, its driver errors translated ({@link #translate}). */
+  <T> T translating(String database, Read<T> read) {
+    try {
+      return read.run();
+    } catch (SQLException e) {
+      throw translate(e, database);
+    }
+  }
+
   /** Maps driver errors to the ASL's error classes; messages carry the endpoint, never the login. */
-  public RuntimeException translate(SQLException e, String database) {
+  RuntimeException translate(SQLException e, String database) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     int code = e.getErrorCode();
     if (trustStore != null) {

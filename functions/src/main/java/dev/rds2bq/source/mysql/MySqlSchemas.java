@@ -1,6 +1,9 @@
-package dev.rds2bq.source;
+package dev.rds2bq.source.mysql;
 
 import dev.rds2bq.error.InvalidInputException;
+import dev.rds2bq.source.SourceColumn;
+import dev.rds2bq.source.TableSchema;
+import dev.rds2bq.source.TableSize;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,38 +16,45 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads table shapes from information_schema; every name from a request is a bound parameter here. */
-public final class SchemaReader {
+/**
+ * Reads databases and table shapes from MySQL's information_schema, on the connection it is given
+ * (a catalog's, or a snapshot's); every name from a request is a bound parameter here. Columns come
+ * out in the shared model, mapped by {@link MySqlTypes}.
+ */
+final class MySqlSchemas {
   private static final Pattern MARIADB_JSON_CHECK =
       Pattern.compile("json_valid\\(`((?:[^`]|``)+)`\\)", Pattern.CASE_INSENSITIVE);
 
   private final Connection connection;
 
-  public SchemaReader(Connection connection) {
+  MySqlSchemas(Connection connection) {
     this.connection = connection;
   }
 
-  /** The base tables of a database, sorted by name. An unknown database is an error naming the known ones. */
-  public List<String> baseTables(String database) throws SQLException {
+  /**
+   * The base tables of a database, sorted by name, with the optimizer's estimates of their rows and
+   * data bytes ({@code TABLE_ROWS}, {@code DATA_LENGTH}). An unknown database is an error naming it.
+   */
+  List<TableSize> tables(String database) throws SQLException {
     requireDatabase(database);
-    List<String> tables = new ArrayList<>();
-    try (PreparedStatement ps = connection.prepareStatement(
-        "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'"
-            + " ORDER BY TABLE_NAME")) {
+    List<TableSize> tables = new ArrayList<>();
+    try (PreparedStatement ps = connection.prepareStatement("SELECT TABLE_NAME, COALESCE(TABLE_ROWS, 0),"
+        + " COALESCE(DATA_LENGTH, 0) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'"
+        + " ORDER BY TABLE_NAME")) {
       ps.setString(1, database);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          tables.add(rs.getString(1));
+          tables.add(new TableSize(rs.getString(1), rs.getLong(2), rs.getLong(3)));
         }
       }
     }
     return tables;
   }
 
-  public TableSchema read(String database, String table) throws SQLException {
+  TableSchema read(String database, String table) throws SQLException {
     String comment = tableComment(database, table);
     if (comment == null) {
-      List<String> known = baseTables(database);
+      List<String> known = tables(database).stream().map(TableSize::name).toList();
       throw new InvalidInputException("table '" + database + "." + table + "' is not a base table of database '"
           + database + "'; its base tables are: " + abbreviate(known));
     }
@@ -64,7 +74,7 @@ public final class SchemaReader {
           // DEFAULT_GENERATED (MySQL 8: an expression default) is not a generated column.
           boolean generated = extra.contains("VIRTUAL") || extra.contains("STORED") || extra.contains("PERSISTENT");
           String expression = generated && rs.getString(11) != null && !rs.getString(11).isEmpty() ? rs.getString(11) : null;
-          columns.add(new SourceColumn(
+          columns.add(MySqlTypes.column(new MySqlColumn(
               name,
               rs.getInt(2),
               dataType,
@@ -76,7 +86,7 @@ public final class SchemaReader {
               rs.getString(9),
               rs.getString(10),
               "json".equals(dataType) || jsonColumns.contains(name),
-              expression));
+              expression)));
         }
       }
     }

@@ -1,4 +1,4 @@
-package dev.rds2bq.source;
+package dev.rds2bq.source.mysql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a certificate made here: it connects over TLS, and refuses a server whose certificate another CA
  * signed, a certificate for another host name, and a server without TLS, each with its own message.
  */
-class SourceConnectorTlsTest {
+class MySqlSourceTlsTest {
   private static final LocalStack plain = LocalStack.get();
   private static Path certs;
   private static LocalTls tls;
@@ -51,10 +51,10 @@ class SourceConnectorTlsTest {
     server.close();
   }
 
-  private static SourceConnector verifying(String host, int port, Path bundle) {
+  private static MySqlSource verifying(String host, int port, Path bundle) {
     DatabaseSecret login = DatabaseSecret.parse("s", server.secretJson("mysql").replace("\"127.0.0.1\"", "\"" + host + "\"")
         .replace("\"port\":" + server.port(), "\"port\":" + port));
-    return new SourceConnector(login, new SourceConfig("s", TlsMode.VERIFY, bundle.toString(), 5, 30));
+    return new MySqlSource(login, new SourceConfig("s", TlsMode.VERIFY, bundle.toString(), 5, 30));
   }
 
   @Test
@@ -96,7 +96,7 @@ class SourceConnectorTlsTest {
   @Test
   void disabledModeConnectsToALocalServer() throws Exception {
     DatabaseSecret login = DatabaseSecret.parse("s", plain.mysql.secretJson("mysql"));
-    new SourceConnector(login, new SourceConfig("s", TlsMode.DISABLED, null, 5, 30)).open("mysql").close();
+    new MySqlSource(login, new SourceConfig("s", TlsMode.DISABLED, null, 5, 30)).open("mysql").close();
   }
 
   @Test
@@ -104,9 +104,9 @@ class SourceConnectorTlsTest {
     DatabaseSecret login = DatabaseSecret.parse("s", plain.mysql.secretJson("mysql"));
     Path notPem = Files.writeString(dir.resolve("bundle.pem"), "not a certificate");
     ConfigException e = assertThrows(ConfigException.class,
-        () -> new SourceConnector(login, new SourceConfig("s", TlsMode.VERIFY, notPem.toString(), 5, 30)));
+        () -> new MySqlSource(login, new SourceConfig("s", TlsMode.VERIFY, notPem.toString(), 5, 30)));
     assertTrue(e.getMessage().contains("source.caBundle"), e.getMessage());
-    ConfigException missing = assertThrows(ConfigException.class, () -> new SourceConnector(login,
+    ConfigException missing = assertThrows(ConfigException.class, () -> new MySqlSource(login,
         new SourceConfig("s", TlsMode.VERIFY, dir.resolve("absent.pem").toString(), 5, 30)));
     assertTrue(missing.getMessage().contains("cannot read the CA bundle"), missing.getMessage());
   }

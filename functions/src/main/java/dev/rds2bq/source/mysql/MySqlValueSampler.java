@@ -1,5 +1,9 @@
-package dev.rds2bq.source;
+package dev.rds2bq.source.mysql;
 
+import dev.rds2bq.source.SourceColumn;
+import dev.rds2bq.source.TableSchema;
+import dev.rds2bq.source.ValueSampler;
+import dev.rds2bq.types.SourceFamily;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,16 +21,15 @@ import java.util.Set;
  * sample costs at most rows × columns × maxChars whatever the table holds. The time budget stops
  * the reading, and the caller judges the rows read by then.
  */
-public final class MySqlValueSampler implements ValueSampler {
+final class MySqlValueSampler {
   private final Connection connection;
 
-  public MySqlValueSampler(Connection connection) {
+  MySqlValueSampler(Connection connection) {
     this.connection = connection;
   }
 
-  @Override
-  public Stats sample(TableSchema schema, List<SourceColumn> columns, int rows, long budgetMillis, int maxChars,
-      Sink sink) throws SQLException {
+  ValueSampler.Stats sample(TableSchema schema, List<SourceColumn> columns, int rows, long budgetMillis,
+      int maxChars, ValueSampler.Sink sink) throws SQLException {
     long started = System.nanoTime();
     long deadline = started + budgetMillis * 1_000_000L;
     List<String> key = schema.primaryKey();
@@ -42,8 +45,8 @@ public final class MySqlValueSampler implements ValueSampler {
         .append(SqlIdentifiers.quote(schema.table()));
     boolean[] binary = new boolean[columns.size()];
     for (int i = 0; i < binary.length; i++) {
-      String t = columns.get(i).dataType();
-      binary[i] = t.endsWith("binary") || t.endsWith("blob");
+      SourceColumn c = columns.get(i);
+      binary[i] = c.mapping() != null && c.mapping().family() == SourceFamily.BINARY;
     }
     int read = 0;
     boolean exhausted = false;
@@ -65,7 +68,7 @@ public final class MySqlValueSampler implements ValueSampler {
         exhausted = d[1] == 1;
       }
     }
-    return new Stats(read, exhausted, (System.nanoTime() - started) / 1_000_000);
+    return new ValueSampler.Stats(read, exhausted, (System.nanoTime() - started) / 1_000_000);
   }
 
   private static String order(List<String> key, String direction) {
@@ -77,7 +80,8 @@ public final class MySqlValueSampler implements ValueSampler {
   }
 
   /** {rows passed to the sink, 1 if the budget ran out}. Rows whose key is in {@code seen} are skipped. */
-  private int[] read(String sql, int keyColumns, boolean[] binary, long deadline, Set<String> seen, Sink sink)
+  private int[] read(String sql, int keyColumns, boolean[] binary, long deadline, Set<String> seen,
+      ValueSampler.Sink sink)
       throws SQLException {
     int rows = 0;
     try (PreparedStatement ps = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY,

@@ -1,4 +1,4 @@
-package dev.rds2bq.source;
+package dev.rds2bq.source.mysql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,13 +13,13 @@ import java.sql.Connection;
 import org.junit.jupiter.api.Test;
 
 /** A database name is a quoted identifier, never part of the JDBC URL where it could add driver properties. */
-class SourceConnectorNamesTest {
+class MySqlSourceNamesTest {
   private static final LocalStack stack = LocalStack.get();
 
   @Test
   void aDatabaseNameNeverBecomesConnectionProperties() throws Exception {
     DatabaseSecret login = DatabaseSecret.parse("s", stack.mysql.secretJson("mysql"));
-    SourceConnector connector = new SourceConnector(login, new SourceConfig("s", TlsMode.DISABLED, null, 5, 30));
+    MySqlSource connector = new MySqlSource(login, new SourceConfig("s", TlsMode.DISABLED, null, 5, 30));
     // In a URL this would have connected to "mysql" with an extra driver property; as a name it is no database.
     InvalidInputException e = assertThrows(InvalidInputException.class,
         () -> connector.open("mysql?allowLoadLocalInfile=true"));

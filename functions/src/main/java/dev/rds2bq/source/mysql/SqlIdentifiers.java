@@ -1,4 +1,4 @@
-package dev.rds2bq.source;
+package dev.rds2bq.source.mysql;
 
 /**
  * Quotes identifiers for MySQL. Only names read back from information_schema reach it, so the

@@ -1,0 +1,49 @@
+package dev.rds2bq.source.mysql;
+
+import dev.rds2bq.source.KeyBoundaries;
+import dev.rds2bq.source.SourceCatalog;
+import dev.rds2bq.source.SourceColumn;
+import dev.rds2bq.source.TableSchema;
+import dev.rds2bq.source.TableSize;
+import java.sql.Connection;
+import java.util.List;
+
+/** A MySQL database's catalog on one connection: information_schema, optimizer estimates, key scans. */
+final class MySqlCatalog implements SourceCatalog {
+  private final MySqlConnections source;
+  private final Connection connection;
+  private final String database;
+
+  MySqlCatalog(MySqlConnections source, String database) {
+    this.source = source;
+    this.connection = source.open(database);
+    this.database = database;
+  }
+
+  @Override
+  public List<TableSize> tables() {
+    return source.translating(database, () -> new MySqlSchemas(connection).tables(database));
+  }
+
+  @Override
+  public TableSchema table(String name) {
+    return source.translating(database, () -> new MySqlSchemas(connection).read(database, name));
+  }
+
+  @Override
+  public KeyBoundaries boundaries(TableSchema table, int ranges, long estimatedRows) {
+    return source.translating(database, () -> MySqlSplits.boundaries(connection, table, ranges, estimatedRows));
+  }
+
+  @Override
+  public Stats sample(TableSchema table, List<SourceColumn> columns, int rows, long budgetMillis, int maxChars,
+      Sink sink) {
+    return source.translating(database,
+        () -> new MySqlValueSampler(connection).sample(table, columns, rows, budgetMillis, maxChars, sink));
+  }
+
+  @Override
+  public void close() {
+    MySqlConnections.closeQuietly(connection);
+  }
+}
