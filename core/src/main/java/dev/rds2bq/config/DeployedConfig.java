@@ -55,7 +55,8 @@ public record DeployedConfig(PipelineConfig config, Path configDir) {
         source.withCaBundle(ca),
         config.masking().withPolicyFile(policyFile.toString()),
         config.parquet(), config.zeroDates(), config.databases(), config.tables(), config.planning(),
-        config.runDateZone(), config.maxBackfillDays(), config.publish(), config.run(), config.bigquery());
+        config.runDateZone(), config.maxBackfillDays(), config.publish(), config.run(), config.bigquery(),
+        config.columnNames());
     return new DeployedConfig(resolved, configDir);
   }
 

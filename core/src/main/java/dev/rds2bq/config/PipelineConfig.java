@@ -7,8 +7,12 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.rds2bq.error.ConfigException;
+import dev.rds2bq.naming.ColumnNames;
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -29,7 +33,8 @@ public record PipelineConfig(
     Integer maxBackfillDays,
     PublishConfig publish,
     RunConfig run,
-    BigQueryConfig bigquery) {
+    BigQueryConfig bigquery,
+    ColumnNamesConfig columnNames) {
 
   public enum TlsMode { VERIFY, DISABLED }
 
@@ -240,7 +245,27 @@ public record PipelineConfig(
     }
   }
 
+  /**
+   * How source column names become Parquet field and BigQuery column names
+   * (docs/type-mapping.md#column-names).
+   *
+   * @param characters FLEXIBLE (BigQuery's flexible column names, the default) or ASCII
+   * @param rename per table, {@code database.table}, the output name of some of its columns
+   */
+  public record ColumnNamesConfig(ColumnNames.Characters characters, Map<String, Map<String, String>> rename) {
+    public ColumnNamesConfig {
+      characters = characters == null ? ColumnNames.Characters.FLEXIBLE : characters;
+      rename = rename == null ? Map.of() : rename;
+    }
+
+    /** The naming rule this config sets. */
+    public ColumnNames names() {
+      return new ColumnNames(characters, rename);
+    }
+  }
+
   public PipelineConfig {
+    columnNames = columnNames == null ? new ColumnNamesConfig(null, null) : columnNames;
     run = run == null ? RunConfig.defaults() : run;
     publish = publish == null ? new PublishConfig(false) : publish;
     prefix = prefix == null ? "" : prefix.replaceAll("^/+|/+$", "");
@@ -399,6 +424,26 @@ public record PipelineConfig(
     }
     require(origin, "parquet.uploadPartMiB", parquet.uploadPartMiB() >= 5 && parquet.uploadPartMiB() <= 512,
         "between 5 (the S3 minimum part) and 512", parquet.uploadPartMiB());
+    validateRenames(origin);
+  }
+
+  /** Each rename target must be a name BigQuery takes; whether the column exists is checked per table. */
+  private void validateRenames(String origin) {
+    for (Map.Entry<String, Map<String, String>> table : columnNames.rename().entrySet()) {
+      String where = "columnNames.rename." + table.getKey();
+      require(origin, "columnNames.rename", table.getKey().matches("[^.]+\\.[^.]+"),
+          "a map from database.table to {source column: new name}", table.getKey());
+      require(origin, where, table.getValue() != null && !table.getValue().isEmpty(),
+          "a map from source column to new name", null);
+      Set<String> seen = new HashSet<>();
+      for (Map.Entry<String, String> r : table.getValue().entrySet()) {
+        String problem = r.getValue() == null ? "it is empty" : ColumnNames.problem(r.getValue(), columnNames.characters());
+        require(origin, where + "." + r.getKey(), problem == null,
+            "a column name BigQuery accepts (" + problem + "; see docs/type-mapping.md#column-names)", r.getValue());
+        require(origin, where + "." + r.getKey(), seen.add(r.getValue().toUpperCase(java.util.Locale.ROOT)
+            .toLowerCase(java.util.Locale.ROOT)), "unique in the table, ignoring case", r.getValue());
+      }
+    }
   }
 
   private static void require(String origin, String key, boolean ok, String rule, Object value) {

@@ -104,7 +104,7 @@ public final class TableExporter {
     boolean ok = false;
     try (SourceSnapshot snapshot = source.snapshot(request.database())) {
       TableSchema schema = snapshot.table(request.table());
-      TableMasking masking = policy.resolve(schema);
+      TableMasking masking = policy.resolve(schema, Map.of(), config.columnNames().names());
       String qualified = schema.qualifiedName();
       ZeroDateCounter zeros = new ZeroDateCounter(config.zeroDates(), qualified);
       byte[] key = masking.usesHash() ? hashKey.get() : null;

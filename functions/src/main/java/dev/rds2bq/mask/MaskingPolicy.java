@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.rds2bq.config.PipelineConfig.RequireDecisions;
 import dev.rds2bq.error.MaskingPolicyException;
+import dev.rds2bq.naming.ColumnNames;
 import dev.rds2bq.source.SourceColumn;
 import dev.rds2bq.source.TableSchema;
-import dev.rds2bq.types.BigQueryNames;
 import dev.rds2bq.types.ColumnType;
 import dev.rds2bq.types.MappedColumn;
 import dev.rds2bq.types.OutputType;
@@ -284,7 +284,7 @@ public final class MaskingPolicy {
    * expression; PlanRun adds the value scan's findings through {@link #resolve(TableSchema, Map)}.
    */
   public TableMasking resolve(TableSchema schema) {
-    return resolve(schema, Map.of());
+    return resolve(schema, Map.of(), ColumnNames.DEFAULT);
   }
 
   /**
@@ -292,6 +292,14 @@ public final class MaskingPolicy {
    * {@code value scan: 41 of 1000 sampled values hold an e-mail address}.
    */
   public TableMasking resolve(TableSchema schema, Map<String, String> valueFindings) {
+    return resolve(schema, valueFindings, ColumnNames.DEFAULT);
+  }
+
+  /**
+   * As {@link #resolve(TableSchema, Map)}, with the kept columns named by {@code naming} (the config's
+   * {@code columnNames}); a rename that does not fit the table fails with {@code ConfigException}.
+   */
+  public TableMasking resolve(TableSchema schema, Map<String, String> valueFindings, ColumnNames naming) {
     TableRules rules = rulesFor(schema);
     Map<String, MaskRule> named = rules == null ? Map.of() : rules.columns();
     MaskRule tableDefault = rules == null ? null : rules.tableDefault();
@@ -362,12 +370,15 @@ public final class MaskingPolicy {
           + String.join("; ", problems));
     }
     List<String> keptNames = new ArrayList<>();
+    List<String> droppedNames = new ArrayList<>();
     for (int i = 0; i < mapped.size(); i++) {
       if (chosen.get(i).kind() != MaskKind.DROP) {
         keptNames.add(sources.get(i).name());
+      } else {
+        droppedNames.add(sources.get(i).name());
       }
     }
-    List<String> outputNames = BigQueryNames.assign(keptNames);
+    List<String> outputNames = naming.assign(schema.database(), schema.table(), keptNames, droppedNames);
     List<ColumnDecision> decisions = new ArrayList<>();
     int k = 0;
     StringBuilder canonical = new StringBuilder("rds2bq-masking-v1\n").append(table).append('\n');

@@ -69,6 +69,23 @@ public final class RunPlanner {
     this.clock = clock;
   }
 
+  /** A rename for a table the databases do not have is a typo: said now, not ignored forever. */
+  private void checkRenamedTables(Map<String, Map<String, long[]>> catalog) {
+    List<String> unknown = new ArrayList<>();
+    for (String qualified : config.columnNames().rename().keySet()) {
+      String[] dt = qualified.split("\\.", 2);
+      Map<String, long[]> tables = catalog.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(dt[0]))
+          .map(Map.Entry::getValue).findFirst().orElse(null);
+      if (tables == null || tables.keySet().stream().noneMatch(t -> t.equalsIgnoreCase(dt[1]))) {
+        unknown.add(qualified);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new ConfigException("config key 'columnNames.rename' names tables that the databases " + config.databases()
+          + " do not have: " + unknown + ". Fix: correct or remove them");
+    }
+  }
+
   public RunPlan plan(PlanInput input) {
     if (config.databases().isEmpty()) {
       throw new ConfigException("config key 'databases' must list the databases to export; got nothing");
@@ -96,6 +113,7 @@ public final class RunPlanner {
         catalog.put(db, sizes);
       }
       problems.addAll(policyNameProblems(catalogs, catalog));
+      checkRenamedTables(catalog);
       List<String[]> chosen = choose(catalog, input.tables());
       if (chosen.isEmpty()) {
         throw new InvalidInputException("no table to export: the databases " + config.databases()
@@ -107,7 +125,7 @@ public final class RunPlanner {
       for (String[] dt : chosen) {
         try {
           TableSchema schema = catalogs.get(dt[0]).table(dt[1]);
-          policy.resolve(schema);
+          policy.resolve(schema, Map.of(), config.columnNames().names());
           ValueScan.Result scan = ValueScan.run(policy, config.masking().valueScan(), schema,
               catalogs.get(dt[0]));
           if (scan.columns() > 0) {
@@ -116,7 +134,7 @@ public final class RunPlanner {
                 scan.findings().keySet());
           }
           if (!scan.findings().isEmpty()) {
-            policy.resolve(schema, scan.findings());
+            policy.resolve(schema, scan.findings(), config.columnNames().names());
           }
           schemas.add(schema);
         } catch (MaskingPolicyException e) {

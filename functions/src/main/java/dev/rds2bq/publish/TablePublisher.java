@@ -43,6 +43,8 @@ import java.util.TreeMap;
  * forward. Nothing is written when a check fails.
  */
 public final class TablePublisher {
+  /** BigQuery's limit on a column description, in characters. */
+  static final int MAX_DESCRIPTION = 1024;
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final ObjectStore store;
@@ -306,11 +308,26 @@ public final class TablePublisher {
     store.put(latestKey, json(latest), "application/json");
   }
 
+  /**
+   * The BigQuery column description: the MySQL comment, what masking did, and always the source
+   * column's own name and type, so that a renamed column can be traced back
+   * (docs/type-mapping.md#column-names). BigQuery allows 1,024 characters; the source part is kept.
+   */
   static String description(ColumnEntry c) {
     String comment = c.comment() == null || c.comment().isBlank() ? null : c.comment().trim();
     String masked = MaskRule.describe(c.policy());
     String text = comment == null ? masked : masked == null ? comment : comment + " (" + masked + ")";
-    return text == null ? null : text.length() > 1024 ? text.substring(0, 1024) : text;
+    String source = "MySQL column " + c.source() + " (" + c.sourceType() + ")";
+    if (text == null) {
+      return truncate(source, MAX_DESCRIPTION);
+    }
+    String suffix = "; " + source;
+    int room = MAX_DESCRIPTION - suffix.codePointCount(0, suffix.length());
+    return room <= 0 ? truncate(source, MAX_DESCRIPTION) : truncate(text, room) + suffix;
+  }
+
+  private static String truncate(String s, int codePoints) {
+    return s.codePointCount(0, s.length()) <= codePoints ? s : s.substring(0, s.offsetByCodePoints(0, codePoints));
   }
 
   private boolean isMarker(PublishRequest r, String key) {

@@ -10,8 +10,8 @@ import dev.rds2bq.config.HashKey;
 import dev.rds2bq.config.MapSecretSource;
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.error.ConfigException;
+import dev.rds2bq.naming.ColumnNames;
 import dev.rds2bq.summary.RunSummarizer;
-import dev.rds2bq.types.BigQueryNames;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -109,7 +109,7 @@ class DocsLimitsTest {
         "each error cut at ([\\d,]+) characters"), "summary error length");
     allEqual(constant(RunSummarizer.class, "MAX_CAUSE_CHARS"), quoted("state-machine.md",
         "characters and the whole at ([\\d,]+);"), "summary cause length");
-    allEqual(constant(BigQueryNames.class, "MAX_LENGTH"), quoted("type-mapping.md", "the name is cut to ([\\d,]+) characters"),
+    allEqual(constant(ColumnNames.class, "MAX_LENGTH"), quoted("type-mapping.md", "longer than [\\d,]+ characters is cut to ([\\d,]+) characters"),
         "column name length");
   }
 

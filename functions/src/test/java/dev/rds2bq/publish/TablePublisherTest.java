@@ -89,7 +89,8 @@ class TablePublisherTest {
     JsonNode email = m.get("bigQuerySchema").get(1);
     assertEquals("email", email.get("name").asText());
     assertEquals("STRING", email.get("type").asText());
-    assertEquals("login e-mail (masked: HMAC-SHA256 of the value, hex)", email.get("description").asText());
+    assertEquals("login e-mail (masked: HMAC-SHA256 of the value, hex); MySQL column email (varchar(80))",
+        email.get("description").asText());
     assertEquals("drop", m.get("columns").get(1).get("policy").asText());
     assertFalse(m.get("columns").get(1).has("output"));
 

@@ -201,6 +201,39 @@ class LoadFlowTest {
         intoJson.errors()::toString);
   }
 
+  /**
+   * docs/type-mapping.md#column-names: flexible names (Japanese, spaces, a leading digit) load as
+   * they are; a name BigQuery refuses fails the table when StartLoads creates it, with BigQuery's
+   * message, and nothing is loaded.
+   */
+  @Test
+  void flexibleColumnNamesLoadAndANameBigQueryRefusesFailsTheTable() throws Exception {
+    BigQueryConfig config = LoadTestbed.bigQuery("flexible", WriteDisposition.WRITE_TRUNCATE, SchemaChanges.ADD_COLUMNS);
+    GoogleClients clients = bed.clients(config);
+    List<LoadTestbed.Col> japanese = List.of(
+        new LoadTestbed.Col("注文ID", "INT64", "i::BIGINT", "MySQL column 注文ID (int(11))"),
+        new LoadTestbed.Col("数量", "INT64", "(i * 2)::BIGINT", null),
+        new LoadTestbed.Col("unit price", "STRING", "'¥' || i", null),
+        new LoadTestbed.Col("2fa", "BOOL", "i % 2 = 0", null));
+    TableLoad loaded = startAndWait(config, clients, bed.goodKey(), "flex-1",
+        bed.publish("shop", "注文", "flex-1", japanese, 3)).loads().get(0);
+    assertEquals("SUCCEEDED", loaded.state(), () -> String.valueOf(loaded.errors()));
+    assertEquals("flexible.shop__注文", loaded.destination().substring(loaded.destination().indexOf('.') + 1));
+    Map<String, Object> row = bed.google.warehouse().query("SELECT \"数量\", \"unit price\", \"2fa\" FROM flexible.\"shop__注文\""
+        + " WHERE \"注文ID\" = 2", List.of()).get(0);
+    assertEquals(4L, ((Number) row.get("数量")).longValue());
+    assertEquals("¥2", row.get("unit price"));
+    assertEquals(true, row.get("2fa"));
+
+    List<LoadTestbed.Col> dotted = List.of(CUSTOMER.get(0), new LoadTestbed.Col("a.b", "INT64", "1", null));
+    TableLoad refused = bed.starter(config, clients, bed.goodKey()).start(new StartLoadsRequest("flex-2", "2026-11-26",
+        List.of(bed.publish("shop", "dotted", "flex-2", dotted, 1)))).loads().get(0);
+    assertEquals("FAILED", refused.state());
+    assertTrue(refused.errors().get(0).contains("Invalid field name \"a.b\"") && refused.errors().get(0).contains("table shop.dotted"),
+        refused.errors()::toString);
+    assertTrue(bed.google.warehouse().table("flexible", "shop__dotted").isEmpty(), "no table was created");
+  }
+
   @Test
   void permissionDeniedFailsTheTableAtOnceWithTheFix() throws Exception {
     BigQueryConfig config = LoadTestbed.bigQuery("denied", WriteDisposition.WRITE_TRUNCATE, SchemaChanges.ADD_COLUMNS);

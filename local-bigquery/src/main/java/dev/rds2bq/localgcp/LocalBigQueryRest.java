@@ -118,6 +118,11 @@ public final class LocalBigQueryRest implements AutoCloseable {
       case "PATCH", "PUT" -> {
         JsonNode body = body(ex);
         List<Warehouse.Field> fields = body.has("schema") ? fields(body.path("schema")) : existing.get().fields();
+        String badName = BigQueryColumnNames.refusal(fields.stream().map(Warehouse.Field::name).toList());
+        if (badName != null) {
+          error(ex, 400, "invalid", badName);
+          return;
+        }
         for (Warehouse.Field old : existing.get().fields()) {
           var now = fields.stream().filter(f -> f.name().equalsIgnoreCase(old.name())).findFirst();
           if (now.isEmpty()) {
@@ -164,6 +169,11 @@ public final class LocalBigQueryRest implements AutoCloseable {
       return;
     }
     List<Warehouse.Field> fields = fields(body.path("schema"));
+    String badName = BigQueryColumnNames.refusal(fields.stream().map(Warehouse.Field::name).toList());
+    if (badName != null) {
+      error(ex, 400, "invalid", badName);
+      return;
+    }
     for (Warehouse.Field f : fields) {
       try {
         Warehouse.duckType(f.type());

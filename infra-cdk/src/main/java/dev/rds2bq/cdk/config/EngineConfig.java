@@ -57,7 +57,7 @@ final class EngineConfig {
     tables.put("exclude", c.tables().exclude());
     root.put("tables", tables);
     root.put("runDateZone", c.engine().getOrDefault("runDateZone", c.schedule().timeZone()));
-    for (String key : List.of("parquet", "zeroDates", "planning", "publish", "maxBackfillDays")) {
+    for (String key : List.of("parquet", "zeroDates", "planning", "publish", "maxBackfillDays", "columnNames")) {
       if (c.engine().containsKey(key)) {
         root.put(key, c.engine().get(key));
       }

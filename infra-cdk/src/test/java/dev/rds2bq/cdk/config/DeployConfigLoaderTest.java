@@ -119,6 +119,16 @@ class DeployConfigLoaderTest {
   }
 
   @Test
+  void columnNamesReachTheEngineAndABadRenameFailsTheSynth() {
+    Deployment d = load(replace("  publish: {verifySourceCount: false}",
+        "  publish: {verifySourceCount: false}\n  columnNames: {rename: {clinic.patients: {備考: remarks}}}"));
+    assertEquals("remarks", d.engine().columnNames().rename().get("clinic.patients").get("備考"));
+    String p = problem(replace("  publish: {verifySourceCount: false}",
+        "  publish: {verifySourceCount: false}\n  columnNames: {rename: {clinic.patients: {備考: \"a.b\"}}}"));
+    assertTrue(p.contains("columnNames.rename.clinic.patients.備考"), p);
+  }
+
+  @Test
   void anUnknownKeyListsTheKeysAllowedThere() {
     String p = problem(replace("  prefix: rds2bq ", "  prefx: rds2bq "));
     assertTrue(p.startsWith("key 'bucket.prefx' is not a setting; allowed there: "), p);
@@ -220,8 +230,8 @@ class DeployConfigLoaderTest {
   @Test
   void engineKeysOutsideThePassThroughListAreRejected() {
     String p = problem(replace("  zeroDates: error", "  zeroDates: error\n  bucket: other"));
-    assertTrue(p.startsWith("key 'engine.bucket' must be one of [maxBackfillDays, parquet, planning, publish,"
-        + " runDateZone, source, zeroDates]"), p);
+    assertTrue(p.startsWith("key 'engine.bucket' must be one of [columnNames, maxBackfillDays, parquet, planning,"
+        + " publish, runDateZone, source, zeroDates]"), p);
   }
 
   @Test
