@@ -64,9 +64,16 @@ public final class LocalRun {
   static final String DEMO_HASH_KEY = "rds2bq-local-demo-key-not-for-production-0001";
 
   private final PrintStream out;
+  private final Map<String, String> env;
 
   LocalRun(PrintStream out) {
+    this(out, System.getenv());
+  }
+
+  /** @param env where RDS2BQ_SOURCE_PASSWORD and RDS2BQ_HASH_KEY are read from */
+  LocalRun(PrintStream out, Map<String, String> env) {
     this.out = out;
+    this.env = env;
   }
 
   public static void main(String[] args) {
@@ -164,7 +171,7 @@ public final class LocalRun {
         databases = o.databases().isEmpty() ? List.of(DemoData.HEALTHAPP, DemoData.SAKILA) : o.databases();
       } else {
         JdbcTarget target = JdbcTarget.parse(o.jdbcUrl());
-        secret = target.secretJson(o.user(), System.getenv().getOrDefault("RDS2BQ_SOURCE_PASSWORD", ""));
+        secret = target.secretJson(o.user(), env.getOrDefault("RDS2BQ_SOURCE_PASSWORD", ""));
         databases = !o.databases().isEmpty() ? o.databases() : target.database() == null ? List.of() : List.of(target.database());
         if (databases.isEmpty()) {
           throw new IllegalArgumentException("--jdbc-url names no database; add one to the URL or pass --databases");
@@ -195,32 +202,35 @@ public final class LocalRun {
             LocalDataTransferService.Pace.IMMEDIATE)) {
       s3.createBucket(BUCKET);
       Map<String, String> secrets = new HashMap<>();
-      List<String> databases;
+      List<String> sourceDatabases;
+      String sourceName;
       if (embedded != null) {
         secrets.put(SOURCE_SECRET, embedded.secretJson(DemoData.SAKILA));
-        databases = o.databases().isEmpty() ? List.of(DemoData.HEALTHAPP, DemoData.SAKILA) : o.databases();
+        sourceDatabases = List.of(DemoData.HEALTHAPP, DemoData.SAKILA);
+        sourceName = "the embedded MariaDB's login";
       } else {
         JdbcTarget target = JdbcTarget.parse(o.jdbcUrl());
-        secrets.put(SOURCE_SECRET, target.secretJson(o.user(), System.getenv().getOrDefault("RDS2BQ_SOURCE_PASSWORD", "")));
-        databases = !o.databases().isEmpty() ? o.databases() : target.database() == null ? List.of() : List.of(target.database());
+        secrets.put(SOURCE_SECRET, target.secretJson(o.user(), env.getOrDefault("RDS2BQ_SOURCE_PASSWORD", "")));
+        sourceDatabases = target.database() == null ? List.of() : List.of(target.database());
+        sourceName = o.user() + "@" + target.host() + ":" + target.port() + " (--jdbc-url)";
+      }
+      secrets.put(HASH_SECRET, env.getOrDefault("RDS2BQ_HASH_KEY", DEMO_HASH_KEY));
+
+      LocalConfig local;
+      if (o.config() == null) {
+        List<String> databases = o.databases().isEmpty() ? sourceDatabases : o.databases();
         if (databases.isEmpty()) {
           throw new IllegalArgumentException("--jdbc-url names no database; add one to the URL or pass --databases");
         }
+        local = LocalConfig.demo(databases, o.rowsPerRange() == null ? 2_000_000 : o.rowsPerRange());
+      } else {
+        local = LocalConfig.fromFile(o.config(), sourceName, o.databases(), sourceDatabases, o.rowsPerRange());
+        out.printf("config %s; replaced to run on this machine:%n", o.config());
+        local.overrides().forEach(out::println);
       }
-      secrets.put(HASH_SECRET, System.getenv().getOrDefault("RDS2BQ_HASH_KEY", DEMO_HASH_KEY));
-
-      long rowsPerRange = o.rowsPerRange();
-      // run: two tables and two ranges of each at once keep a 1 GiB heap safe; no wait before loads.
-      PipelineConfig config = PipelineConfig.parse("local run", "bucket: " + BUCKET + "\nprefix: exports\n"
-          + "source: {secretId: " + SOURCE_SECRET + ", tls: disabled}\n"
-          + "masking: {policyFile: masking.yaml, hashKeySecretId: " + HASH_SECRET + "}\n"
-          + "databases: [" + String.join(", ", databases) + "]\n"
-          + "planning: {rowsPerRange: " + rowsPerRange + ", bigTableRows: " + rowsPerRange + "}\n"
-          + "run: {tableConcurrency: 2, rangeConcurrency: 2, loadVisibilityDelaySeconds: 0, loadPollSeconds: 1,"
-          + " loadTimeoutMinutes: 30}\n"
-          + "bigquery: {projectId: " + WAREHOUSE_PROJECT + ", location: US, dataset: " + WAREHOUSE_DATASET
-          + ", credentialsSecretId: local/google, s3AccessKeySecretId: local/s3-reader}\n");
-      MaskingPolicy policy = readPolicy(o.policy());
+      PipelineConfig config = local.config();
+      List<String> databases = config.databases();
+      MaskingPolicy policy = readPolicy(o.policy() != null ? o.policy() : local.policyFile());
       MapSecretSource secretSource = new MapSecretSource(secrets);
       S3ObjectStore store = new S3ObjectStore(s3.client(), BUCKET, config.parquet().uploadPartMiB() << 20);
       Engines engines = new Engines(config, secretSource, store);
@@ -228,11 +238,17 @@ public final class LocalRun {
 
       Map<String, RequestStreamHandler> functions = LocalFunctions.exportAndPublish(engines, policy, new Progress(out),
           Clock.systemUTC());
-      LocalFunctions.addLoads(functions, config, store, google, new S3AccessKey(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY),
-          Clock.systemUTC());
+      if (config.bigquery() != null) {
+        LocalFunctions.addLoads(functions, config, store, google, new S3AccessKey(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY),
+            Clock.systemUTC());
+      } else {
+        out.println("the config has no bigquery section: nothing is loaded, as in AWS");
+      }
       boolean load = LocalFunctions.canLoad(functions);
-      ObjectNode input = StateMachineRunner.JSON.createObjectNode().put("runId", runId)
-          .put("runDate", o.runDate().toString()).put("load", load);
+      ObjectNode input = StateMachineRunner.JSON.createObjectNode().put("runId", runId).put("load", load);
+      if (o.runDate() != null) {
+        input.put("runDate", o.runDate().toString());
+      }
       if (!o.tables().isEmpty()) {
         o.tables().forEach(input.putArray("tables")::add);
       }
@@ -268,7 +284,7 @@ public final class LocalRun {
       new Summary(out).print(rows, seconds);
       Path bucketDir = s3Root.resolve(BUCKET);
       BucketLayout layout = BucketLayout.of(config);
-      String runDate = o.runDate().toString();
+      String runDate = progress.plan.runDate();
       out.printf("%nHandler outputs (plan, export and publish results, summary): %s%n", resultsFile);
       out.printf("Files (S3 bucket '%s' on disk): %s/%s%n", BUCKET, bucketDir,
           layout.runFolder(RunTable.of("<database>", "<table>", runDate, runId)));
@@ -277,10 +293,12 @@ public final class LocalRun {
       String[] dbTable = example.split("\\.", 2);
       out.printf("Query them, e.g. with the DuckDB CLI:%n  duckdb -c \"SELECT * FROM read_parquet('%s/%s*.parquet', hive_partitioning=false) LIMIT 5\"%n",
           bucketDir, layout.runFolder(RunTable.of(dbTable[0], dbTable.length > 1 ? dbTable[1] : "", runDate, runId)));
-      out.printf("The warehouse (DuckDB standing in for BigQuery dataset %s): %s%n  ./rds2bq-local%s --query \"SELECT * FROM %s.%s LIMIT 5\"%n",
-          WAREHOUSE_DATASET, warehouseFile, o.dataDir().equals(Path.of("local-data")) ? "" : " --data-dir " + o.dataDir(),
-          WAREHOUSE_DATASET,
-          config.bigquery().tableFor(dbTable[0], dbTable.length > 1 ? dbTable[1] : ""));
+      if (config.bigquery() != null) {
+        String dataset = config.bigquery().dataset();
+        out.printf("The warehouse (DuckDB standing in for BigQuery dataset %s): %s%n  ./rds2bq-local%s --query \"SELECT * FROM %s.%s LIMIT 5\"%n",
+            dataset, warehouseFile, o.dataDir().equals(Path.of("local-data")) ? "" : " --data-dir " + o.dataDir(),
+            dataset, config.bigquery().tableFor(dbTable[0], dbTable.length > 1 ? dbTable[1] : ""));
+      }
       long failed = rows.stream().filter(r -> r.error() != null).count();
       errors.entrySet().stream().sorted(Map.Entry.comparingByKey())
           .forEach(e -> out.printf("%n%s FAILED: %s%n", e.getKey(), e.getValue()));
@@ -317,7 +335,7 @@ public final class LocalRun {
           }
         }
         SummaryRow row = SummaryRow.of(results, sourceRows, parquetRows, published);
-        if (progress.loaded(name)) {
+        if (bigquery != null && progress.loaded(name)) {
           // Counted in the warehouse itself, not taken from CheckLoads' report.
           row = row.withWarehouseRows(warehouse.count(bigquery.dataset(), bigquery.tableFor(t.database(), t.table())));
         }
@@ -345,7 +363,14 @@ public final class LocalRun {
 
   private static MaskingPolicy readPolicy(Path file) throws IOException {
     if (file != null) {
-      return MaskingPolicy.parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+      String text;
+      try {
+        text = Files.readString(file, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new dev.rds2bq.error.ConfigException("cannot read the masking policy " + file + " (--policy, or the"
+            + " config's masking.policyFile, taken from the config's folder): " + e, e);
+      }
+      return MaskingPolicy.parse(file.toString(), text);
     }
     try (InputStream in = LocalRun.class.getResourceAsStream("/demo/masking.yaml")) {
       return MaskingPolicy.parse("demo/masking.yaml (local-stack/src/main/resources)",

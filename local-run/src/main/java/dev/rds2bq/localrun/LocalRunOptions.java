@@ -8,6 +8,7 @@ import java.util.List;
 /** The command line of the local run, parsed once; {@code --help} prints {@link #USAGE}. */
 record LocalRunOptions(
     Path dataDir,
+    Path config,
     String jdbcUrl,
     String user,
     List<String> databases,
@@ -17,7 +18,7 @@ record LocalRunOptions(
     long users,
     long stepLogs,
     long meals,
-    long rowsPerRange,
+    Long rowsPerRange,
     boolean printResults,
     String query,
     boolean initPolicy,
@@ -34,15 +35,20 @@ record LocalRunOptions(
       generated health-care app).
 
         --data-dir DIR      where the S3 objects are kept (default: local-data)
+        --config FILE       the same YAML the Lambdas read (docs/configuration.md): every key applies, and
+                            the run prints what it replaces to run here (bucket, source login and TLS,
+                            secrets, load waits, concurrency above 2); --policy, --databases and
+                            --rows-per-range still win over the file
         --jdbc-url URL      export this server instead, e.g. jdbc:mysql://127.0.0.1:3306/app
                             (the password comes from the environment variable RDS2BQ_SOURCE_PASSWORD)
         --user NAME         login for --jdbc-url (default: root)
         --databases A,B     databases to export (default: the demo ones, or the database of --jdbc-url)
         --tables T1,T2      only these tables (names or database.table)
-        --policy FILE       masking policy (default: the demo policy)
-        --run-date DATE     the run date, YYYY-MM-DD (default: today in UTC)
+        --policy FILE       masking policy (default: the config's masking.policyFile, or the demo policy)
+        --run-date DATE     the run date, YYYY-MM-DD (default: today in the config's runDateZone, UTC)
         --users N           demo app users (default 2000); --step-logs N (default 50000); --meals N (default 10000)
-        --rows-per-range N  split tables of more than N rows into key ranges of about N rows (default 2000000)
+        --rows-per-range N  split tables of more than N rows into key ranges of about N rows (default: the
+                            config's planning, or 2000000)
         --print-results     print every handler output (plan, export results, publish results) as JSON;
                             they are always saved under <data-dir>/results/
         --query SQL         run nothing: query the warehouse of the last run (<data-dir>/warehouse.duckdb,
@@ -56,16 +62,17 @@ record LocalRunOptions(
 
   static LocalRunOptions parse(String[] args) {
     Path dataDir = Path.of("local-data");
+    Path config = null;
     String jdbcUrl = null;
     String user = "root";
     List<String> databases = new ArrayList<>();
     List<String> tables = new ArrayList<>();
     Path policy = null;
-    LocalDate runDate = LocalDate.now(java.time.ZoneOffset.UTC);
+    LocalDate runDate = null;
     long users = 2_000;
     long stepLogs = 50_000;
     long meals = 10_000;
-    long rowsPerRange = 2_000_000;
+    Long rowsPerRange = null;
     boolean printResults = false;
     String query = null;
     boolean initPolicy = false;
@@ -78,6 +85,7 @@ record LocalRunOptions(
         case "--init-policy" -> initPolicy = true;
         case "--query" -> query = value(args, ++i, a);
         case "--data-dir" -> dataDir = Path.of(value(args, ++i, a));
+        case "--config" -> config = Path.of(value(args, ++i, a));
         case "--jdbc-url" -> jdbcUrl = value(args, ++i, a);
         case "--user" -> user = value(args, ++i, a);
         case "--databases" -> databases = List.of(value(args, ++i, a).split(","));
@@ -98,8 +106,8 @@ record LocalRunOptions(
         default -> throw new IllegalArgumentException("unknown option '" + a + "'; see --help");
       }
     }
-    return new LocalRunOptions(dataDir, jdbcUrl, user, databases, tables, policy, runDate, users, stepLogs, meals,
-        rowsPerRange, printResults, query, initPolicy, help);
+    return new LocalRunOptions(dataDir, config, jdbcUrl, user, databases, tables, policy, runDate, users, stepLogs,
+        meals, rowsPerRange, printResults, query, initPolicy, help);
   }
 
   private static String value(String[] args, int i, String option) {

@@ -1,6 +1,7 @@
 package dev.rds2bq.localrun;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,6 +102,90 @@ class LocalRunTest {
         () -> run(new ByteArrayOutputStream(), "--data-dir", dir.toString(), "--users", "50", "--step-logs", "50",
             "--meals", "50", "--databases", "healthapp", "--tables", "users,meals", "--policy", policy.toString()));
     assertTrue(refused.getMessage().contains("'email' looks personal"), refused.getMessage());
+  }
+
+  /**
+   * --config: the Lambdas' YAML drives the local run. Every key applies (zeroDates, tables.exclude,
+   * columnNames, runDateZone, the bigquery dataset); only the bucket, the source login and TLS, the
+   * secrets, the load waits and the concurrency are replaced, and the run says so.
+   */
+  @Test
+  void aConfigFileDrivesTheLocalRunAndItsReplacementsAreSaid() throws Exception {
+    try (dev.rds2bq.localstack.EmbeddedMySql mysql = dev.rds2bq.localstack.EmbeddedMySql.start(null)) {
+      mysql.recreateDatabase("shop");
+      try (java.sql.Connection c = mysql.connect("shop"); java.sql.Statement s = c.createStatement()) {
+        s.execute("SET SESSION sql_mode = ''");
+        s.execute("CREATE TABLE orders (id INT PRIMARY KEY, `備考` TEXT, ordered DATE)");
+        s.execute("INSERT INTO orders VALUES (1, '至急', '0000-00-00'), (2, NULL, '2026-01-02')");
+        s.execute("CREATE TABLE orders_backup (id INT PRIMARY KEY)");
+        s.execute("INSERT INTO orders_backup VALUES (1)");
+      }
+      Files.writeString(dir.resolve("policy.yaml"), "databases: {shop: {tables: {orders: {columns: {}}}}}");
+      String yaml = """
+          bucket: acme-exports
+          prefix: snap
+          source: {secretId: rds2bq/replica, tls: verify, caBundle: /opt/rds/global-bundle.pem}
+          masking: {policyFile: policy.yaml, hashKeySecretId: rds2bq/hash-key}
+          zeroDates: as_null
+          databases: [shop]
+          tables: {exclude: ["*_backup"]}
+          runDateZone: Asia/Tokyo
+          run: {tableConcurrency: 4, loadVisibilityDelaySeconds: 300}
+          columnNames: {rename: {shop.orders: {備考: remarks}}}
+          bigquery: {projectId: acme-analytics, location: asia-northeast1, dataset: snapshots,
+                     credentialsSecretId: rds2bq/google, s3AccessKeySecretId: rds2bq/dts-reader}
+          """;
+      Path config = dir.resolve("prod.yaml");
+      Files.writeString(config, yaml);
+      Map<String, String> env = Map.of("RDS2BQ_SOURCE_PASSWORD", dev.rds2bq.localstack.EmbeddedMySql.PASSWORD);
+      String[] args = {"--data-dir", dir.toString(), "--config", config.toString(), "--jdbc-url",
+          "jdbc:mysql://127.0.0.1:" + mysql.port() + "/shop", "--user", dev.rds2bq.localstack.EmbeddedMySql.USER};
+      java.time.LocalDate tokyoBefore = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Tokyo"));
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      int failed = new LocalRun(new PrintStream(out, true, StandardCharsets.UTF_8), env).run(LocalRunOptions.parse(args));
+      java.time.LocalDate tokyoAfter = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Tokyo"));
+      String text = out.toString(StandardCharsets.UTF_8);
+      assertEquals(0, failed, text);
+      assertTrue(text.contains("config " + config + "; replaced to run on this machine:"), text);
+      assertTrue(text.matches("(?s).*bucket\\s+acme-exports -> rds2bq-local .*"), text);
+      assertTrue(text.matches("(?s).*source.secretId, source.tls\\s+rds2bq/replica, verify -> rds2bq@127.0.0.1:\\d+ \\(--jdbc-url\\), disabled.*"), text);
+      assertTrue(text.contains("rds2bq/hash-key -> RDS2BQ_HASH_KEY"), text);
+      assertTrue(text.matches("(?s).*run.tableConcurrency, rangeConcurrency\\s+4, 1 -> 2, 1 .*"), text);
+      assertTrue(text.contains("300, 60, 180 -> 0, 1, 30"), text);
+      assertTrue(text.contains("rds2bq/google, rds2bq/dts-reader -> none needed: project acme-analytics"), text);
+      assertFalse(text.contains("zeroDates") || text.contains("columnNames") || text.contains("tables.exclude"),
+          "keys the local run keeps are not listed: " + text);
+
+      try (var warehouse = new dev.rds2bq.localgcp.Warehouse(dir.resolve("warehouse.duckdb"))) {
+        var table = warehouse.table("snapshots", "shop__orders").orElseThrow();
+        assertEquals(java.util.List.of("id", "remarks", "ordered"), table.fields().stream().map(f -> f.name()).toList(),
+            "columnNames.rename applies");
+        java.util.List<Map<String, Object>> rows = warehouse.query("SELECT id, remarks, ordered FROM snapshots.shop__orders"
+            + " ORDER BY id", java.util.List.of());
+        assertEquals(null, rows.get(0).get("ordered"), "zeroDates: as_null applies");
+        assertEquals("至急", rows.get(0).get("remarks"));
+        assertTrue(warehouse.table("snapshots", "shop__orders_backup").isEmpty(), "tables.exclude applies");
+      }
+      Path tableDir = dir.resolve("s3/rds2bq-local/snap/shop/orders");
+      try (var dates = Files.list(tableDir)) {
+        String dt = dates.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("dt=")).findFirst().orElseThrow();
+        assertTrue(dt.equals("dt=" + tokyoBefore) || dt.equals("dt=" + tokyoAfter), "runDateZone applies: " + dt);
+      }
+
+      // The same file without zeroDates: the zero date stops the table, as it would in AWS.
+      Files.writeString(config, yaml.replace("zeroDates: as_null\n", ""));
+      ByteArrayOutputStream strict = new ByteArrayOutputStream();
+      int failedStrict = new LocalRun(new PrintStream(strict, true, StandardCharsets.UTF_8), env)
+          .run(LocalRunOptions.parse(args));
+      assertEquals(1, failedStrict, strict.toString(StandardCharsets.UTF_8));
+      assertTrue(strict.toString(StandardCharsets.UTF_8).contains("zeroDates"), strict.toString(StandardCharsets.UTF_8));
+
+      Files.writeString(config, yaml.replace("prefix: snap", "prefx: snap"));
+      dev.rds2bq.error.ConfigException bad = assertThrows(dev.rds2bq.error.ConfigException.class,
+          () -> new LocalRun(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), env)
+              .run(LocalRunOptions.parse(args)));
+      assertTrue(bad.getMessage().contains("config " + config + ": unknown key 'prefx'"), bad.getMessage());
+    }
   }
 
   @Test
