@@ -59,6 +59,8 @@ class DeployedWiringTest {
         LocalStepFunctions stepFunctions = LocalStepFunctions.start();
         S3Client s3Client = s3.client()) {
       DemoData.loadSakila(mysql);
+      // The demo policy names both demo databases, and a plan checks every name it gives.
+      DemoData.createHealthApp(mysql, DemoData.HEALTHAPP, new DemoData.Sizes(20, 20, 20));
       String sourceArn = secrets.create("rds2bq/replica", mysql.secretJson("sakila"));
       String hashArn = secrets.create("rds2bq/hash-key", "{\"key\": \"wiring-hash-key-0123456789abcdef012345\"}");
       String googleArn = secrets.create("rds2bq/google", "{\"type\": \"service_account\"}");
@@ -113,7 +115,7 @@ class DeployedWiringTest {
         assertTrue(run.succeeded(), run.error() + ": " + run.cause() + "\n" + logs);
         JsonNode summary = run.output();
         assertEquals("SUCCEEDED", summary.path("status").asText(), summary.toString());
-        assertEquals(16, summary.path("tables").size(), summary.toString());
+        assertEquals(20, summary.path("tables").size(), summary.toString());
         for (JsonNode table : summary.path("tables")) {
           assertTrue(table.path("exported").asBoolean(), table.toString());
         }
@@ -177,7 +179,7 @@ class DeployedWiringTest {
   private static String deployConfig(String sourceArn, String hashArn, String googleArn) {
     return "stackName: " + STACK + "\n"
         + "aws: {account: \"123456789012\", region: us-east-1}\n"
-        + "source:\n  secretArn: " + sourceArn + "\n  databases: [sakila]\n  caBundle: ca.pem\n"
+        + "source:\n  secretArn: " + sourceArn + "\n  databases: [sakila, healthapp]\n  caBundle: ca.pem\n"
         + "network:\n  vpcId: vpc-0123456789abcdef0\n  subnets:\n"
         + "    - {id: subnet-0aaaaaaaaaaaaaaa1, availabilityZone: us-east-1a, routeTableId: rtb-0aaaaaaaaaaaaaaa1}\n"
         + "    - {id: subnet-0bbbbbbbbbbbbbbb2, availabilityZone: us-east-1b, routeTableId: rtb-0bbbbbbbbbbbbbbb2}\n"
