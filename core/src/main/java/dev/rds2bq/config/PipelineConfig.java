@@ -9,10 +9,14 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.rds2bq.error.ConfigException;
 import dev.rds2bq.naming.ColumnNames;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -222,11 +226,13 @@ public record PipelineConfig(
    *     or a Workload Identity Federation ({@code external_account}) config
    * @param s3AccessKeySecretId Secrets Manager id of the access key DTS reads the bucket with
    * @param decimalTargetTypes DTS {@code decimal_target_types}, in order of preference
+   * @param endpoints other addresses for Google's two APIs (Private Service Connect, a stand-in); null
+   *     for Google's own
    */
   public record BigQueryConfig(String projectId, String location, String dataset, String tableName,
       String credentialsSecretId, String s3AccessKeySecretId, WriteDisposition writeDisposition,
       SchemaChanges schemaChanges, List<String> decimalTargetTypes, Integer requestTimeoutSeconds,
-      Integer maxAttempts) {
+      Integer maxAttempts, GoogleEndpoints endpoints) {
     public BigQueryConfig {
       location = location == null ? "US" : location;
       tableName = tableName == null ? "{database}__{table}" : tableName;
@@ -242,6 +248,36 @@ public record PipelineConfig(
     /** The destination table's name for a MySQL table. */
     public String tableFor(String database, String table) {
       return tableName.replace("{database}", database).replace("{table}", table);
+    }
+  }
+
+  /**
+   * Where the load functions reach Google instead of its public endpoints, each used only when set
+   * (docs/configuration.md#bigquery). Only the address changes: the connection is TLS, verified by
+   * the JVM's trust store, and every request carries the credentials secret's token.
+   *
+   * @param dataTransfer the Data Transfer Service's gRPC endpoint, {@code host:port}
+   * @param bigQuery the BigQuery API's root URL, {@code https://host[:port]}
+   */
+  public record GoogleEndpoints(String dataTransfer, String bigQuery) {
+    static final Pattern HOST_PORT =
+        Pattern.compile("([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*"
+            + ":([1-9][0-9]{0,4})");
+
+    static boolean hostPort(String value) {
+      Matcher m = HOST_PORT.matcher(value);
+      return m.matches() && Integer.parseInt(m.group(5)) <= 65535;
+    }
+
+    static boolean httpsRoot(String value) {
+      try {
+        URI uri = new URI(value);
+        return "https".equals(uri.getScheme()) && uri.getHost() != null && uri.getUserInfo() == null
+            && (uri.getRawPath() == null || uri.getRawPath().isEmpty()) && uri.getRawQuery() == null
+            && uri.getRawFragment() == null;
+      } catch (URISyntaxException e) {
+        return false;
+      }
     }
   }
 
@@ -421,6 +457,19 @@ public record PipelineConfig(
           && bigquery.requestTimeoutSeconds() <= 600, "between 1 and 600", bigquery.requestTimeoutSeconds());
       require(origin, "bigquery.maxAttempts", bigquery.maxAttempts() >= 1 && bigquery.maxAttempts() <= 10,
           "between 1 and 10", bigquery.maxAttempts());
+      GoogleEndpoints endpoints = bigquery.endpoints();
+      if (endpoints != null) {
+        require(origin, "bigquery.endpoints", endpoints.dataTransfer() != null || endpoints.bigQuery() != null,
+            "dataTransfer, bigQuery or both (or no endpoints key at all, for Google's own)", "{}");
+        require(origin, "bigquery.endpoints.dataTransfer", endpoints.dataTransfer() == null
+            || GoogleEndpoints.hostPort(endpoints.dataTransfer()),
+            "host:port of a gRPC endpoint over TLS, without a scheme (e.g."
+                + " bigquerydatatransfer-myendpoint.p.googleapis.com:443)", endpoints.dataTransfer());
+        require(origin, "bigquery.endpoints.bigQuery", endpoints.bigQuery() == null
+            || GoogleEndpoints.httpsRoot(endpoints.bigQuery()),
+            "an https:// root URL without a path (e.g. https://bigquery-myendpoint.p.googleapis.com)",
+            endpoints.bigQuery());
+      }
     }
     require(origin, "parquet.uploadPartMiB", parquet.uploadPartMiB() >= 5 && parquet.uploadPartMiB() <= 512,
         "between 5 (the S3 minimum part) and 512", parquet.uploadPartMiB());

@@ -50,6 +50,33 @@ class LoadSettingsConfigTest {
   }
 
   @Test
+  void googleEndpointsAreUsedOnlyWhenSetAndMustBeTls() {
+    assertNull(PipelineConfig.parse("c.yaml", BASE + BIGQUERY).bigquery().endpoints(), "Google's own by default");
+    PipelineConfig.GoogleEndpoints set = PipelineConfig.parse("c.yaml", BASE + BIGQUERY.replace("}",
+        ", endpoints: {dataTransfer: \"bigquerydatatransfer-psc.p.googleapis.com:443\","
+            + " bigQuery: \"https://bigquery-psc.p.googleapis.com\"}}")).bigquery().endpoints();
+    assertEquals("bigquerydatatransfer-psc.p.googleapis.com:443", set.dataTransfer());
+    assertEquals("https://bigquery-psc.p.googleapis.com", set.bigQuery());
+    PipelineConfig.GoogleEndpoints local = PipelineConfig.parse("c.yaml", BASE + BIGQUERY.replace("}",
+        ", endpoints: {dataTransfer: \"127.0.0.1:4443\", bigQuery: \"https://127.0.0.1:8443\"}}")).bigquery().endpoints();
+    assertEquals("127.0.0.1:4443", local.dataTransfer());
+
+    String plaintext = error(BASE + BIGQUERY.replace("}", ", endpoints: {bigQuery: \"http://127.0.0.1:8080\"}}"));
+    assertTrue(plaintext.contains("'bigquery.endpoints.bigQuery' must be an https:// root URL"), plaintext);
+    assertTrue(error(BASE + BIGQUERY.replace("}", ", endpoints: {bigQuery: \"https://h.example/bigquery/v2\"}}"))
+        .contains("'bigquery.endpoints.bigQuery'"));
+    String scheme = error(BASE + BIGQUERY.replace("}", ", endpoints: {dataTransfer: \"https://h.example:443\"}}"));
+    assertTrue(scheme.contains("'bigquery.endpoints.dataTransfer' must be host:port"), scheme);
+    assertTrue(error(BASE + BIGQUERY.replace("}", ", endpoints: {dataTransfer: \"h.example\"}}"))
+        .contains("'bigquery.endpoints.dataTransfer'"));
+    assertTrue(error(BASE + BIGQUERY.replace("}", ", endpoints: {dataTransfer: \"h.example:70000\"}}"))
+        .contains("'bigquery.endpoints.dataTransfer'"));
+    assertTrue(error(BASE + BIGQUERY.replace("}", ", endpoints: {}}")).contains("'bigquery.endpoints'"));
+    assertTrue(error(BASE + BIGQUERY.replace("}", ", endpoints: {plaintext: true}}")).contains("plaintext"),
+        "no other key: nothing turns TLS or credentials off");
+  }
+
+  @Test
   void environmentOverridesPolicyAndCaBundleAndResolvesRelativePaths(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("rds2bq.yaml"), BASE.replace("tls: disabled", "tls: verify, caBundle: /opt/ca.pem"));
     DeployedConfig plain = DeployedConfig.load(Map.of(DeployedConfig.CONFIG_VARIABLE, dir.resolve("rds2bq.yaml").toString()),

@@ -30,7 +30,7 @@ final class DeployedTemplate {
 
   /** One function as deployed. */
   record Function(FunctionSpec spec, String name, String handler, Path code, Map<String, String> environment,
-      int memoryMiB, int timeoutSeconds) {}
+      int memoryMiB, int timeoutSeconds, String runtime, boolean snapStart, String logFormat, String logLevel) {}
 
   /** A file asset: where {@code cdk deploy} uploads it from and to. */
   record Asset(Path source, String bucket, String key) {}
@@ -77,8 +77,11 @@ final class DeployedTemplate {
       if (code == null) {
         throw new AssertionError(spec.functionName() + ": its code " + p.path("Code") + " is no asset of the manifest");
       }
+      JsonNode logging = p.path("LoggingConfig");
       functions.put(spec, new Function(spec, p.path("FunctionName").asText(), p.path("Handler").asText(), code.source(),
-          env, p.path("MemorySize").asInt(), p.path("Timeout").asInt()));
+          env, p.path("MemorySize").asInt(), p.path("Timeout").asInt(), p.path("Runtime").asText(),
+          p.path("SnapStart").path("ApplyOn").asText().equals("PublishedVersions"),
+          logging.path("LogFormat").asText("Text"), logging.path("ApplicationLogLevel").asText(null)));
     }
   }
 

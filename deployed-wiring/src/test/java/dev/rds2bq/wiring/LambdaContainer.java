@@ -34,7 +34,9 @@ import java.util.concurrent.TimeUnit;
  * Java runtime interface client as main class and the handler string as argument. The client loads
  * the handler through its public no-argument constructor, then asks this object's Runtime API for
  * invocations ({@code GET /2018-06-01/runtime/invocation/next}) and posts each response or error
- * back, so the real runtime loop and its serializer run. Invocations are served one at a time.
+ * back, so the real runtime loop and its serializer run. A SnapStart function's runtime asks for a
+ * restore after init ({@code GET /2018-06-01/runtime/restore/next}), which follows at once.
+ * Invocations are served one at a time.
  */
 final class LambdaContainer implements RequestStreamHandler, AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,18 +49,23 @@ final class LambdaContainer implements RequestStreamHandler, AutoCloseable {
   private final BlockingQueue<Invocation> queue = new LinkedBlockingQueue<>();
   private final Map<String, Invocation> inFlight = new ConcurrentHashMap<>();
   private final CompletableFuture<String> initError = new CompletableFuture<>();
+  private final CompletableFuture<Void> restored = new CompletableFuture<>();
   private final Process process;
   private final Path log;
+  private final long timeoutMillis;
 
   /**
    * @param taskRoot the unpacked code asset
    * @param runtimeClasspath the runtime interface client and what it needs
    * @param environment the whole environment of the JVM: Lambda's own variables and the function's
+   * @param jvmOptions system properties this one JVM gets beside Lambda's flags (a trust store)
+   * @param memoryMiB the function's memory size, which bounds the heap
    */
-  LambdaContainer(String function, String handler, Path taskRoot, String runtimeClasspath,
-      Map<String, String> environment, Path log) {
+  LambdaContainer(String function, String handler, Path taskRoot, String javaHome, String runtimeClasspath,
+      Map<String, String> environment, List<String> jvmOptions, int memoryMiB, int timeoutSeconds, Path log) {
     this.function = function;
     this.log = log;
+    this.timeoutMillis = timeoutSeconds * 1000L;
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     } catch (IOException e) {
@@ -71,15 +78,20 @@ final class LambdaContainer implements RequestStreamHandler, AutoCloseable {
     }));
     server.createContext(API + "/", this::handle);
     server.start();
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Djava.io.tmpdir=" + taskRoot.resolveSibling(function + "-tmp"), "-cp", runtimeClasspath,
-        "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", handler));
+    // The Java 17 runtime's documented defaults (the serial collector, C1 only) and a heap within the
+    // function's memory size.
+    List<String> command = new ArrayList<>(List.of(Path.of(javaHome, "bin", "java").toString(),
+        "-XX:+UseSerialGC", "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Xmx" + memoryMiB * 85 / 100 + "m",
+        "-Djava.io.tmpdir=" + taskRoot.resolveSibling(function + "-tmp")));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", runtimeClasspath, "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", handler));
     ProcessBuilder pb = new ProcessBuilder(command).directory(taskRoot.toFile()).redirectErrorStream(true)
         .redirectOutput(log.toFile());
     pb.environment().clear();
     pb.environment().putAll(environment);
     pb.environment().put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + server.getAddress().getPort());
     try {
+      Files.createDirectories(log.getParent());
       Files.createDirectories(taskRoot.resolveSibling(function + "-tmp"));
       process = pb.start();
     } catch (IOException e) {
@@ -122,7 +134,7 @@ final class LambdaContainer implements RequestStreamHandler, AutoCloseable {
         Invocation next = queue.take();
         inFlight.put(next.id(), next);
         exchange.getResponseHeaders().set("Lambda-Runtime-Aws-Request-Id", next.id());
-        exchange.getResponseHeaders().set("Lambda-Runtime-Deadline-Ms", String.valueOf(System.currentTimeMillis() + 900_000));
+        exchange.getResponseHeaders().set("Lambda-Runtime-Deadline-Ms", String.valueOf(System.currentTimeMillis() + timeoutMillis));
         exchange.getResponseHeaders().set("Lambda-Runtime-Invoked-Function-Arn",
             "arn:aws:lambda:us-east-1:123456789012:function:" + function);
         exchange.getResponseHeaders().set("Lambda-Runtime-Trace-Id", "Root=1-00000000-" + next.id().replace("-", "")
@@ -132,7 +144,14 @@ final class LambdaContainer implements RequestStreamHandler, AutoCloseable {
         exchange.getResponseBody().write(next.payload());
         return;
       }
-      if (path.equals("/init/error")) {
+      if (exchange.getRequestMethod().equals("GET") && path.equals("/restore/next")) {
+        // A SnapStart function's runtime asks here once init is done; Lambda answers when it restores
+        // the snapshot. Here the restore follows init at once, so the runtime's restore hooks run.
+        restored.complete(null);
+        exchange.sendResponseHeaders(200, -1);
+        return;
+      }
+      if (path.equals("/init/error") || path.equals("/restore/error")) {
         initError.complete(new String(body, StandardCharsets.UTF_8));
       } else if (path.startsWith("/invocation/")) {
         String[] parts = path.split("/");
@@ -150,6 +169,11 @@ final class LambdaContainer implements RequestStreamHandler, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Whether the runtime asked for a SnapStart restore, as it does when initialized for a snapshot. */
+  boolean restored() {
+    return restored.isDone();
   }
 
   /** The end of the function's log, for failure messages. */

@@ -14,6 +14,7 @@ import com.google.cloud.bigquery.datatransfer.v1.DataTransferServiceClient;
 import com.google.cloud.bigquery.datatransfer.v1.DataTransferServiceSettings;
 import com.google.cloud.http.HttpTransportOptions;
 import dev.rds2bq.config.PipelineConfig.BigQueryConfig;
+import dev.rds2bq.config.PipelineConfig.GoogleEndpoints;
 import dev.rds2bq.error.ConfigException;
 import java.io.IOException;
 import java.util.List;
@@ -55,11 +56,19 @@ public final class GoogleClients implements AutoCloseable {
     return google(config, new DeferredCredentials(credentials), retry);
   }
 
+  /**
+   * Google's endpoints, or those of {@code bigquery.endpoints} where set: only the address changes,
+   * the channel stays TLS with the JVM's trust store and every call carries {@code credentials}.
+   */
   private static GoogleClients google(BigQueryConfig config, Credentials credentials, RetryPolicy retry) {
     DataTransferServiceSettings.Builder settings = DataTransferServiceSettings.newBuilder()
         .setCredentialsProvider(FixedCredentialsProvider.create(credentials))
         .setQuotaProjectId(config.projectId());
-    return build(config, credentials, settings, null, retry);
+    GoogleEndpoints endpoints = config.endpoints();
+    if (endpoints != null && endpoints.dataTransfer() != null) {
+      settings.setEndpoint(endpoints.dataTransfer());
+    }
+    return build(config, credentials, settings, endpoints == null ? null : endpoints.bigQuery(), retry);
   }
 
   /**

@@ -31,7 +31,7 @@ class DocsLimitsTest {
 
   @Test
   void deadlinesAndRetries() {
-    BigQueryConfig defaults = new BigQueryConfig("p", null, "d", null, "c", "k", null, null, null, null, null);
+    BigQueryConfig defaults = new BigQueryConfig("p", null, "d", null, "c", "k", null, null, null, null, null, null);
     allEqual(defaults.requestTimeoutSeconds(), quoted("loading.md", "`bigquery.requestTimeoutSeconds` \\(default ([\\d]+)\\)"),
         "request timeout");
     allEqual(defaults.maxAttempts(), quoted("loading.md", "`bigquery.maxAttempts` \\(default ([\\d]+)\\)"), "attempts");

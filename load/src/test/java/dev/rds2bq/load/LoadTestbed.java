@@ -69,7 +69,7 @@ final class LoadTestbed {
   static BigQueryConfig bigQuery(String dataset, PipelineConfig.WriteDisposition disposition,
       PipelineConfig.SchemaChanges changes) {
     return new BigQueryConfig(PROJECT, "US", dataset, null, "google-credentials", "dts-s3-key", disposition, changes,
-        null, 5, 3);
+        null, 5, 3, null);
   }
 
   static RetryPolicy fastRetries() {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,11 +36,32 @@ public final class LocalBigQueryRest implements AutoCloseable {
 
   private final Warehouse warehouse;
   private final HttpServer server;
+  private final Predicate<String> authorized;
   private final Map<String, List<int[]>> faults = new ConcurrentHashMap<>();
 
+  /** Plain HTTP, any caller. */
   public LocalBigQueryRest(Warehouse warehouse) throws IOException {
+    this(warehouse, HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0), header -> true);
+  }
+
+  /**
+   * HTTPS with this certificate; a request whose {@code Authorization} header {@code authorized}
+   * refuses gets BigQuery's 401.
+   */
+  public LocalBigQueryRest(Warehouse warehouse, ServerTls tls, Predicate<String> authorized) throws IOException {
+    this(warehouse, https(tls), authorized);
+  }
+
+  private static HttpServer https(ServerTls tls) throws IOException {
+    HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    https.setHttpsConfigurator(new HttpsConfigurator(tls.sslContext()));
+    return https;
+  }
+
+  private LocalBigQueryRest(Warehouse warehouse, HttpServer server, Predicate<String> authorized) {
     this.warehouse = warehouse;
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    this.server = server;
+    this.authorized = authorized;
     server.setExecutor(Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "local-bigquery-rest");
       t.setDaemon(true);
@@ -49,7 +73,7 @@ public final class LocalBigQueryRest implements AutoCloseable {
 
   /** The value for {@code BigQueryOptions.Builder.setHost}. */
   public String host() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return (server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort();
   }
 
   /** Makes the next {@code times} requests with this method ("GET", "POST", "PATCH") answer {@code httpStatus}. */
@@ -66,6 +90,11 @@ public final class LocalBigQueryRest implements AutoCloseable {
       String override = ex.getRequestHeaders().getFirst("X-HTTP-Method-Override");
       if (override != null) {
         method = override;
+      }
+      if (!authorized.test(ex.getRequestHeaders().getFirst("Authorization"))) {
+        error(ex, 401, "authError", "Request is missing required authentication credential. Expected OAuth 2"
+            + " access token, login cookie or other valid authentication credential.");
+        return;
       }
       List<int[]> planned = faults.get(method);
       if (planned != null && !planned.isEmpty()) {
@@ -258,6 +287,7 @@ public final class LocalBigQueryRest implements AutoCloseable {
     e.putArray("errors").addObject().put("domain", "global").put("reason", reason).put("message", message);
     e.put("status", switch (status) {
       case 400 -> "INVALID_ARGUMENT";
+      case 401 -> "UNAUTHENTICATED";
       case 403 -> "PERMISSION_DENIED";
       case 404 -> "NOT_FOUND";
       case 409 -> "ALREADY_EXISTS";

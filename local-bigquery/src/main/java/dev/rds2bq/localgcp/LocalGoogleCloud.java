@@ -1,6 +1,13 @@
 package dev.rds2bq.localgcp;
 
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -32,7 +39,45 @@ public final class LocalGoogleCloud implements AutoCloseable {
     rest = new LocalBigQueryRest(warehouse);
   }
 
-  /** host:port of the Data Transfer Service, for a plaintext gRPC channel. */
+  private LocalGoogleCloud(Path warehouseFile, URI s3Endpoint, LocalDataTransferService.Pace pace, ServerTls tls,
+      LocalGoogleAuth auth) throws IOException {
+    warehouse = new Warehouse(warehouseFile);
+    transfers = new LocalDataTransferService(warehouse, s3Endpoint, pace);
+    grpc = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+        .sslContext(GrpcSslContexts.forServer(tls.certificate().toFile(), tls.key().toFile()).build())
+        .addService(ServerInterceptors.intercept(transfers, new BearerCheck(auth)))
+        .build().start();
+    rest = new LocalBigQueryRest(warehouse, tls, auth::authorizes);
+  }
+
+  /**
+   * The stand-ins as Google's endpoints behave for a client with credentials: both over TLS with
+   * this certificate, and every call refused as {@code UNAUTHENTICATED} (401 for REST) unless it
+   * carries an access token that {@code auth} issued.
+   */
+  public static LocalGoogleCloud withTls(Path warehouseFile, URI s3Endpoint, LocalDataTransferService.Pace pace,
+      ServerTls tls, LocalGoogleAuth auth) throws IOException {
+    return new LocalGoogleCloud(warehouseFile, s3Endpoint, pace, tls, auth);
+  }
+
+  /** Refuses a call without a token the auth stand-in issued, as Google's front end does. */
+  private record BearerCheck(LocalGoogleAuth auth) implements ServerInterceptor {
+    private static final Metadata.Key<String> AUTHORIZATION =
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+        ServerCallHandler<Q, R> next) {
+      if (!auth.authorizes(headers.get(AUTHORIZATION))) {
+        call.close(Status.UNAUTHENTICATED.withDescription("Request had invalid authentication credentials."
+            + " Expected OAuth 2 access token, login cookie or other valid authentication credential."), new Metadata());
+        return new ServerCall.Listener<>() {};
+      }
+      return next.startCall(call, headers);
+    }
+  }
+
+  /** host:port of the Data Transfer Service (plaintext, or TLS when made {@link #withTls}). */
   public String transferEndpoint() {
     return "127.0.0.1:" + grpc.getPort();
   }

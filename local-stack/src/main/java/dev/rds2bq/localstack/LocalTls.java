@@ -1,6 +1,7 @@
 package dev.rds2bq.localstack;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.math.BigInteger;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -67,6 +69,26 @@ public final class LocalTls {
   /** The CA certificate as PEM, the file a config's {@code source.caBundle} names. */
   public Path caPem() {
     return write(name + "-ca.pem", ca);
+  }
+
+  /**
+   * The CA certificate alone in a PKCS#12 trust store, for a JVM that should trust this CA and no
+   * other through its standard properties ({@code javax.net.ssl.trustStore}, with
+   * {@code javax.net.ssl.trustStorePassword} set to {@code password}).
+   */
+  public Path trustStore(String password) {
+    Path target = dir.resolve(name + "-truststore.p12");
+    try (OutputStream out = Files.newOutputStream(target)) {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      store.setCertificateEntry(name + "-ca", ca);
+      store.store(out, password.toCharArray());
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot write a trust store: " + e.getMessage(), e);
+    }
   }
 
   /** A server certificate and its key, for these names. */
