@@ -122,6 +122,12 @@ record LocalConfig(PipelineConfig config, Path policyFile, List<String> override
       said.add(line("bigquery.credentialsSecretId, s3AccessKeySecretId", original.bigquery().credentialsSecretId()
           + ", " + original.bigquery().s3AccessKeySecretId(), "none needed: project " + original.bigquery().projectId()
           + " is the local warehouse (<data-dir>/warehouse.duckdb) behind the Data Transfer and BigQuery stand-ins"));
+      PipelineConfig.GoogleEndpoints endpoints = original.bigquery().endpoints();
+      if (endpoints != null) {
+        bq.remove("endpoints");
+        said.add(line("bigquery.endpoints", endpoints.dataTransfer() + ", " + endpoints.bigQuery(),
+            "none: the local Data Transfer and BigQuery stand-ins"));
+      }
     }
     String merged;
     try {

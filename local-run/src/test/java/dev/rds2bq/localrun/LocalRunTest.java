@@ -133,7 +133,8 @@ class LocalRunTest {
           run: {tableConcurrency: 4, loadVisibilityDelaySeconds: 300}
           columnNames: {rename: {shop.orders: {備考: remarks}}}
           bigquery: {projectId: acme-analytics, location: asia-northeast1, dataset: snapshots,
-                     credentialsSecretId: rds2bq/google, s3AccessKeySecretId: rds2bq/dts-reader}
+                     credentialsSecretId: rds2bq/google, s3AccessKeySecretId: rds2bq/dts-reader,
+                     endpoints: {dataTransfer: "bigquerydatatransfer-psc.p.googleapis.com:443"}}
           """;
       Path config = dir.resolve("prod.yaml");
       Files.writeString(config, yaml);
@@ -153,6 +154,8 @@ class LocalRunTest {
       assertTrue(text.matches("(?s).*run.tableConcurrency, rangeConcurrency\\s+4, 1 -> 2, 1 .*"), text);
       assertTrue(text.contains("300, 60, 180 -> 0, 1, 30"), text);
       assertTrue(text.contains("rds2bq/google, rds2bq/dts-reader -> none needed: project acme-analytics"), text);
+      assertTrue(text.contains("bigquerydatatransfer-psc.p.googleapis.com:443, null -> none: the local Data Transfer"),
+          text);
       assertFalse(text.contains("zeroDates") || text.contains("columnNames") || text.contains("tables.exclude"),
           "keys the local run keeps are not listed: " + text);
 
