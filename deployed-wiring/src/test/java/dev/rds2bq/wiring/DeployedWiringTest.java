@@ -22,15 +22,19 @@ import dev.rds2bq.localstack.LocalS3;
 import dev.rds2bq.localstack.LocalSecretsManager;
 import dev.rds2bq.localstack.LocalStepFunctions;
 import dev.rds2bq.localstack.LocalTls;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
@@ -127,6 +131,7 @@ class DeployedWiringTest {
           "-Djavax.net.ssl.trustStorePassword=" + TRUST_STORE_PASSWORD);
       Map<String, RequestStreamHandler> functions = new LinkedHashMap<>();
       Map<Path, List<String>> taskFiles = new LinkedHashMap<>();
+      Map<FunctionSpec, ContainerStart> starts = new EnumMap<>(FunctionSpec.class);
       List<LambdaContainer> containers = new ArrayList<>();
       try {
         for (DeployedTemplate.Function f : template.functions.values()) {
@@ -137,17 +142,28 @@ class DeployedWiringTest {
           env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", secrets.endpoint().toString());
           env.put("AWS_ENDPOINT_URL_SFN", stepFunctions.endpoint().toString());
           boolean load = f.spec() == FunctionSpec.START_LOADS || f.spec() == FunctionSpec.CHECK_LOADS;
-          LambdaContainer c = new LambdaContainer(f.spec().functionName(), f.handler(), task, javaHome(f.runtime()),
-              runtimeClasspath, env, load ? googleTrust : List.of(), f.memoryMiB(), f.timeoutSeconds(),
-              LOGS.resolve(f.spec().functionName() + ".log"));
+          starts.put(f.spec(), log -> new LambdaContainer(f.spec().functionName(), f.handler(), task,
+              javaHome(f.runtime()), runtimeClasspath, env, load ? googleTrust : List.of(), f.memoryMiB(),
+              f.timeoutSeconds(), LOGS.resolve(log + ".log")));
+          LambdaContainer c = starts.get(f.spec()).start(f.spec().functionName());
           containers.add(c);
           functions.put(f.spec().functionName(), c);
         }
+        AtomicReference<JsonNode> startLoadsInput = new AtomicReference<>();
+        AtomicReference<JsonNode> startLoadsOutput = new AtomicReference<>();
         stepFunctions.started(EXECUTION);
         StateMachineRunner.Execution run;
         try (StateMachineRunner runner = new StateMachineRunner(repo.resolve("statemachine"), functions)) {
           run = runner.run("wiring-1", JSON.readTree("{\"runDate\": \"2026-11-26\"}"),
-              StateMachineRunner.Options.tests(), new StateMachineRunner.Listener() {});
+              StateMachineRunner.Options.tests(), new StateMachineRunner.Listener() {
+                @Override
+                public void returned(String function, JsonNode input, JsonNode output, long millis) {
+                  if (function.equals(FunctionSpec.START_LOADS.functionName())) {
+                    startLoadsInput.set(input);
+                    startLoadsOutput.set(output);
+                  }
+                }
+              });
         }
         StringBuilder logs = new StringBuilder();
         containers.forEach(c -> logs.append(c.tail()).append('\n'));
@@ -191,6 +207,28 @@ class DeployedWiringTest {
           assertEquals(LocalS3.ACCESS_KEY, params.get("access_key_id"), config.getName());
           assertTrue(params.get("data_path").startsWith("s3://" + BUCKET + "/exports/"), params.get("data_path"));
         }
+
+        // The key is disabled (or deleted) in Google: new containers read the secret and Google's token
+        // endpoint refuses it. Each table fails at once, naming the credentials secret as the fix.
+        googleAuth.disable(LOADER);
+        JsonNode started = invokeFresh(starts.get(FunctionSpec.START_LOADS), "StartLoads-disabled-key", containers,
+            startLoadsInput.get());
+        assertEquals(20, started.path("loads").size(), started.toString());
+        for (JsonNode load : started.path("loads")) {
+          assertEquals("FAILED", load.path("state").asText(), load.toString());
+          String errors = load.path("errors").toString();
+          assertTrue(errors.contains("Fix: the credentials in bigquery.credentialsSecretId were refused")
+              && !errors.contains("transient"), load.toString());
+        }
+        JsonNode checked = invokeFresh(starts.get(FunctionSpec.CHECK_LOADS), "CheckLoads-disabled-key", containers,
+            startLoadsOutput.get());
+        assertTrue(checked.path("done").asBoolean(), checked.toString());
+        for (JsonNode load : checked.path("loads")) {
+          assertEquals("FAILED", load.path("state").asText(), load.toString());
+          assertTrue(load.path("errors").toString().contains("bigquery.credentialsSecretId"), load.toString());
+        }
+        assertTrue(googleAuth.refusals().stream().anyMatch(r -> r.contains("account disabled")),
+            googleAuth.refusals().toString());
       } finally {
         containers.forEach(LambdaContainer::close);
       }
@@ -243,6 +281,22 @@ class DeployedWiringTest {
     assertTrue(bigquery != null && !bigquery.has("endpoints"), "the stack writes no endpoints: " + engineConfig);
     bigquery.putObject("endpoints").put("dataTransfer", google.transferEndpoint()).put("bigQuery", google.bigQueryHost());
     return YAML.writeValueAsString(config);
+  }
+
+  /** Invokes a new execution environment of a function once, as Lambda invokes a cold one. */
+  private static JsonNode invokeFresh(ContainerStart start, String name, List<LambdaContainer> containers,
+      JsonNode input) throws IOException {
+    LambdaContainer fresh = start.start(name);
+    containers.add(fresh);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    fresh.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(input)), out, null);
+    return JSON.readTree(out.toByteArray());
+  }
+
+  /** Starts a new execution environment of one function, its console in {@code <log>.log}. */
+  @FunctionalInterface
+  private interface ContainerStart {
+    LambdaContainer start(String log) throws IOException;
   }
 
   /**

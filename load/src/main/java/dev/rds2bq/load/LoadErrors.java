@@ -1,11 +1,13 @@
 package dev.rds2bq.load;
 
 import com.google.api.gax.rpc.ApiException;
+import com.google.auth.Retryable;
 import com.google.cloud.bigquery.BigQueryException;
 import dev.rds2bq.config.PipelineConfig.BigQueryConfig;
 import dev.rds2bq.error.LoadRejectedException;
 import dev.rds2bq.error.LoadServiceUnavailableException;
 import dev.rds2bq.error.Rds2bqException;
+import java.io.IOException;
 
 /**
  * Turns Google's errors into the two kinds the state machine tells apart: a transient
@@ -17,12 +19,12 @@ final class LoadErrors {
 
   /** {@code what} says which table and step, e.g. "table sakila.customer: creating its transfer config". */
   static Rds2bqException transfer(String what, ApiException e, BigQueryConfig config) {
-    return classify(what, "the BigQuery Data Transfer Service", e.getStatusCode().getCode().name(), e.getMessage(),
-        e, config);
+    String status = refusedToken(e) ? "UNAUTHENTICATED" : e.getStatusCode().getCode().name();
+    return classify(what, "the BigQuery Data Transfer Service", status, e.getMessage(), e, config);
   }
 
   static Rds2bqException bigQuery(String what, BigQueryException e, BigQueryConfig config) {
-    String status = switch (e.getCode()) {
+    String status = refusedToken(e) ? "UNAUTHENTICATED" : switch (e.getCode()) {
       case 400 -> "INVALID_ARGUMENT";
       case 401 -> "UNAUTHENTICATED";
       case 403 -> "rateLimitExceeded".equals(e.getReason()) || "quotaExceeded".equals(e.getReason())
@@ -34,6 +36,22 @@ final class LoadErrors {
       default -> "HTTP_" + e.getCode();
     };
     return classify(what, "BigQuery", status, e.getMessage(), e, config);
+  }
+
+  /**
+   * Whether Google's token endpoint refused the credentials for good (a disabled or deleted key, a
+   * Workload Identity provider that does not match): both clients report that as an unavailable
+   * service (gRPC's call credentials and BigQuery's HTTP client wrap the I/O error), which would be
+   * retried until the load timeout, but only new credentials help.
+   */
+  private static boolean refusedToken(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      // The auth library's token errors are IOExceptions that say whether a retry can help.
+      if (t instanceof IOException && t instanceof Retryable auth && !auth.isRetryable()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Rds2bqException classify(String what, String service, String status, String message,

@@ -50,6 +50,7 @@ public final class LocalGoogleAuth implements AutoCloseable {
   private final Map<String, String> accountByToken = new ConcurrentHashMap<>();
   private final List<String> grants = new CopyOnWriteArrayList<>();
   private final List<String> refusals = new CopyOnWriteArrayList<>();
+  private final Set<String> disabled = ConcurrentHashMap.newKeySet();
 
   public LocalGoogleAuth(ServerTls tls) {
     try {
@@ -92,6 +93,14 @@ public final class LocalGoogleAuth implements AutoCloseable {
         .put("private_key_id", HexFormat.of().formatHex(id)).put("private_key", pem).put("client_email", clientEmail)
         .put("client_id", "100000000000000000001").put("token_uri", tokenUri());
     return key.toString();
+  }
+
+  /**
+   * Disables a service account's key, as an administrator can in the console: its next token
+   * requests get Google's {@code invalid_grant}, while tokens issued before keep working.
+   */
+  public void disable(String clientEmail) {
+    disabled.add(clientEmail);
   }
 
   /** Whether an {@code Authorization} header carries a token issued here. */
@@ -155,6 +164,9 @@ public final class LocalGoogleAuth implements AutoCloseable {
     PublicKey key = keys.get(claims.path("iss").asText());
     if (!"RS256".equals(header.path("alg").asText()) || key == null) {
       return "not an RS256 JWT of a known service account";
+    }
+    if (disabled.contains(claims.path("iss").asText())) {
+      return "Invalid grant: account disabled or key not found";
     }
     try {
       Signature rsa = Signature.getInstance("SHA256withRSA");
