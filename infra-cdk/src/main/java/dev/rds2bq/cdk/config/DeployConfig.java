@@ -109,8 +109,17 @@ public record DeployConfig(
    * @param policyFile local path of the masking policy (docs/masking.md), relative to this file;
    *     shipped as its own asset, so a policy change deploys without a code change
    * @param hashKeySecretArn ARN of the HMAC key secret used by {@code hash} columns; optional
+   * @param requireDecisions the engine's {@code masking.requireDecisions}: {@code personal} (the
+   *     default) or {@code all} (strict mode)
+   * @param valueScan the engine's {@code masking.valueScan} section as written, checked by the
+   *     engine's own parser at synth (docs/configuration.md)
    */
-  public record Masking(String policyFile, String hashKeySecretArn) {}
+  public record Masking(String policyFile, String hashKeySecretArn,
+      dev.rds2bq.config.PipelineConfig.RequireDecisions requireDecisions, Map<String, Object> valueScan) {
+    public Masking(String policyFile, String hashKeySecretArn) {
+      this(policyFile, hashKeySecretArn, null, null);
+    }
+  }
 
   public enum Encryption { S3, KMS }
 

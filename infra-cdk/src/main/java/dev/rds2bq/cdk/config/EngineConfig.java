@@ -49,6 +49,12 @@ final class EngineConfig {
     if (c.masking().hashKeySecretArn() != null) {
       masking.put("hashKeySecretId", c.masking().hashKeySecretArn());
     }
+    if (c.masking().requireDecisions() != null) {
+      masking.put("requireDecisions", c.masking().requireDecisions().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    if (c.masking().valueScan() != null) {
+      masking.put("valueScan", c.masking().valueScan());
+    }
     root.put("masking", masking);
 
     root.put("databases", c.source().databases());
@@ -109,7 +115,8 @@ final class EngineConfig {
       return PipelineConfig.parse(deployFile.getFileName() + " (generated engine config)", yaml);
     } catch (ConfigException e) {
       throw new DeployConfigException(deployFile.toString(), List.of(e.getMessage()
-          + ". Fix: the key named keeps its name in the deploy config (under tables:, run:, bigquery: or engine:);"
+          + ". Fix: the key named keeps its name in the deploy config (under masking:, tables:, run:, bigquery: or"
+          + " engine:);"
           + " see docs/configuration.md for its rule"));
     }
   }

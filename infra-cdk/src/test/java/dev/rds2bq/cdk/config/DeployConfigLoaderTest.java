@@ -129,6 +129,34 @@ class DeployConfigLoaderTest {
   }
 
   @Test
+  void strictModeAndTheValueScanReachTheEngine() {
+    PipelineConfig.MaskingConfig defaults = load(example).engine().masking();
+    assertEquals(PipelineConfig.RequireDecisions.PERSONAL, defaults.requireDecisions());
+    assertEquals(PipelineConfig.ValueScanConfig.defaults(), defaults.valueScan());
+
+    Deployment d = load(replace("  policyFile: masking.yaml ", "  requireDecisions: ALL\n"
+        + "  valueScan: {sampleRows: 5000, tableSeconds: 20, minHitRate: 0.01, maxValueChars: 1024}\n"
+        + "  policyFile: masking.yaml "));
+    PipelineConfig.MaskingConfig masking = d.engine().masking();
+    assertEquals(PipelineConfig.RequireDecisions.ALL, masking.requireDecisions());
+    assertEquals(new PipelineConfig.ValueScanConfig(true, 5000, 20, 0.01, 1024), masking.valueScan());
+    assertTrue(d.engineYaml().contains("requireDecisions: all"), d.engineYaml());
+    assertFalse(load(replace("  policyFile: masking.yaml ", "  valueScan: {enabled: false}\n  policyFile: masking.yaml "))
+        .engine().masking().valueScan().enabled());
+  }
+
+  @Test
+  void aBadStrictModeOrValueScanFailsTheSynthNamingTheKey() {
+    String p = problem(replace("  policyFile: masking.yaml ", "  requireDecisions: every\n  policyFile: masking.yaml "));
+    assertTrue(p.startsWith("key 'masking.requireDecisions' has the invalid value 'every'; allowed: [personal, all]"), p);
+    p = problem(replace("  policyFile: masking.yaml ", "  valueScan: {sampleRows: 5}\n  policyFile: masking.yaml "));
+    assertTrue(p.contains("masking.valueScan.sampleRows") && p.contains("'5'"), p);
+    assertTrue(p.contains("under masking:"), p);
+    p = problem(replace("  policyFile: masking.yaml ", "  valueScan: {sampleRow: 500}\n  policyFile: masking.yaml "));
+    assertTrue(p.contains("sampleRow"), p);
+  }
+
+  @Test
   void anUnknownKeyListsTheKeysAllowedThere() {
     String p = problem(replace("  prefix: rds2bq ", "  prefx: rds2bq "));
     assertTrue(p.startsWith("key 'bucket.prefx' is not a setting; allowed there: "), p);
