@@ -232,7 +232,7 @@ public record PipelineConfig(
   public record BigQueryConfig(String projectId, String location, String dataset, String tableName,
       String credentialsSecretId, String s3AccessKeySecretId, WriteDisposition writeDisposition,
       SchemaChanges schemaChanges, List<String> decimalTargetTypes, Integer requestTimeoutSeconds,
-      Integer maxAttempts, GoogleEndpoints endpoints) {
+      Integer maxAttempts, GoogleEndpoints endpoints, Integer queryTimeoutSeconds) {
     public BigQueryConfig {
       location = location == null ? "US" : location;
       tableName = tableName == null ? "{database}__{table}" : tableName;
@@ -243,6 +243,16 @@ public record PipelineConfig(
       // 4 attempts of at most 30 s with backoff up to 16 s: a call gives up within about 3 minutes.
       requestTimeoutSeconds = requestTimeoutSeconds == null ? 30 : requestTimeoutSeconds;
       maxAttempts = maxAttempts == null ? 4 : maxAttempts;
+      queryTimeoutSeconds = queryTimeoutSeconds == null ? 600 : queryTimeoutSeconds;
+    }
+
+    /** The settings before query jobs, each later one at its default. */
+    public BigQueryConfig(String projectId, String location, String dataset, String tableName,
+        String credentialsSecretId, String s3AccessKeySecretId, WriteDisposition writeDisposition,
+        SchemaChanges schemaChanges, List<String> decimalTargetTypes, Integer requestTimeoutSeconds,
+        Integer maxAttempts, GoogleEndpoints endpoints) {
+      this(projectId, location, dataset, tableName, credentialsSecretId, s3AccessKeySecretId, writeDisposition,
+          schemaChanges, decimalTargetTypes, requestTimeoutSeconds, maxAttempts, endpoints, null);
     }
 
     /** The destination table's name for a MySQL table. */
@@ -457,6 +467,9 @@ public record PipelineConfig(
           && bigquery.requestTimeoutSeconds() <= 600, "between 1 and 600", bigquery.requestTimeoutSeconds());
       require(origin, "bigquery.maxAttempts", bigquery.maxAttempts() >= 1 && bigquery.maxAttempts() <= 10,
           "between 1 and 10", bigquery.maxAttempts());
+      require(origin, "bigquery.queryTimeoutSeconds", bigquery.queryTimeoutSeconds() >= 10
+          && bigquery.queryTimeoutSeconds() <= 21600, "between 10 and 21600 (6 hours, BigQuery's own limit for a"
+          + " query job)", bigquery.queryTimeoutSeconds());
       GoogleEndpoints endpoints = bigquery.endpoints();
       if (endpoints != null) {
         require(origin, "bigquery.endpoints", endpoints.dataTransfer() != null || endpoints.bigQuery() != null,

@@ -33,11 +33,18 @@ public final class LocalBigQueryRest implements AutoCloseable {
   private static final Pattern DATASET = Pattern.compile("/bigquery/v2/projects/([^/]+)/datasets/([^/]+)");
   private static final Pattern TABLES = Pattern.compile("/bigquery/v2/projects/([^/]+)/datasets/([^/]+)/tables");
   private static final Pattern TABLE = Pattern.compile("/bigquery/v2/projects/([^/]+)/datasets/([^/]+)/tables/([^/]+)");
+  private static final Pattern TABLE_DATA =
+      Pattern.compile("/bigquery/v2/projects/([^/]+)/datasets/([^/]+)/tables/([^/]+)/data");
+  private static final Pattern JOBS = Pattern.compile("/bigquery/v2/projects/([^/]+)/jobs");
+  private static final Pattern JOB = Pattern.compile("/bigquery/v2/projects/([^/]+)/jobs/([^/]+)");
+  private static final Pattern QUERIES = Pattern.compile("/bigquery/v2/projects/([^/]+)/queries");
+  private static final Pattern QUERY_RESULTS = Pattern.compile("/bigquery/v2/projects/([^/]+)/queries/([^/]+)");
 
   private final Warehouse warehouse;
   private final HttpServer server;
   private final Predicate<String> authorized;
   private final Map<String, List<int[]>> faults = new ConcurrentHashMap<>();
+  private final LocalQueryJobs jobs;
 
   /** Plain HTTP, any caller. */
   public LocalBigQueryRest(Warehouse warehouse) throws IOException {
@@ -62,6 +69,7 @@ public final class LocalBigQueryRest implements AutoCloseable {
     this.warehouse = warehouse;
     this.server = server;
     this.authorized = authorized;
+    this.jobs = new LocalQueryJobs(warehouse);
     server.setExecutor(Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "local-bigquery-rest");
       t.setDaemon(true);
@@ -104,8 +112,20 @@ public final class LocalBigQueryRest implements AutoCloseable {
         return;
       }
       String path = ex.getRequestURI().getPath();
+      Map<String, String> params = params(ex.getRequestURI().getRawQuery());
       Matcher m;
-      if ((m = TABLE.matcher(path)).matches()) {
+      if ((m = JOBS.matcher(path)).matches() && method.equals("POST")) {
+        send(ex, jobs.insert(m.group(1), body(ex)));
+      } else if ((m = JOB.matcher(path)).matches() && method.equals("GET")) {
+        send(ex, jobs.get(m.group(1), m.group(2)));
+      } else if ((m = QUERIES.matcher(path)).matches() && method.equals("POST")) {
+        send(ex, jobs.query(m.group(1), body(ex)));
+      } else if ((m = QUERY_RESULTS.matcher(path)).matches() && method.equals("GET")) {
+        send(ex, jobs.results(m.group(1), m.group(2), params));
+      } else if ((m = TABLE_DATA.matcher(path)).matches() && method.equals("GET")) {
+        LocalQueryJobs.Reply anonymous = jobs.anonymousTableData(m.group(2), m.group(3), params);
+        send(ex, anonymous != null ? anonymous : jobs.tableData(m.group(2), m.group(3), params));
+      } else if ((m = TABLE.matcher(path)).matches()) {
         table(ex, method, m.group(1), m.group(2), m.group(3));
       } else if ((m = TABLES.matcher(path)).matches() && method.equals("POST")) {
         insertTable(ex, m.group(1), m.group(2));
@@ -136,6 +156,33 @@ public final class LocalBigQueryRest implements AutoCloseable {
     }
   }
 
+  /** Every statement a query job ran, as sent, oldest first. */
+  public List<String> queryStatements() {
+    return jobs.statements();
+  }
+
+  private static void send(HttpExchange ex, LocalQueryJobs.Reply reply) throws IOException {
+    if (reply.body() != null) {
+      reply(ex, reply.status(), reply.body());
+    } else {
+      error(ex, reply.status(), reply.reason(), reply.message());
+    }
+  }
+
+  private static Map<String, String> params(String rawQuery) {
+    Map<String, String> out = new java.util.HashMap<>();
+    if (rawQuery == null) {
+      return out;
+    }
+    for (String pair : rawQuery.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
+      String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+      out.put(key, value);
+    }
+    return out;
+  }
+
   private void table(HttpExchange ex, String method, String project, String dataset, String id) throws IOException {
     var existing = warehouse.table(dataset, id);
     if (existing.isEmpty()) {
@@ -144,6 +191,10 @@ public final class LocalBigQueryRest implements AutoCloseable {
     }
     switch (method) {
       case "GET" -> reply(ex, 200, tableJson(project, existing.get()));
+      case "DELETE" -> {
+        warehouse.dropTable(dataset, id);
+        ex.sendResponseHeaders(204, -1);
+      }
       case "PATCH", "PUT" -> {
         JsonNode body = body(ex);
         List<Warehouse.Field> fields = body.has("schema") ? fields(body.path("schema")) : existing.get().fields();

@@ -44,6 +44,8 @@ public final class Warehouse implements AutoCloseable {
       Files.createDirectories(file.toAbsolutePath().getParent());
       connection = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
       try (Statement s = connection.createStatement()) {
+        // BigQuery works in UTC: DATE(timestamp) and the like must not follow the machine's zone.
+        s.execute("SET TimeZone = 'UTC'");
         s.execute("CREATE SCHEMA IF NOT EXISTS _bq_meta");
         s.execute("CREATE TABLE IF NOT EXISTS _bq_meta.datasets (dataset VARCHAR PRIMARY KEY, location VARCHAR)");
         s.execute("CREATE TABLE IF NOT EXISTS _bq_meta.tables (dataset VARCHAR, tbl VARCHAR, fields VARCHAR,"
@@ -83,6 +85,12 @@ public final class Warehouse implements AutoCloseable {
     exec(ddl.append(')').toString());
     update("INSERT INTO _bq_meta.tables VALUES (?, ?, ?, ?)",
         List.of(table.dataset(), table.id(), writeFields(table.fields()), table.description() == null ? "" : table.description()));
+  }
+
+  /** tables.delete: the rows and the declared schema go. */
+  public synchronized void dropTable(String dataset, String table) {
+    exec("DROP TABLE " + qualified(dataset, table));
+    update("DELETE FROM _bq_meta.tables WHERE dataset = ? AND tbl = ?", List.of(dataset, table));
   }
 
   /** Replaces the declared schema: new fields become new columns; existing ones keep their data. */
@@ -173,6 +181,175 @@ public final class Warehouse implements AutoCloseable {
     } catch (SQLException e) {
       throw new IllegalStateException("warehouse query failed: " + sql + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A result column with the BigQuery type a query job reports for it. */
+  public record Column(String name, String type) {}
+
+  /**
+   * What one statement gave: columns and rows (values as BigQuery's REST API writes them, a
+   * TIMESTAMP as microseconds since the epoch), or for DML the rows it changed.
+   */
+  public record Result(List<Column> columns, List<String[]> rows, Long dmlAffectedRows) {}
+
+  /**
+   * Runs one DuckDB statement (a query job's translated SQL) with positional parameters. With
+   * {@code destination} (dataset, table) a query's rows go into that table instead: created from the
+   * result's columns when missing, emptied first with {@code truncate}.
+   */
+  public synchronized Result run(String sql, List<?> params, String[] destination, boolean truncate) throws SQLException {
+    if (destination != null) {
+      boolean exists = table(destination[0], destination[1]).isPresent();
+      Result shape = run("SELECT * FROM (" + sql + ") LIMIT 0", params, null, false);
+      boolean auto = connection.getAutoCommit();
+      connection.setAutoCommit(false);
+      try {
+        if (!exists) {
+          List<Field> fields = shape.columns().stream().map(c -> new Field(c.name(), c.type(), "NULLABLE", null)).toList();
+          createTable(new Table(destination[0], destination[1], fields, null));
+        } else if (truncate) {
+          exec("DELETE FROM " + qualified(destination[0], destination[1]));
+        }
+        long rows;
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + qualified(destination[0], destination[1])
+            + " BY NAME (" + sql + ")")) {
+          bind(ps, params);
+          rows = ps.executeUpdate();
+        }
+        connection.commit();
+        return new Result(shape.columns(), List.of(), rows);
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(auto);
+      }
+    }
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      bind(ps, params);
+      if (!ps.execute()) {
+        return new Result(List.of(), List.of(), (long) ps.getUpdateCount());
+      }
+      try (ResultSet rs = ps.getResultSet()) {
+        var md = rs.getMetaData();
+        List<Column> columns = new ArrayList<>();
+        for (int c = 1; c <= md.getColumnCount(); c++) {
+          columns.add(new Column(md.getColumnLabel(c), bigQueryType(md.getColumnLabel(c), md.getColumnTypeName(c))));
+        }
+        List<String[]> rows = new ArrayList<>();
+        while (rs.next()) {
+          String[] row = new String[columns.size()];
+          for (int c = 0; c < row.length; c++) {
+            row[c] = restValue(rs, c + 1, columns.get(c));
+          }
+          rows.add(row);
+        }
+        return new Result(columns, rows, null);
+      }
+    }
+  }
+
+  private static void bind(PreparedStatement ps, List<?> params) throws SQLException {
+    for (int i = 0; i < params.size(); i++) {
+      ps.setObject(i + 1, params.get(i));
+    }
+  }
+
+  /**
+   * The bytes a BigQuery query reading these columns of the table would process: BigQuery counts
+   * each referenced column's logical size, per value 8 bytes for INT64, FLOAT64, DATE, DATETIME,
+   * TIMESTAMP and TIME, 1 for BOOL, 16 for NUMERIC, 32 for BIGNUMERIC, and 2 plus the UTF-8 length
+   * for STRING and BYTES; NULL is 0 (docs: "Storage pricing" data size calculation).
+   */
+  public synchronized long logicalBytes(String dataset, String table, List<String> columns) {
+    Table t = table(dataset, table).orElseThrow();
+    StringBuilder sum = new StringBuilder("SELECT CAST(0");
+    for (Field f : t.fields()) {
+      if (columns.stream().noneMatch(c -> c.equalsIgnoreCase(f.name()))) {
+        continue;
+      }
+      String q = quote(f.name());
+      String size = switch (f.type().toUpperCase()) {
+        case "BOOL", "BOOLEAN" -> "1";
+        case "NUMERIC", "DECIMAL" -> "16";
+        case "BIGNUMERIC", "BIGDECIMAL" -> "32";
+        case "STRING", "JSON", "GEOGRAPHY" -> "2 + strlen(" + q + ")";
+        case "BYTES" -> "2 + octet_length(" + q + ")";
+        default -> "8";
+      };
+      sum.append(" + coalesce(sum(CASE WHEN ").append(q).append(" IS NULL THEN 0 ELSE ").append(size).append(" END), 0)");
+    }
+    sum.append(" AS BIGINT) AS n FROM ").append(qualified(dataset, table));
+    return ((Number) query(sum.toString(), List.of()).get(0).get("n")).longValue();
+  }
+
+  /** The BigQuery type of a result column; a DuckDB type with no BigQuery counterpart is refused. */
+  static String bigQueryType(String column, String duckType) {
+    String t = duckType.toUpperCase();
+    if (t.startsWith("DECIMAL")) {
+      String[] ps = t.substring(t.indexOf('(') + 1, t.indexOf(')')).split(",");
+      int precision = Integer.parseInt(ps[0].trim());
+      int scale = Integer.parseInt(ps[1].trim());
+      return precision - scale <= 29 && scale <= 9 ? "NUMERIC" : "BIGNUMERIC";
+    }
+    return switch (t) {
+      case "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER", "USMALLINT", "UTINYINT" -> "INTEGER";
+      case "DOUBLE", "FLOAT" -> "FLOAT";
+      case "VARCHAR" -> "STRING";
+      case "BOOLEAN" -> "BOOLEAN";
+      case "DATE" -> "DATE";
+      case "TIMESTAMP" -> "DATETIME";
+      case "TIMESTAMP WITH TIME ZONE" -> "TIMESTAMP";
+      case "TIME" -> "TIME";
+      case "BLOB" -> "BYTES";
+      default -> throw new GoogleSql.Refused("result column " + column + " has the local type " + duckType
+          + ", which the stand-in does not map to a BigQuery type");
+    };
+  }
+
+  private static final java.time.format.DateTimeFormatter SECONDS =
+      java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
+
+  private static String restValue(ResultSet rs, int c, Column column) throws SQLException {
+    Object raw = rs.getObject(c);
+    if (raw == null) {
+      return null;
+    }
+    return switch (column.type()) {
+      case "INTEGER" -> {
+        java.math.BigInteger v = new java.math.BigInteger(raw.toString());
+        if (v.bitLength() > 63) {
+          throw new GoogleSql.Refused("Integer overflow: " + column.name() + " = " + v + " does not fit INT64");
+        }
+        yield v.toString();
+      }
+      case "FLOAT" -> String.valueOf(rs.getDouble(c));
+      case "NUMERIC", "BIGNUMERIC" -> {
+        java.math.BigDecimal v = rs.getBigDecimal(c).stripTrailingZeros();
+        yield v.signum() == 0 ? "0" : v.toPlainString();
+      }
+      case "BOOLEAN" -> String.valueOf(rs.getBoolean(c));
+      case "DATE" -> rs.getObject(c, java.time.LocalDate.class).toString();
+      case "DATETIME" -> {
+        java.time.LocalDateTime v = rs.getObject(c, java.time.LocalDateTime.class);
+        yield SECONDS.format(v) + fraction(v.getNano());
+      }
+      case "TIME" -> {
+        java.time.LocalTime v = (java.time.LocalTime) raw;
+        yield String.format("%02d:%02d:%02d", v.getHour(), v.getMinute(), v.getSecond()) + fraction(v.getNano());
+      }
+      case "TIMESTAMP" -> {
+        java.time.Instant v = rs.getObject(c, java.time.OffsetDateTime.class).toInstant();
+        yield String.valueOf(Math.addExact(Math.multiplyExact(v.getEpochSecond(), 1_000_000L), v.getNano() / 1000));
+      }
+      case "BYTES" -> java.util.Base64.getEncoder().encodeToString(rs.getBytes(c));
+      default -> rs.getString(c);
+    };
+  }
+
+  /** Microseconds as BigQuery prints them: none when zero, else six digits. */
+  private static String fraction(int nanos) {
+    return nanos / 1000 == 0 ? "" : String.format(".%06d", nanos / 1000);
   }
 
   /**
