@@ -12,7 +12,13 @@ import java.io.IOException;
 public record DatabaseSecret(String host, int port, String username, String password, String dbname) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** A MySQL login: the port is 3306 when the secret has none. */
   public static DatabaseSecret parse(String secretId, String secretString) {
+    return parse(secretId, secretString, 3306);
+  }
+
+  /** @param defaultPort the engine's port, for a secret without {@code port} */
+  public static DatabaseSecret parse(String secretId, String secretString, int defaultPort) {
     JsonNode root;
     try {
       root = JSON.readTree(secretString);
@@ -24,8 +30,8 @@ public record DatabaseSecret(String host, int port, String username, String pass
     if (root == null || !root.isObject()) {
       throw new ConfigException("secret '" + secretId + "' is not a JSON object in the RDS format");
     }
-    String host = requiredText(secretId, root, "host");
-    String username = requiredText(secretId, root, "username");
+    String host = requiredText(secretId, root, "host", defaultPort);
+    String username = requiredText(secretId, root, "username", defaultPort);
     JsonNode pw = root.get("password");
     if (pw == null || !pw.isTextual()) {
       throw new ConfigException("secret '" + secretId + "' lacks the text field 'password'; the RDS format needs"
@@ -33,7 +39,7 @@ public record DatabaseSecret(String host, int port, String username, String pass
     }
     String password = pw.asText();
     JsonNode portNode = root.get("port");
-    int port = 3306;
+    int port = defaultPort;
     if (portNode != null && !portNode.isNull()) {
       if (portNode.canConvertToInt() && portNode.asInt() > 0 && portNode.asInt() < 65536) {
         port = portNode.asInt();
@@ -48,11 +54,11 @@ public record DatabaseSecret(String host, int port, String username, String pass
     return new DatabaseSecret(host, port, username, password, db == null || db.isNull() ? null : db.asText());
   }
 
-  private static String requiredText(String secretId, JsonNode root, String field) {
+  private static String requiredText(String secretId, JsonNode root, String field, int defaultPort) {
     JsonNode node = root.get(field);
     if (node == null || node.isNull() || !node.isValueNode() || node.asText().isEmpty()) {
       throw new ConfigException("secret '" + secretId + "' lacks the field '" + field
-          + "'; the RDS format needs host, username, password (and port, 3306 by default)");
+          + "'; the RDS format needs host, username, password (and port, " + defaultPort + " by default)");
     }
     return node.asText();
   }

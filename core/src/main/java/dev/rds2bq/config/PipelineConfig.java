@@ -47,22 +47,35 @@ public record PipelineConfig(
 
   public enum Compression { SNAPPY, ZSTD, UNCOMPRESSED }
 
+  /** The database engine of a source (docs/sources.md). */
+  public enum Engine { MYSQL, POSTGRESQL }
+
   /**
+   * @param engine {@code mysql} (the default; MariaDB too) or {@code postgresql}
    * @param secretId Secrets Manager id of the RDS-format login of the read replica
    * @param tls VERIFY (certificate and host name) or DISABLED (local servers only)
    * @param caBundle path of the RDS CA bundle PEM, required with VERIFY
+   * @param database PostgreSQL only: the database to connect to; its schemas are what the rest of
+   *     rds2bq calls databases. Absent: the secret's {@code dbname}
    */
-  public record SourceConfig(String secretId, TlsMode tls, String caBundle, Integer connectTimeoutSeconds,
-      Integer socketTimeoutSeconds) {
+  public record SourceConfig(Engine engine, String secretId, TlsMode tls, String caBundle,
+      Integer connectTimeoutSeconds, Integer socketTimeoutSeconds, String database) {
     public SourceConfig {
+      engine = engine == null ? Engine.MYSQL : engine;
       tls = tls == null ? TlsMode.VERIFY : tls;
       connectTimeoutSeconds = connectTimeoutSeconds == null ? 10 : connectTimeoutSeconds;
       socketTimeoutSeconds = socketTimeoutSeconds == null ? 600 : socketTimeoutSeconds;
     }
 
+    /** A MySQL source. */
+    public SourceConfig(String secretId, TlsMode tls, String caBundle, Integer connectTimeoutSeconds,
+        Integer socketTimeoutSeconds) {
+      this(Engine.MYSQL, secretId, tls, caBundle, connectTimeoutSeconds, socketTimeoutSeconds, null);
+    }
+
     /** The same settings with the CA bundle at another path (a local copy of an S3 object). */
     public SourceConfig withCaBundle(String path) {
-      return new SourceConfig(secretId, tls, path, connectTimeoutSeconds, socketTimeoutSeconds);
+      return new SourceConfig(engine, secretId, tls, path, connectTimeoutSeconds, socketTimeoutSeconds, database);
     }
   }
 

@@ -17,6 +17,7 @@ import dev.rds2bq.plan.RunPlanner;
 import dev.rds2bq.publish.TablePublisher;
 import dev.rds2bq.source.Source;
 import dev.rds2bq.source.mysql.MySqlSource;
+import dev.rds2bq.source.postgres.PostgresSource;
 import dev.rds2bq.storage.ObjectStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +61,7 @@ public final class Engines {
 
   /**
    * The source, its login read from {@code source.secretId} at the first call. The one place that
-   * names an engine: MySQL, the only one so far.
+   * names the engines: MySQL and PostgreSQL.
    */
   public synchronized Source source() {
     if (source == null) {
@@ -72,7 +73,10 @@ public final class Engines {
   /** A source from its config alone, its login read now (e.g. to draft a policy without a run). */
   public static Source source(SourceConfig config, SecretSource secrets) {
     String id = config.secretId();
-    return new MySqlSource(DatabaseSecret.parse(id, secrets.secretString(id)), config);
+    return switch (config.engine()) {
+      case MYSQL -> new MySqlSource(DatabaseSecret.parse(id, secrets.secretString(id), 3306), config);
+      case POSTGRESQL -> new PostgresSource(DatabaseSecret.parse(id, secrets.secretString(id), 5432), config);
+    };
   }
 
   /** @param guard the one-run-at-a-time check; null where there is no state machine (the local run) */

@@ -77,7 +77,8 @@ public final class MaskWriters {
 
     Hash(int c, String f, int i, SourceFamily family, boolean lowercase, HmacHasher hasher) {
       super(c, f, i);
-      this.rawBytes = family.isText() || family == SourceFamily.BINARY || family == SourceFamily.GEOMETRY;
+      this.rawBytes = family.isText() || family == SourceFamily.FORMATTED_TEXT || family == SourceFamily.BINARY
+          || family == SourceFamily.GEOMETRY;
       this.lowercase = lowercase;
       this.hasher = hasher;
     }

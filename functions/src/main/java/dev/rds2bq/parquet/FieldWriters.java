@@ -55,6 +55,8 @@ public final class FieldWriters {
         return new Float64(c, f, i);
       case BIT_BOOLEAN:
         return new BitBoolean(c, f, i);
+      case BOOLEAN:
+        return new IntBoolean(c, f, i);
       case BITS:
         return new Bits(c, f, i);
       case BITS64:
@@ -68,6 +70,7 @@ public final class FieldWriters {
         return new TimeText(c, f, i);
       case TEXT:
       case JSON:
+      case FORMATTED_TEXT:
       case BINARY:
         return new RawBytes(c, f, i);
       case GEOMETRY:
@@ -274,6 +277,27 @@ public final class FieldWriters {
         return;
       }
       emitBoolean(out, unsignedBits(v) != 0);
+    }
+  }
+
+  /** A boolean the source selects as 1 or 0. */
+  static final class IntBoolean extends FieldWriter {
+    @Override
+    public ReadAs readAs() {
+      return ReadAs.INT;
+    }
+
+    IntBoolean(int c, String f, int i) {
+      super(c, f, i);
+    }
+
+    @Override
+    public void write(Row rs, RecordConsumer out) throws SQLException {
+      int v = rs.getInt(column);
+      if (v == 0 && rs.wasNull()) {
+        return;
+      }
+      emitBoolean(out, v != 0);
     }
   }
 

@@ -9,7 +9,9 @@ import java.time.ZoneOffset;
 /**
  * Reads DATE, DATETIME and TIMESTAMP values and applies the zero-date policy to the ones BigQuery
  * cannot hold: those the source marked ({@link RowBatch#ZERO_DATE}, {@link RowBatch#INVALID_DATE}),
- * and years before 1 (BigQuery starts at 0001-01-01; MySQL keeps '0000-01-01').
+ * and years before 1 or after 9999 (BigQuery holds 0001-01-01 to 9999-12-31; MySQL keeps
+ * '0000-01-01', PostgreSQL BC dates, dates up to 5874897 and ±infinity, which its driver gives as
+ * the largest and smallest Java dates).
  */
 public final class Temporals {
   private Temporals() {}
@@ -38,7 +40,8 @@ public final class Temporals {
       return null;
     }
     T t = type.cast(v);
-    if (year.applyAsInt(t) < 1) {
+    int y = year.applyAsInt(t);
+    if (y < 1 || y > 9999) {
       zeros.zeroDate(column);
       return null;
     }

@@ -20,8 +20,8 @@ public final class ZeroDateCounter {
   void zeroDate(String column) {
     if (policy == ZeroDatePolicy.ERROR) {
       // The value stays out of the message: a year-0 date still carries a month and day, e.g. of a birthday.
-      throw new DataException("table " + table + ", column " + column + " holds a zero date (year, month or day 0,"
-          + " e.g. 0000-00-00), which BigQuery cannot store. Fix: set config key zeroDates: as_null to write NULL (the count is"
+      throw new DataException("table " + table + ", column " + column + " holds a date BigQuery cannot store (a zero"
+          + " date such as 0000-00-00, a year before 1 or after 9999, or PostgreSQL's infinity or -infinity). Fix: set config key zeroDates: as_null to write NULL (the count is"
           + " reported), or clean the source rows");
     }
     counts.merge(column, 1L, Long::sum);

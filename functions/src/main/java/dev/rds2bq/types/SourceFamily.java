@@ -33,6 +33,14 @@ public enum SourceFamily {
   YEAR,
   /** Text, as the connection's UTF-8 bytes. */
   TEXT,
+  /**
+   * A value kept as the exact text the source prints for it, as the connection's UTF-8 bytes: not
+   * free text (a UUID, a bit string, a range, a number no decimal type holds), so the value scan
+   * skips it.
+   */
+  FORMATTED_TEXT,
+  /** A boolean read as the integer 1 or 0. */
+  BOOLEAN,
   /** JSON text, as the connection's UTF-8 bytes. */
   JSON,
   BINARY,

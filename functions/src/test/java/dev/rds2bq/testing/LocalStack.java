@@ -5,6 +5,7 @@ import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.export.ExportListener;
 import dev.rds2bq.export.TableExporter;
 import dev.rds2bq.localstack.EmbeddedMySql;
+import dev.rds2bq.localstack.EmbeddedPostgreSql;
 import dev.rds2bq.localstack.LocalS3;
 import dev.rds2bq.mask.MaskingPolicy;
 import dev.rds2bq.handler.Engines;
@@ -38,6 +39,57 @@ public final class LocalStack {
   public final LocalS3 s3;
   public final S3Client s3Client;
   private final Path root;
+
+  private EmbeddedPostgreSql postgres;
+
+  /** The embedded PostgreSQL, started at the first test that needs it and stopped at exit. */
+  public synchronized EmbeddedPostgreSql postgres() {
+    if (postgres == null) {
+      EmbeddedPostgreSql started = EmbeddedPostgreSql.start();
+      postgres = started;
+      Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+    }
+    return postgres;
+  }
+
+  /** Runs statements in a fresh PostgreSQL database. */
+  public void postgresDatabase(String name, String... statements) throws SQLException {
+    postgres().recreateDatabase(name);
+    try (Connection c = postgres().connect(name); Statement s = c.createStatement()) {
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+    }
+  }
+
+  /** A config whose source is the embedded PostgreSQL's {@code database}. */
+  public static PipelineConfig postgresConfig(String bucket, String database, String extraYaml) {
+    return PipelineConfig.parse("test-config", "bucket: " + bucket + "\n"
+        + "prefix: exports\n"
+        + "source: {engine: postgresql, database: " + database + ", secretId: " + SOURCE_SECRET + ", tls: disabled}\n"
+        + "masking: {policyFile: masking.yaml, hashKeySecretId: " + HASH_SECRET + "}\n"
+        + extraYaml);
+  }
+
+  public Map<String, String> postgresSecrets(String database) {
+    Map<String, String> m = new HashMap<>();
+    m.put(SOURCE_SECRET, postgres().secretJson(database));
+    m.put(HASH_SECRET, HASH_KEY);
+    return m;
+  }
+
+  /** The embedded PostgreSQL's {@code database} as a source, built as the functions build it. */
+  public Source postgresSource(String database) {
+    return new Engines(postgresConfig("unused", database, ""), new MapSecretSource(postgresSecrets(database)),
+        new DiscardingObjectStore()).source();
+  }
+
+  /** An exporter of a {@link #postgresConfig} config. */
+  public TableExporter postgresExporter(PipelineConfig config, String database, String policyYaml) {
+    MaskingPolicy policy = MaskingPolicy.parse("masking.yaml", policyYaml);
+    return new Engines(config, new MapSecretSource(postgresSecrets(database)), store(config.bucket()))
+        .exporter(policy, ExportListener.NONE);
+  }
 
   private LocalStack(Path root) {
     this.root = root;
