@@ -245,7 +245,7 @@ public record PipelineConfig(
   public record BigQueryConfig(String projectId, String location, String dataset, String tableName,
       String credentialsSecretId, String s3AccessKeySecretId, WriteDisposition writeDisposition,
       SchemaChanges schemaChanges, List<String> decimalTargetTypes, Integer requestTimeoutSeconds,
-      Integer maxAttempts, GoogleEndpoints endpoints, Integer queryTimeoutSeconds) {
+      Integer maxAttempts, GoogleEndpoints endpoints, Integer queryTimeoutSeconds, Boolean checkReceipts) {
     public BigQueryConfig {
       location = location == null ? "US" : location;
       tableName = tableName == null ? "{database}__{table}" : tableName;
@@ -257,6 +257,7 @@ public record PipelineConfig(
       requestTimeoutSeconds = requestTimeoutSeconds == null ? 30 : requestTimeoutSeconds;
       maxAttempts = maxAttempts == null ? 4 : maxAttempts;
       queryTimeoutSeconds = queryTimeoutSeconds == null ? 600 : queryTimeoutSeconds;
+      checkReceipts = checkReceipts == null ? Boolean.TRUE : checkReceipts;
     }
 
     /** The settings before query jobs, each later one at its default. */
@@ -265,7 +266,7 @@ public record PipelineConfig(
         SchemaChanges schemaChanges, List<String> decimalTargetTypes, Integer requestTimeoutSeconds,
         Integer maxAttempts, GoogleEndpoints endpoints) {
       this(projectId, location, dataset, tableName, credentialsSecretId, s3AccessKeySecretId, writeDisposition,
-          schemaChanges, decimalTargetTypes, requestTimeoutSeconds, maxAttempts, endpoints, null);
+          schemaChanges, decimalTargetTypes, requestTimeoutSeconds, maxAttempts, endpoints, null, null);
     }
 
     /** The destination table's name for a MySQL table. */

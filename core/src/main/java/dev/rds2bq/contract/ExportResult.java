@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * What one export read and wrote. The publish step checks the files listed here against the bucket,
  * so only committed files appear. ExportTable keeps it in S3 ({@link ExportResultStore}) and returns
- * its {@link SlimExportResult}; PublishTable takes either form.
+ * its {@link SlimExportResult}; PublishTable takes either form. {@code receipts} holds one
+ * {@link ColumnReceipt} per output column, in output order.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonDeserialize(using = JsonDeserializer.None.class)
@@ -28,7 +29,17 @@ public record ExportResult(
     String policyFingerprint,
     String hashKeyId,
     Map<String, Long> zeroDates,
-    long durationMs) implements AnyExportResult {
+    long durationMs,
+    List<ColumnReceipt> receipts) implements AnyExportResult {
+
+  /** A result without receipts (an export that did not compute them). */
+  public ExportResult(String runId, String runDate, String database, String table, String tableComment,
+      KeyRange range, long rowsRead, long rowsWritten, List<FileEntry> files, List<ColumnEntry> columns,
+      String schemaFingerprint, String policyFingerprint, String hashKeyId, Map<String, Long> zeroDates,
+      long durationMs) {
+    this(runId, runDate, database, table, tableComment, range, rowsRead, rowsWritten, files, columns,
+        schemaFingerprint, policyFingerprint, hashKeyId, zeroDates, durationMs, null);
+  }
 
   public record FileEntry(String key, long bytes, long rows) {}
 

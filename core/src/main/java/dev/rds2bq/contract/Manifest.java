@@ -6,7 +6,9 @@ import java.util.Map;
 
 /**
  * {@code _manifest.json}: the complete description of one published snapshot of a table
- * (docs/data-contract.md). Readers take the file list from here, never from a listing.
+ * (docs/data-contract.md). Readers take the file list from here, never from a listing. {@code receipts}
+ * holds the aggregates of what was written, one {@link ColumnReceipt} per BigQuery column, which the
+ * load checks against the loaded table (docs/data-contract.md#receipts); absent in older manifests.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -26,9 +28,19 @@ public record Manifest(
     String schemaFingerprint,
     String policyFingerprint,
     String hashKeyId,
-    Map<String, Long> zeroDates) implements RunTable {
+    Map<String, Long> zeroDates,
+    List<ColumnReceipt> receipts) implements RunTable {
 
   public static final int FORMAT_VERSION = 1;
+
+  /** A manifest without receipts, as written before they existed. */
+  public Manifest(int formatVersion, String database, String table, String tableComment, String runId, String runDate,
+      String publishedAt, long rows, long bytes, List<File> files, List<Field> parquetSchema,
+      List<BigQueryField> bigQuerySchema, List<Column> columns, String schemaFingerprint, String policyFingerprint,
+      String hashKeyId, Map<String, Long> zeroDates) {
+    this(formatVersion, database, table, tableComment, runId, runDate, publishedAt, rows, bytes, files, parquetSchema,
+        bigQuerySchema, columns, schemaFingerprint, policyFingerprint, hashKeyId, zeroDates, null);
+  }
 
   /** A data file; {@code range} is the label of the key range that wrote it. */
   public record File(String key, long bytes, long rows, String range) {}

@@ -15,7 +15,10 @@ import dev.rds2bq.mask.MaskKind;
 import dev.rds2bq.mask.MaskWriters;
 import dev.rds2bq.mask.MaskingPolicy;
 import dev.rds2bq.mask.TableMasking;
+import dev.rds2bq.parquet.ColumnTally;
 import dev.rds2bq.parquet.FieldWriter;
+import dev.rds2bq.types.ColumnType;
+import dev.rds2bq.types.OutputType;
 import dev.rds2bq.rows.ReadAs;
 import dev.rds2bq.parquet.RollingParquetWriter;
 import dev.rds2bq.parquet.RollingParquetWriter.WrittenFile;
@@ -63,15 +66,18 @@ public final class TableExporter {
   private final ExportListener listener;
   private final BucketLayout layout;
   private final UnaryOperator<RowSink> sinks;
+  private final boolean receipts;
 
   public TableExporter(PipelineConfig config, Source source, MaskingPolicy policy,
       Supplier<byte[]> hashKey, ObjectStore store, ExportListener listener) {
-    this(config, source, policy, hashKey, store, listener, UnaryOperator.identity());
+    this(config, source, policy, hashKey, store, listener, UnaryOperator.identity(), true);
   }
 
   private TableExporter(PipelineConfig config, Source source, MaskingPolicy policy,
-      Supplier<byte[]> hashKey, ObjectStore store, ExportListener listener, UnaryOperator<RowSink> sinks) {
+      Supplier<byte[]> hashKey, ObjectStore store, ExportListener listener, UnaryOperator<RowSink> sinks,
+      boolean receipts) {
     this.sinks = sinks;
+    this.receipts = receipts;
     this.config = config;
     this.source = source;
     this.policy = policy;
@@ -86,7 +92,15 @@ public final class TableExporter {
    * writer in a test that proves a lost row fails the table.
    */
   public TableExporter withRowSink(UnaryOperator<RowSink> wrap) {
-    return new TableExporter(config, source, policy, hashKey, store, listener, wrap);
+    return new TableExporter(config, source, policy, hashKey, store, listener, wrap, receipts);
+  }
+
+  /**
+   * The same exporter computing no load receipts (the result has none, so the load checks counts
+   * only): the benchmark's baseline for what receipts cost the hot loop.
+   */
+  public TableExporter withoutReceipts() {
+    return new TableExporter(config, source, policy, hashKey, store, listener, sinks, false);
   }
 
   /** Where ExportTable keeps this exporter's full results: the same bucket and prefix as its files. */
@@ -113,6 +127,7 @@ public final class TableExporter {
       List<String> selected = new ArrayList<>();
       List<Type> fields = new ArrayList<>();
       List<FieldWriter> writers = new ArrayList<>();
+      List<ColumnTally> tallies = new ArrayList<>();
       Set<String> noDictionary = new HashSet<>();
       Set<String> noStatistics = new HashSet<>();
       for (ColumnDecision d : masking.columns()) {
@@ -124,7 +139,13 @@ public final class TableExporter {
           selected.add(d.sourceName());
           selectIndex = selected.size();
         }
-        writers.add(MaskWriters.create(d, selectIndex, fields.size(), ctx));
+        FieldWriter fieldWriter = MaskWriters.create(d, selectIndex, fields.size(), ctx);
+        if (receipts) {
+          ColumnTally tally = tally(d, schema.primaryKey());
+          fieldWriter.tally(tally);
+          tallies.add(tally);
+        }
+        writers.add(fieldWriter);
         fields.add(d.outputType().parquetField(d.outputName()));
         boolean uniqueKey = schema.primaryKey().size() == 1
             && schema.primaryKey().get(0).equalsIgnoreCase(d.sourceName()) && d.rule().kind() == MaskKind.KEEP;
@@ -183,7 +204,7 @@ public final class TableExporter {
           columnEntries(masking, parquetSchema),
           schemaFingerprint, masking.fingerprint(),
           key == null ? null : new HmacHasher(key).keyId(),
-          zeros.counts(), durationMs);
+          zeros.counts(), durationMs, receipts ? tallies.stream().map(t -> t.receipt(rows)).toList() : null);
     } catch (IOException e) {
       throw new DataException("writing Parquet for " + request.database() + "." + request.table()
           + " failed: " + e.getMessage(), e);
@@ -192,6 +213,25 @@ public final class TableExporter {
         writer.abort();
       }
     }
+  }
+
+  /** What the receipt keeps of a column, from the type it is written as (docs/data-contract.md#receipts). */
+  private static ColumnTally tally(ColumnDecision d, List<String> primaryKey) {
+    ColumnType type = d.outputType();
+    String bigQuery = type.bigQueryType();
+    ColumnTally.Kind kind = switch (type.type()) {
+      case INT32, INT64 -> ColumnTally.Kind.INTEGER;
+      case DECIMAL -> bigQuery.equals("NUMERIC") ? ColumnTally.Kind.DECIMAL : ColumnTally.Kind.COUNTED;
+      case FLOAT, DOUBLE -> ColumnTally.Kind.FLOAT;
+      case BOOLEAN -> ColumnTally.Kind.BOOLEAN;
+      case DATE -> ColumnTally.Kind.DATE;
+      case DATETIME -> ColumnTally.Kind.DATETIME;
+      case TIMESTAMP -> ColumnTally.Kind.TIMESTAMP;
+      case STRING -> ColumnTally.Kind.TEXT;
+      case BYTES -> ColumnTally.Kind.COUNTED;
+    };
+    boolean key = primaryKey.stream().anyMatch(k -> k.equalsIgnoreCase(d.sourceName()));
+    return new ColumnTally(d.outputName(), bigQuery, kind, type.type() == OutputType.DECIMAL ? type.scale() : 0, key);
   }
 
   private static List<ColumnEntry> columnEntries(TableMasking masking, MessageType parquet) {

@@ -17,6 +17,8 @@ public abstract class FieldWriter {
   protected final int column;
   protected final String field;
   protected final int fieldIndex;
+  /** Aggregates of the values written, for the load receipt; null when none is kept. */
+  private ColumnTally tally;
 
   protected FieldWriter(int column, String field, int fieldIndex) {
     this.column = column;
@@ -25,6 +27,11 @@ public abstract class FieldWriter {
   }
 
   public abstract void write(Row row, RecordConsumer out) throws SQLException;
+
+  /** Makes every value this writer emits count in {@code tally}; set once, before the first row. */
+  public void tally(ColumnTally tally) {
+    this.tally = tally;
+  }
 
   /** The getter this writer uses on its column; the reader thread calls it ahead of time. */
   public abstract ReadAs readAs();
@@ -49,36 +56,54 @@ public abstract class FieldWriter {
   // One value of this writer's field; every field is optional, so a NULL is simply not emitted.
 
   protected final void emitInt(RecordConsumer out, int v) {
+    if (tally != null) {
+      tally.add(v);
+    }
     out.startField(field, fieldIndex);
     out.addInteger(v);
     out.endField(field, fieldIndex);
   }
 
   protected final void emitLong(RecordConsumer out, long v) {
+    if (tally != null) {
+      tally.add(v);
+    }
     out.startField(field, fieldIndex);
     out.addLong(v);
     out.endField(field, fieldIndex);
   }
 
   protected final void emitFloat(RecordConsumer out, float v) {
+    if (tally != null) {
+      tally.add(v);
+    }
     out.startField(field, fieldIndex);
     out.addFloat(v);
     out.endField(field, fieldIndex);
   }
 
   protected final void emitDouble(RecordConsumer out, double v) {
+    if (tally != null) {
+      tally.add(v);
+    }
     out.startField(field, fieldIndex);
     out.addDouble(v);
     out.endField(field, fieldIndex);
   }
 
   protected final void emitBoolean(RecordConsumer out, boolean v) {
+    if (tally != null) {
+      tally.add(v);
+    }
     out.startField(field, fieldIndex);
     out.addBoolean(v);
     out.endField(field, fieldIndex);
   }
 
   protected final void emitBinary(RecordConsumer out, Binary v) {
+    if (tally != null) {
+      tally.add(v);
+    }
     out.startField(field, fieldIndex);
     out.addBinary(v);
     out.endField(field, fieldIndex);

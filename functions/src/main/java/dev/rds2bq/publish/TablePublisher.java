@@ -6,6 +6,7 @@ import dev.rds2bq.error.IntegrityException;
 import dev.rds2bq.error.InvalidInputException;
 import dev.rds2bq.contract.AnyExportResult;
 import dev.rds2bq.contract.BucketLayout;
+import dev.rds2bq.contract.ColumnReceipt;
 import dev.rds2bq.contract.ExportResult;
 import dev.rds2bq.contract.ExportResult.ColumnEntry;
 import dev.rds2bq.contract.ExportResult.FileEntry;
@@ -152,7 +153,8 @@ public final class TablePublisher {
             .map(c -> new Manifest.BigQueryField(c.output(), c.bigQueryType(), "NULLABLE", description(c))).toList(),
         first.columns().stream()
             .map(c -> new Manifest.Column(c.source(), c.sourceType(), c.output(), c.policy(), c.comment())).toList(),
-        first.schemaFingerprint(), first.policyFingerprint(), first.hashKeyId(), zeroDates);
+        first.schemaFingerprint(), first.policyFingerprint(), first.hashKeyId(), zeroDates,
+        ColumnReceipt.combine(exports.stream().map(ExportResult::receipts).toList()));
 
     String manifestKey = layout.manifestKey(request);
     store.delete(layout.successKey(request)); // a re-run is incomplete until its own marker lands

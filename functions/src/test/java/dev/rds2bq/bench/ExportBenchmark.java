@@ -41,7 +41,8 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 /**
  * The export benchmark (docs/benchmarks.md). In one process, per table size: (a) the fastest
  * single-connection streaming read that consumes every column, the ceiling; (b) the masked export
- * to S3Proxy and to a sink that discards the bytes; (b2) the same with every column kept; and the
+ * to S3Proxy and to a sink that discards the bytes, and (b0) the latter without the load receipts'
+ * aggregates; (b2) the same with every column kept; and the
  * naive path (getObject, Avro GenericRecord, AvroParquetWriter). Prints rows/s, MB/s, ratios to (a)
  * and peak heap. Run it with -Xmx256m (the exec@benchmark execution does).
  */
@@ -99,6 +100,7 @@ public final class ExportBenchmark {
     PipelineConfig config = LocalStack.config(bucket, "");
     TableExporter toS3 = stack.exporter(config, DB, MASKED);
     TableExporter toNothing = stack.exporter(config, DB, MASKED, new DiscardingObjectStore());
+    TableExporter toNothingNoReceipts = toNothing.withoutReceipts();
     TableExporter keepAllToNothing = stack.exporter(config, DB, KEEP_ALL, new DiscardingObjectStore());
     MySqlSource connector = new MySqlSource(
         dev.rds2bq.config.DatabaseSecret.parse("bench", stack.mysql.secretJson(DB)), config.source());
@@ -112,6 +114,7 @@ public final class ExportBenchmark {
       figures.add(measure("a  streaming read (ceiling)", rows, () -> sourceBytes[0] = rawRead(connector, schema)));
       figures.add(measure("b  export, masked -> S3Proxy", rows, () -> export(toS3, rows)));
       figures.add(measure("b  export, masked -> discard", rows, () -> export(toNothing, rows)));
+      figures.add(measure("b0 same, no load receipts", rows, () -> export(toNothingNoReceipts, rows)));
       figures.add(measure("b2 export, all kept -> discard", rows, () -> export(keepAllToNothing, rows)));
       if (rep == 1) {
         figures.add(measure("n  naive Avro path -> discard", rows, () -> naive(connector, schema)));
@@ -317,6 +320,14 @@ public final class ExportBenchmark {
     out.printf("source bytes consumed per read: %.1f MB; Parquet written by the masked export: %.1f MB%n",
         sourceBytes / 1e6, figures.stream().filter(f -> f.path().startsWith("b  export, masked -> S3"))
             .mapToLong(Figure::outputBytes).findFirst().orElse(0) / 1e6);
+    double withReceipts = median(figures, "b  export, masked -> discard");
+    double without = median(figures, "b0 same, no load receipts");
+    double cpuWith = figures.stream().filter(f -> f.path().equals("b  export, masked -> discard"))
+        .mapToDouble(Figure::clientCpu).sorted().toArray()[0];
+    double cpuWithout = figures.stream().filter(f -> f.path().equals("b0 same, no load receipts"))
+        .mapToDouble(Figure::clientCpu).sorted().toArray()[0];
+    out.printf("load receipts: export time with/without %.3f, JVM cpu with/without (least of runs) %.3f%n",
+        withReceipts / without, cpuWith / cpuWithout);
   }
 
   static double median(List<Figure> figures, String path) {

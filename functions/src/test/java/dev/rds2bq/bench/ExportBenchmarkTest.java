@@ -18,7 +18,8 @@ class ExportBenchmarkTest {
     List<ExportBenchmark.Figure> figures = ExportBenchmark.run(LocalStack.get(), 3_000, 1,
         new PrintStream(bytes, true, StandardCharsets.UTF_8));
     String out = bytes.toString(StandardCharsets.UTF_8);
-    assertEquals(5, figures.size(), out);
+    assertEquals(6, figures.size(), out);
+    assertTrue(out.contains("load receipts: export time with/without"), out);
     assertTrue(figures.stream().allMatch(f -> f.rows() == 3_000 && f.seconds() > 0), out);
     assertTrue(out.contains("a  streaming read (ceiling)") && out.contains("vs (a)"), out);
   }

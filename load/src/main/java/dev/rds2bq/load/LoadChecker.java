@@ -6,7 +6,10 @@ import com.google.cloud.bigquery.Table;
 import com.google.cloud.bigquery.TableId;
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.config.PipelineConfig.BigQueryConfig;
+import dev.rds2bq.contract.Manifest;
 import dev.rds2bq.error.InvalidInputException;
+import dev.rds2bq.handler.JsonHandler;
+import dev.rds2bq.storage.ObjectStore;
 import dev.rds2bq.error.Rds2bqException;
 import dev.rds2bq.metrics.TableMetrics;
 import java.time.Clock;
@@ -31,12 +34,25 @@ public final class LoadChecker {
   private final Clock clock;
   private final TableMetrics metrics;
   private final GoogleClients clients;
+  private final ObjectStore store;
+  private final ReceiptCheck receipts;
 
   public LoadChecker(BigQueryConfig config, GoogleClients clients, Duration timeout, Clock clock) {
     this(config, clients, timeout, clock, TableMetrics.NONE);
   }
 
   public LoadChecker(BigQueryConfig config, GoogleClients clients, Duration timeout, Clock clock, TableMetrics metrics) {
+    this(config, clients, null, timeout, clock, metrics);
+  }
+
+  /**
+   * @param store where the manifests are, whose receipts are compared with each loaded table; null
+   *     checks counts only
+   */
+  public LoadChecker(BigQueryConfig config, GoogleClients clients, ObjectStore store, Duration timeout, Clock clock,
+      TableMetrics metrics) {
+    this.store = store;
+    this.receipts = new ReceiptCheck(new BigQueryQueries(clients.bigQuery(), config));
     this.metrics = metrics;
     this.clients = clients;
     this.config = config;
@@ -102,7 +118,7 @@ public final class LoadChecker {
             + " holds " + rows + " rows where the snapshot has " + load.rowsPublished()
             + "; check the transfer run's log in the BigQuery console and re-run the date"));
       }
-      return load.withState("SUCCEEDED", rows, null);
+      return receipt(what, load.withState("SUCCEEDED", rows, null));
     }
     if (TableLoad.TERMINAL.contains(now.state())) {
       return load.withState(now.state(), null, TableLoad.brief(now.errors()));
@@ -113,6 +129,43 @@ public final class LoadChecker {
           + " may still finish: check it in the BigQuery console before re-running"));
     }
     return load.withState(now.state(), null, null);
+  }
+
+  /**
+   * A load whose row count matched, checked value by value against its snapshot's receipts: one
+   * query over the loaded table. A difference fails the table naming each column and both figures;
+   * a table loaded with WRITE_APPEND holds more than the snapshot, so only WRITE_TRUNCATE is checked.
+   */
+  private TableLoad receipt(String what, TableLoad load) {
+    if (store == null || load.manifestKey() == null || !config.checkReceipts()
+        || config.writeDisposition() != PipelineConfig.WriteDisposition.WRITE_TRUNCATE) {
+      return load;
+    }
+    byte[] json = store.get(load.manifestKey());
+    if (json == null) {
+      throw new InvalidInputException(what + ": its manifest " + load.manifestKey() + " is no longer in the bucket,"
+          + " so its receipt cannot be checked; publish and load the table again");
+    }
+    Manifest manifest;
+    try {
+      manifest = JsonHandler.LENIENT.readValue(json, Manifest.class);
+    } catch (java.io.IOException e) {
+      throw new InvalidInputException(what + ": " + load.manifestKey() + " is not a readable manifest; publish the"
+          + " table again");
+    }
+    if (manifest.receipts() == null) {
+      return load; // published before receipts existed
+    }
+    ReceiptCheck.Outcome outcome = receipts.check(what, "`" + load.destination() + "`", null, manifest);
+    TableLoad checked = load.withReceiptBytes(outcome.bytesProcessed());
+    if (outcome.differences().isEmpty()) {
+      return checked;
+    }
+    List<String> errors = new ArrayList<>();
+    errors.add("ERROR: " + what + ": the loaded table " + load.destination() + " differs from the snapshot it was"
+        + " loaded from: " + String.join("; ", outcome.differences()) + ". A conversion in the load changed values"
+        + " (see docs/data-contract.md#receipts); the table now holds them: fix the cause and re-run the date");
+    return checked.withState("FAILED", checked.destinationRows(), TableLoad.brief(errors));
   }
 
   private Long rows(String what, TableLoad load) {

@@ -106,7 +106,7 @@ public final class LoadStarter {
       String[] started = transfers.start(what + ": starting its transfer", manifest.database(), manifest.table(),
           destinationTable, path, publishedAt(manifest));
       return new TableLoad(manifest.database(), manifest.table(), destination, started[0], started[1], "PENDING",
-          manifest.rows(), null, change, null);
+          manifest.rows(), null, change, null, outcome.publish().manifestKey(), null);
     } catch (RuntimeException e) {
       return new TableLoad(outcome.database(), outcome.table(), destination, null, null, "FAILED", rows, null, change,
           List.of("ERROR: " + TableLoad.describe(what, e, "")));

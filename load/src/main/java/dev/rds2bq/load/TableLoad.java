@@ -7,12 +7,22 @@ import java.util.List;
 /**
  * One table's load: where it goes, the DTS transfer config and run, and the run's state (PENDING,
  * RUNNING, SUCCEEDED, FAILED, CANCELLED). {@code errors} holds the transfer log's warnings and
- * errors of a failed run; {@code destinationRows} the table's row count after a successful one.
+ * errors of a failed run; {@code destinationRows} the table's row count after a successful one;
+ * {@code manifestKey} the snapshot's manifest, whose receipts CheckLoads compares with the loaded
+ * table, and {@code receiptBytes} the bytes that comparison's query processed.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record TableLoad(String database, String table, String destination, String transferConfig, String runName,
-    String state, Long rowsPublished, Long destinationRows, String tableChange, List<String> errors) {
+    String state, Long rowsPublished, Long destinationRows, String tableChange, List<String> errors,
+    String manifestKey, Long receiptBytes) {
+
+  /** A load whose manifest is not known (its receipt is not checked). */
+  public TableLoad(String database, String table, String destination, String transferConfig, String runName,
+      String state, Long rowsPublished, Long destinationRows, String tableChange, List<String> errors) {
+    this(database, table, destination, transferConfig, runName, state, rowsPublished, destinationRows, tableChange,
+        errors, null, null);
+  }
 
   public static final List<String> TERMINAL = List.of("SUCCEEDED", "FAILED", "CANCELLED");
 
@@ -58,6 +68,12 @@ public record TableLoad(String database, String table, String destination, Strin
 
   TableLoad withState(String newState, Long rows, List<String> newErrors) {
     return new TableLoad(database, table, destination, transferConfig, runName, newState, rowsPublished, rows,
-        tableChange, newErrors);
+        tableChange, newErrors, manifestKey, receiptBytes);
+  }
+
+  /** The same load with the bytes its receipt query processed. */
+  TableLoad withReceiptBytes(Long bytes) {
+    return new TableLoad(database, table, destination, transferConfig, runName, state, rowsPublished, destinationRows,
+        tableChange, errors, manifestKey, bytes);
   }
 }

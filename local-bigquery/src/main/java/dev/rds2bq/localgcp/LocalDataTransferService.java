@@ -87,6 +87,7 @@ public final class LocalDataTransferService extends DataTransferServiceGrpc.Data
   private final Map<String, List<TransferMessage>> logs = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong(1000);
   private final Faults faults = new Faults();
+  private final Map<String, String> alterAfterLoad = new ConcurrentHashMap<>();
   private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "local-dts-loader");
     t.setDaemon(true);
@@ -122,6 +123,15 @@ public final class LocalDataTransferService extends DataTransferServiceGrpc.Data
       }
     }
     return ran;
+  }
+
+  /**
+   * After the next load into {@code dataset.table}, runs {@code duckSql} on the warehouse once: a
+   * load that changes values while keeping the row count (a conversion BigQuery would apply), for
+   * the tests of the load receipts.
+   */
+  public void alterAfterLoad(String dataset, String table, String duckSql) {
+    alterAfterLoad.put(dataset + "." + table, duckSql);
   }
 
   /** Names of the runs started for one transfer config, in order. */
@@ -297,6 +307,10 @@ public final class LocalDataTransferService extends DataTransferServiceGrpc.Data
       boolean truncate = "WRITE_TRUNCATE".equals(p.getOrDefault("write_disposition", "WRITE_APPEND"));
       // No matching file: nothing is loaded and the table is left as it was, truncate or not.
       long rows = files.isEmpty() ? 0 : warehouse.load(dataset, table, files, truncate);
+      String altered = alterAfterLoad.remove(dataset + "." + table);
+      if (altered != null) {
+        warehouse.execute(altered);
+      }
       for (Path f : files) {
         Files.deleteIfExists(f);
       }

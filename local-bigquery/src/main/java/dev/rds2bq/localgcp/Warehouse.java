@@ -160,6 +160,11 @@ public final class Warehouse implements AutoCloseable {
     return ((Number) query("SELECT count(*) AS n FROM " + qualified(dataset, table), List.of()).get(0).get("n")).longValue();
   }
 
+  /** Runs one DuckDB statement, for tests that change the warehouse behind the stand-ins' back. */
+  public synchronized void execute(String sql) {
+    exec(sql);
+  }
+
   /** Runs a query for tests and the local run's summary. */
   public synchronized List<Map<String, Object>> query(String sql, List<?> params) {
     try (PreparedStatement ps = connection.prepareStatement(sql)) {

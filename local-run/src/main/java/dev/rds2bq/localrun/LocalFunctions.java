@@ -72,8 +72,8 @@ public final class LocalFunctions {
     GoogleClients clients = GoogleClients.local(bigquery, google.transferEndpoint(), google.bigQueryHost(), retry);
     functions.put(START_LOADS, new StartLoadsHandler(new LoadStarter(store, config.bucket(), BucketLayout.of(config), bigquery,
         clients, s3Key, clock)));
-    functions.put(CHECK_LOADS, new CheckLoadsHandler(new LoadChecker(bigquery, clients,
-        Duration.ofMinutes(config.run().loadTimeoutMinutes()), clock)));
+    functions.put(CHECK_LOADS, new CheckLoadsHandler(new LoadChecker(bigquery, clients, store,
+        Duration.ofMinutes(config.run().loadTimeoutMinutes()), clock, TableMetrics.NONE)));
   }
 
   /** True when StartLoads and CheckLoads are registered, so that a run may load. */

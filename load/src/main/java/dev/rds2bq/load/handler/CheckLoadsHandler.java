@@ -21,8 +21,9 @@ public final class CheckLoadsHandler extends JsonHandler<LoadsStatus, LoadsStatu
   }
 
   private static LoadChecker newChecker(LoadEnvironment env) {
-    return new LoadChecker(env.bigquery, env.clients, Duration.ofMinutes(env.config.run().loadTimeoutMinutes()),
-        Clock.systemUTC(), EmfTableMetrics.fromEnvironment(System.getenv()));
+    return new LoadChecker(env.bigquery, env.clients, env.store(),
+        Duration.ofMinutes(env.config.run().loadTimeoutMinutes()), Clock.systemUTC(),
+        EmfTableMetrics.fromEnvironment(System.getenv()));
   }
 
   @Override
