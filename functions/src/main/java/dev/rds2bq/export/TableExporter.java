@@ -67,17 +67,20 @@ public final class TableExporter {
   private final BucketLayout layout;
   private final UnaryOperator<RowSink> sinks;
   private final boolean receipts;
+  private final RollingParquetWriter.Path parquetPath;
 
   public TableExporter(PipelineConfig config, Source source, MaskingPolicy policy,
       Supplier<byte[]> hashKey, ObjectStore store, ExportListener listener) {
-    this(config, source, policy, hashKey, store, listener, UnaryOperator.identity(), true);
+    this(config, source, policy, hashKey, store, listener, UnaryOperator.identity(), true,
+        RollingParquetWriter.Path.COLUMNS);
   }
 
   private TableExporter(PipelineConfig config, Source source, MaskingPolicy policy,
       Supplier<byte[]> hashKey, ObjectStore store, ExportListener listener, UnaryOperator<RowSink> sinks,
-      boolean receipts) {
+      boolean receipts, RollingParquetWriter.Path parquetPath) {
     this.sinks = sinks;
     this.receipts = receipts;
+    this.parquetPath = parquetPath;
     this.config = config;
     this.source = source;
     this.policy = policy;
@@ -92,7 +95,7 @@ public final class TableExporter {
    * writer in a test that proves a lost row fails the table.
    */
   public TableExporter withRowSink(UnaryOperator<RowSink> wrap) {
-    return new TableExporter(config, source, policy, hashKey, store, listener, wrap, receipts);
+    return new TableExporter(config, source, policy, hashKey, store, listener, wrap, receipts, parquetPath);
   }
 
   /**
@@ -100,7 +103,15 @@ public final class TableExporter {
    * only): the benchmark's baseline for what receipts cost the hot loop.
    */
   public TableExporter withoutReceipts() {
-    return new TableExporter(config, source, policy, hashKey, store, listener, sinks, false);
+    return new TableExporter(config, source, policy, hashKey, store, listener, sinks, false, parquetPath);
+  }
+
+  /**
+   * The same exporter writing Parquet through the given path: the reference record path is how a
+   * test proves the column path writes the same values, and the benchmark's baseline.
+   */
+  public TableExporter withParquetPath(RollingParquetWriter.Path path) {
+    return new TableExporter(config, source, policy, hashKey, store, listener, sinks, receipts, path);
   }
 
   /** Where ExportTable keeps this exporter's full results: the same bucket and prefix as its files. */
@@ -167,7 +178,7 @@ public final class TableExporter {
 
       String label = request.partLabel();
       writer = new RollingParquetWriter(store, seq -> layout.dataFileKey(request, label, seq), parquetSchema,
-          writers.toArray(new FieldWriter[0]), footer, config.parquet(), noDictionary, noStatistics);
+          writers.toArray(new FieldWriter[0]), footer, config.parquet(), noDictionary, noStatistics, parquetPath);
 
       ReadAs[] readAs = new ReadAs[selected.size()];
       for (FieldWriter w : writers) {

@@ -96,10 +96,37 @@ public final class MaskWriters {
         return;
       }
       if (lowercase) {
-        v = new String(v, StandardCharsets.UTF_8).trim().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
+        v = trimmedLowerCase(v);
       }
       emitBinary(out, Binary.fromConstantByteArray(hasher.hexDigest(v)));
     }
+  }
+
+  /**
+   * {@code String.trim()} then {@code toLowerCase(Locale.ROOT)}, as UTF-8. ASCII text (most e-mail
+   * addresses) is done byte by byte, where both act on single bytes: trim drops bytes up to 0x20 at
+   * either end, and the root locale lower-cases only A to Z. Anything else goes through a String.
+   */
+  static byte[] trimmedLowerCase(byte[] v) {
+    for (byte b : v) {
+      if (b < 0) {
+        return new String(v, StandardCharsets.UTF_8).trim().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
+      }
+    }
+    int from = 0;
+    int to = v.length;
+    while (from < to && v[from] <= ' ') {
+      from++;
+    }
+    while (to > from && v[to - 1] <= ' ') {
+      to--;
+    }
+    byte[] out = new byte[to - from];
+    for (int k = 0; k < out.length; k++) {
+      byte b = v[from + k];
+      out[k] = b >= 'A' && b <= 'Z' ? (byte) (b + 32) : b;
+    }
+    return out;
   }
 
   /** Age at the run date in decades: "0s", "10s", ... up to "190s". A birthday after the run date is NULL. */

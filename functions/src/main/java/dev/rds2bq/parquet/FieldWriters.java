@@ -203,8 +203,7 @@ public final class FieldWriters {
       if (v == null) {
         return;
       }
-      int unscaled = (v.scale() == scale ? v : v.setScale(scale)).unscaledValue().intValueExact();
-      emitInt(out, unscaled);
+      emitInt(out, Math.toIntExact(unscaled(v, scale)));
     }
   }
 
@@ -228,9 +227,7 @@ public final class FieldWriters {
       if (v == null) {
         return;
       }
-      long unscaled = v.scale() == scale ? v.unscaledValue().longValueExact()
-          : v.setScale(scale).unscaledValue().longValueExact();
-      emitLong(out, unscaled);
+      emitLong(out, unscaled(v, scale));
     }
   }
 
@@ -459,6 +456,15 @@ public final class FieldWriters {
   }
 
   // ---- helpers -----------------------------------------------------------------------------------
+
+  /**
+   * The unscaled value of a decimal at the column's scale, exactly (a value that needs rounding or
+   * does not fit throws ArithmeticException). Scaling by a power of ten leaves a decimal of scale 0
+   * whose long value is read without a BigInteger, which {@code unscaledValue()} would create.
+   */
+  static long unscaled(BigDecimal v, int scale) {
+    return (v.scale() == scale ? v : v.setScale(scale)).scaleByPowerOfTen(scale).longValueExact();
+  }
 
   /** BIT(n) arrives big-endian in ceil(n/8) bytes. */
   static long unsignedBits(byte[] v) {

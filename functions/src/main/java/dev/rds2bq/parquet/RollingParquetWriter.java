@@ -6,12 +6,14 @@ import dev.rds2bq.config.PipelineConfig.ParquetConfig;
 import dev.rds2bq.storage.ObjectStore;
 import dev.rds2bq.storage.Upload;
 import java.io.IOException;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntFunction;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -42,13 +44,39 @@ public final class RollingParquetWriter implements RowSink {
   private final long targetBytes;
   private final List<WrittenFile> files = new ArrayList<>();
 
-  private ParquetWriter<Row> current;
+  private final Path path;
+  private OpenFile current;
   private Upload upload;
   private long rowsInFile;
   private long rows;
   private boolean failed;
 
   public record WrittenFile(String key, long bytes, long rows) {}
+
+  /**
+   * How rows become Parquet. Both write the same schema with the same encodings, pages, statistics
+   * and compression; the files differ only in where row groups end.
+   */
+  public enum Path {
+    /** Straight into the column writers ({@link ColumnFileWriter}): what the export uses. */
+    COLUMNS,
+    /**
+     * parquet-java's {@code ParquetWriter} with record assembly ({@link RowWriteSupport}): kept as
+     * the reference the tests compare the column path against, and as the benchmark's baseline.
+     */
+    RECORDS
+  }
+
+  /** The file being written, by either path. */
+  private interface OpenFile {
+    void write(Row row) throws IOException;
+
+    long dataSize() throws IOException;
+
+    void close() throws IOException;
+
+    void abort();
+  }
 
   /**
    * @param fileKey the key of the file with the given number (0, 1, ...), from the bucket layout
@@ -58,6 +86,13 @@ public final class RollingParquetWriter implements RowSink {
    */
   public RollingParquetWriter(ObjectStore store, IntFunction<String> fileKey, MessageType schema, FieldWriter[] writers,
       Map<String, String> metadata, ParquetConfig options, Set<String> noDictionary, Set<String> noStatistics) {
+    this(store, fileKey, schema, writers, metadata, options, noDictionary, noStatistics, Path.COLUMNS);
+  }
+
+  public RollingParquetWriter(ObjectStore store, IntFunction<String> fileKey, MessageType schema, FieldWriter[] writers,
+      Map<String, String> metadata, ParquetConfig options, Set<String> noDictionary, Set<String> noStatistics,
+      Path path) {
+    this.path = path;
     this.store = store;
     this.fileKey = fileKey;
     this.schema = schema;
@@ -81,7 +116,7 @@ public final class RollingParquetWriter implements RowSink {
       current.write(row);
       rowsInFile++;
       rows++;
-      if ((rowsInFile & (SIZE_CHECK_ROWS - 1)) == 0 && current.getDataSize() >= targetBytes) {
+      if ((rowsInFile & (SIZE_CHECK_ROWS - 1)) == 0 && current.dataSize() >= targetBytes) {
         closeCurrent();
       }
     } catch (IOException | RuntimeException e) {
@@ -116,7 +151,10 @@ public final class RollingParquetWriter implements RowSink {
       upload.abort();
       upload = null;
     }
-    current = null;
+    if (current != null) {
+      current.abort();
+      current = null;
+    }
   }
 
   @Override
@@ -127,7 +165,58 @@ public final class RollingParquetWriter implements RowSink {
   private void open() throws IOException {
     String key = fileKey.apply(files.size());
     upload = store.begin(key);
-    Builder b = new Builder(new UploadOutputFile(upload), new RowWriteSupport(schema, writers, metadata))
+    current = path == Path.COLUMNS ? openColumns(new UploadOutputFile(upload)) : openRecords(new UploadOutputFile(upload));
+    rowsInFile = 0;
+  }
+
+  /** The encodings of both paths: page sizes, per-column dictionaries and statistics. */
+  private ParquetProperties properties() {
+    ParquetProperties.Builder b = ParquetProperties.builder()
+        .withPageSize(options.pageKiB() * 1024)
+        .withDictionaryPageSize(options.pageKiB() * 1024)
+        // Size statistics (per-page byte and level histograms) help no reader of ours and cost per value.
+        .withSizeStatisticsEnabled(false);
+    for (String column : noDictionary) {
+      b = b.withDictionaryEncoding(column, false);
+    }
+    for (String column : noStatistics) {
+      b = b.withStatisticsEnabled(column, false);
+    }
+    return b.build();
+  }
+
+  private OpenFile openColumns(OutputFile out) throws IOException {
+    ColumnFileWriter w = new ColumnFileWriter(out, schema, writers, metadata, properties(),
+        new PageCompressors().getCompressor(codec(options.compression())), options.rowGroupMiB() * 1024L * 1024L);
+    return new OpenFile() {
+      @Override
+      public void write(Row row) throws IOException {
+        try {
+          w.write(row);
+        } catch (SQLException e) {
+          throw new RowWriteSupport.RowReadException(e);
+        }
+      }
+
+      @Override
+      public long dataSize() throws IOException {
+        return w.dataSize();
+      }
+
+      @Override
+      public void close() throws IOException {
+        w.close();
+      }
+
+      @Override
+      public void abort() {
+        w.abort();
+      }
+    };
+  }
+
+  private OpenFile openRecords(OutputFile out) throws IOException {
+    Builder b = new Builder(out, new RowWriteSupport(schema, writers, metadata))
         .withConf(new PlainParquetConfiguration())
         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
         .withCodecFactory(new PageCompressors())
@@ -137,7 +226,6 @@ public final class RollingParquetWriter implements RowSink {
         .withDictionaryPageSize(options.pageKiB() * 1024)
         .withMaxPaddingSize(0)
         .withValidation(false)
-        // Size statistics (per-page byte and level histograms) help no reader of ours and cost per value.
         .withSizeStatisticsEnabled(false);
     for (String column : noDictionary) {
       b = b.withDictionaryEncoding(column, false);
@@ -145,8 +233,26 @@ public final class RollingParquetWriter implements RowSink {
     for (String column : noStatistics) {
       b = b.withStatisticsEnabled(column, false);
     }
-    current = b.build();
-    rowsInFile = 0;
+    ParquetWriter<Row> w = b.build();
+    return new OpenFile() {
+      @Override
+      public void write(Row row) throws IOException {
+        w.write(row);
+      }
+
+      @Override
+      public long dataSize() {
+        return w.getDataSize();
+      }
+
+      @Override
+      public void close() throws IOException {
+        w.close();
+      }
+
+      @Override
+      public void abort() {}
+    };
   }
 
   private void closeCurrent() throws IOException {

@@ -18,10 +18,12 @@ class ExportBenchmarkTest {
     List<ExportBenchmark.Figure> figures = ExportBenchmark.run(LocalStack.get(), 3_000, 1,
         new PrintStream(bytes, true, StandardCharsets.UTF_8));
     String out = bytes.toString(StandardCharsets.UTF_8);
-    assertEquals(6, figures.size(), out);
+    assertEquals(8, figures.stream().filter(f -> f.table().equals("users")).count(), out);
+    assertEquals(4, figures.stream().filter(f -> f.table().equals("wide")).count(), out);
     assertTrue(out.contains("load receipts: export time with/without"), out);
     assertTrue(figures.stream().allMatch(f -> f.rows() == 3_000 && f.seconds() > 0), out);
-    assertTrue(out.contains("a  streaming read (ceiling)") && out.contains("vs (a)"), out);
+    assertTrue(out.contains("a  streaming read (ceiling)") && out.contains("vs (a)") && out.contains("cap"), out);
+    assertTrue(out.contains("== wide: 3,000 rows, 26 columns"), out);
   }
 
   @Test
