@@ -8,12 +8,12 @@ import dev.rds2bq.config.PipelineConfig;
  * (docs/data-contract.md, "S3 layout").
  *
  * <pre>
- * &lt;prefix&gt;/&lt;database&gt;/&lt;table&gt;/dt=&lt;runDate&gt;/run=&lt;runId&gt;/part-&lt;label&gt;-&lt;seq&gt;.parquet   data
- *                                                           /_exports/&lt;label&gt;.json          full export results
- *                                                           /_manifest.json                 the snapshot
- *                                                           /_SUCCESS                       written last
- * &lt;prefix&gt;/&lt;database&gt;/&lt;table&gt;/_latest.json                                                the table's pointer
- * &lt;prefix&gt;/_plans/dt=&lt;runDate&gt;/run=&lt;runId&gt;/plan.json                                    plans too big for a payload
+ * &lt;prefix&gt;/&lt;database&gt;/&lt;table&gt;/dt=&lt;runDate&gt;/run=&lt;runId&gt;/attempt=&lt;n&gt;/part-&lt;label&gt;-&lt;seq&gt;.parquet   data
+ *                                                                     /_exports/&lt;label&gt;.json          full export results
+ *                                                                     /_manifest.json                 the snapshot
+ *                                                                     /_SUCCESS                       written last
+ * &lt;prefix&gt;/&lt;database&gt;/&lt;table&gt;/_latest.json                                          the table's pointer
+ * &lt;prefix&gt;/_plans/dt=&lt;runDate&gt;/run=&lt;runId&gt;/plan-&lt;planId&gt;.json                    plans too big for a payload
  * </pre>
  *
  * <p>{@link #tableFolder} is the only method that spells where a table lives, and {@link #runFolder}
@@ -39,7 +39,10 @@ public final class BucketLayout {
   public static final String MANIFESTS_PATTERN = "*/" + MANIFEST;
   public static final String DATA_FILES_PATTERN = "*" + DATA_SUFFIX;
   /** A run folder as words, for messages and policy descriptions. */
-  public static final String RUN_FOLDER_SHAPE = "<database>/<table>/dt=<runDate>/run=<runId>/";
+  public static final String RUN_FOLDER_SHAPE = "<database>/<table>/dt=<runDate>/run=<runId>/attempt=<n>/";
+  /** The attempt of a run id's first execution; a re-run that reads the source again takes the next number. */
+  public static final String FIRST_ATTEMPT = "1";
+  private static final String ATTEMPT = "attempt=";
 
   /** {@code ""}, or the prefix and a slash. */
   private final String root;
@@ -63,9 +66,44 @@ public final class BucketLayout {
     return root + t.database() + "/" + t.table() + "/";
   }
 
-  /** {@code <table folder>/dt=<runDate>/run=<runId>/}: everything one run writes for one table. */
+  /**
+   * {@code <table folder>/dt=<runDate>/run=<runId>/attempt=<n>/}: everything one attempt at a run
+   * writes for one table. An attempt is written by one execution and, once published, never again.
+   */
   public String runFolder(RunTable t) {
+    if (!isAttempt(t.attempt())) {
+      throw new dev.rds2bq.error.InvalidInputException("attempt must be a number from 1, as PlanRun gives it (the"
+          + " attempt's folder under run=" + t.runId() + "/); got " + (t.attempt() == null ? "nothing" : "'"
+          + t.attempt() + "'"));
+    }
+    return attemptsFolder(t) + ATTEMPT + t.attempt() + "/";
+  }
+
+  /** {@code <table folder>/dt=<runDate>/run=<runId>/}: the attempts of one run of one table. */
+  public String attemptsFolder(RunTable t) {
     return tableFolder(t) + "dt=" + t.runDate() + "/run=" + t.runId() + "/";
+  }
+
+  /** The attempt a key under {@link #attemptsFolder} belongs to, or null for any other key. */
+  public String attemptOf(RunTable t, String key) {
+    String folder = attemptsFolder(t) + ATTEMPT;
+    if (!key.startsWith(folder)) {
+      return null;
+    }
+    int slash = key.indexOf('/', folder.length());
+    String attempt = slash < 0 ? null : key.substring(folder.length(), slash);
+    return isAttempt(attempt) ? attempt : null;
+  }
+
+  /** A positive decimal number without leading zeros: 1, 2, ... */
+  public static boolean isAttempt(String attempt) {
+    return attempt != null && attempt.matches("[1-9][0-9]{0,8}");
+  }
+
+  /** The run date in a key or data path of this layout ({@code .../dt=YYYY-MM-DD/...}), or null. */
+  public static String runDateIn(String key) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("/dt=(\\d{4}-\\d{2}-\\d{2})/").matcher(key);
+    return m.find() ? m.group(1) : null;
   }
 
   /** Data file number {@code seq} of the export labelled {@code label}: {@code part-<label>-<seq>.parquet}. */
@@ -96,9 +134,20 @@ public final class BucketLayout {
     return tableFolder(t) + LATEST;
   }
 
-  /** Where PlanRun keeps a plan too big for the state machine's payload. */
-  public String planKey(String runDate, String runId) {
-    return plansFolder() + "dt=" + runDate + "/run=" + runId + "/plan.json";
+  /**
+   * Where PlanRun keeps a plan too big for the state machine's payload. {@code planId} is new for
+   * every plan, so a re-run of the run id never replaces the plan an earlier execution (perhaps one
+   * that is redriven later) reads its ranges from.
+   */
+  public String planKey(String runDate, String runId, String planId) {
+    return plansFolder() + "dt=" + runDate + "/run=" + runId + "/plan-" + planId + ".json";
+  }
+
+  /** True for a key {@link #planKey} gives for this run, whatever its plan id. */
+  public boolean isPlanKeyOf(String key, String runDate, String runId) {
+    String folder = plansFolder() + "dt=" + runDate + "/run=" + runId + "/plan-";
+    return key != null && key.startsWith(folder) && key.endsWith(".json") && key.indexOf('/', folder.length()) < 0
+        && !key.contains("..");
   }
 
   /** {@code <prefix>/_plans/}, which a lifecycle rule expires sooner than the data. */

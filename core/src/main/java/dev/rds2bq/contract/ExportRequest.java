@@ -5,9 +5,9 @@ import dev.rds2bq.error.InvalidInputException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 
-/** The ExportTable input (events/ExportTable/): one table, or one key range of it, for one run. */
+/** The ExportTable input (events/ExportTable/): one table, or one key range of it, for one attempt at a run. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ExportRequest(String runId, String runDate, String database, String table, KeyRange range)
+public record ExportRequest(String runId, String attempt, String runDate, String database, String table, KeyRange range)
     implements RunTable {
   private static final String RUN_ID = "[A-Za-z0-9][A-Za-z0-9_.-]{0,127}";
 
@@ -16,6 +16,11 @@ public record ExportRequest(String runId, String runDate, String database, Strin
     if (runId == null || !runId.matches(RUN_ID)) {
       throw new InvalidInputException("runId must be 1-128 letters, digits, '_', '.' or '-' (it names S3 keys); got "
           + (runId == null ? "nothing" : "'" + runId + "'"));
+    }
+    if (!BucketLayout.isAttempt(attempt)) {
+      throw new InvalidInputException("attempt must be a number from 1, as PlanRun gives each table (it names the"
+          + " attempt's folder, which is written by one execution only); got "
+          + (attempt == null ? "nothing" : "'" + attempt + "'"));
     }
     if (database == null || database.isBlank()) {
       throw new InvalidInputException("database is required");

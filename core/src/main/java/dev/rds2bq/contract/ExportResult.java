@@ -16,6 +16,7 @@ import java.util.Map;
 @JsonDeserialize(using = JsonDeserializer.None.class)
 public record ExportResult(
     String runId,
+    String attempt,
     String runDate,
     String database,
     String table,
@@ -33,11 +34,11 @@ public record ExportResult(
     List<ColumnReceipt> receipts) implements AnyExportResult {
 
   /** A result without receipts (an export that did not compute them). */
-  public ExportResult(String runId, String runDate, String database, String table, String tableComment,
-      KeyRange range, long rowsRead, long rowsWritten, List<FileEntry> files, List<ColumnEntry> columns,
-      String schemaFingerprint, String policyFingerprint, String hashKeyId, Map<String, Long> zeroDates,
-      long durationMs) {
-    this(runId, runDate, database, table, tableComment, range, rowsRead, rowsWritten, files, columns,
+  public ExportResult(String runId, String attempt, String runDate, String database, String table,
+      String tableComment, KeyRange range, long rowsRead, long rowsWritten, List<FileEntry> files,
+      List<ColumnEntry> columns, String schemaFingerprint, String policyFingerprint, String hashKeyId,
+      Map<String, Long> zeroDates, long durationMs) {
+    this(runId, attempt, runDate, database, table, tableComment, range, rowsRead, rowsWritten, files, columns,
         schemaFingerprint, policyFingerprint, hashKeyId, zeroDates, durationMs, null);
   }
 

@@ -48,7 +48,7 @@ public final class ExportResultStore {
       throw new UncheckedIOException(e);
     }
     store.put(layout.runFolder(r) + key, json, "application/json");
-    return new SlimExportResult(r.runId(), r.runDate(), r.database(), r.table(),
+    return new SlimExportResult(r.runId(), r.attempt(), r.runDate(), r.database(), r.table(),
         r.range() == null ? null : new KeyRange(r.range().id(), null, null, null),
         r.rowsWritten(), r.files().size(), r.bytes(), r.durationMs(), key);
   }
@@ -91,7 +91,7 @@ public final class ExportResultStore {
           + " export the range again");
     }
     if (!s.runId().equals(r.runId()) || !s.runDate().equals(r.runDate()) || !s.database().equals(r.database())
-        || !s.table().equals(r.table()) || !s.label().equals(r.label())) {
+        || !s.table().equals(r.table()) || !s.label().equals(r.label()) || !String.valueOf(s.attempt()).equals(r.attempt())) {
       throw new IntegrityException(table + ": " + range + ": " + key + " holds the result of " + r.database() + "."
           + r.table() + " range " + r.label() + " of run " + r.runId() + "/" + r.runDate()
           + ", not of this range of run " + s.runId() + "/" + s.runDate() + "; export the range again");

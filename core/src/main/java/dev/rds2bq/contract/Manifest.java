@@ -17,6 +17,7 @@ public record Manifest(
     String table,
     String tableComment,
     String runId,
+    String attempt,
     String runDate,
     String publishedAt,
     long rows,
@@ -34,11 +35,11 @@ public record Manifest(
   public static final int FORMAT_VERSION = 1;
 
   /** A manifest without receipts, as written before they existed. */
-  public Manifest(int formatVersion, String database, String table, String tableComment, String runId, String runDate,
-      String publishedAt, long rows, long bytes, List<File> files, List<Field> parquetSchema,
+  public Manifest(int formatVersion, String database, String table, String tableComment, String runId, String attempt,
+      String runDate, String publishedAt, long rows, long bytes, List<File> files, List<Field> parquetSchema,
       List<BigQueryField> bigQuerySchema, List<Column> columns, String schemaFingerprint, String policyFingerprint,
       String hashKeyId, Map<String, Long> zeroDates) {
-    this(formatVersion, database, table, tableComment, runId, runDate, publishedAt, rows, bytes, files, parquetSchema,
+    this(formatVersion, database, table, tableComment, runId, attempt, runDate, publishedAt, rows, bytes, files, parquetSchema,
         bigQuerySchema, columns, schemaFingerprint, policyFingerprint, hashKeyId, zeroDates, null);
   }
 

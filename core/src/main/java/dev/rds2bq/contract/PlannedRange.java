@@ -4,5 +4,5 @@ package dev.rds2bq.contract;
  * The ExportTable input for a plan kept in S3 (docs/data-contract.md#payload-size): the range is
  * named by its id, and ExportTable reads its bounds from the plan object {@code planKey}.
  */
-public record PlannedRange(String runId, String runDate, String database, String table, String planKey,
-    Integer rangeId) implements RunTable {}
+public record PlannedRange(String runId, String attempt, String runDate, String database, String table,
+    String planKey, Integer rangeId) implements RunTable {}

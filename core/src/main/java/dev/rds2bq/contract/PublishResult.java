@@ -1,5 +1,10 @@
 package dev.rds2bq.contract;
 
-/** The PublishTable output: where the snapshot's manifest is and what it holds. */
-public record PublishResult(String database, String table, String runId, String runDate, String manifestKey,
-    int files, long rows, long bytes, int strayFilesDeleted) {}
+/**
+ * The PublishTable output: where the snapshot's manifest is and what it holds.
+ *
+ * @param latest what became of the table's {@code _latest.json}: {@code moved here},
+ *     {@code points here} (a retried publish), or {@code kept on <date> ...} when it names a later run
+ */
+public record PublishResult(String database, String table, String runId, String attempt, String runDate,
+    String manifestKey, int files, long rows, long bytes, int strayFilesDeleted, String latest) {}

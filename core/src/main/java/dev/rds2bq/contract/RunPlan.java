@@ -10,10 +10,12 @@ import java.util.List;
  * When the plan would not fit a Step Functions payload, the ranges stay in the S3 object
  * {@code planKey} and the tables here carry only their range counts and {@code rangeIds}.
  * {@code planKey} is always written, {@code null} for an inline plan, so that the state machine can
- * pass it on without testing for it.
+ * pass it on without testing for it. {@code replaceNewer} (the input's, default false) lets publish
+ * and load move a table back to this run's date when it already holds a later one. Each table
+ * carries the {@code attempt} its exports and publish write under.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RunPlan(String runId, String runDate, boolean load, int tableCount, int rangeCount,
+public record RunPlan(String runId, String runDate, boolean load, boolean replaceNewer, int tableCount, int rangeCount,
     @JsonInclude(JsonInclude.Include.ALWAYS) String planKey, RunConfig settings, List<TablePlan> tables) {
 
   /**
@@ -22,6 +24,6 @@ public record RunPlan(String runId, String runDate, boolean load, int tableCount
    *     takes with the {@code planKey} instead of the range itself
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record TablePlan(String database, String table, long estimatedRows, String note, int expectedRanges,
-      List<KeyRange> ranges, List<Integer> rangeIds) {}
+  public record TablePlan(String database, String table, String attempt, long estimatedRows, String note,
+      int expectedRanges, List<KeyRange> ranges, List<Integer> rangeIds) {}
 }

@@ -1,9 +1,11 @@
 package dev.rds2bq.contract;
 
 /**
- * One table of one run: what names its folder in the bucket ({@link BucketLayout}). Every message
- * between the stages that is about one table has these four fields (ExportTable's input and result,
- * PublishTable's input, the manifest), so each of them is a {@code RunTable} as it stands.
+ * One attempt at one table of one run: what names its folder in the bucket ({@link BucketLayout}).
+ * Every message between the stages that is about one table has these five fields (ExportTable's
+ * input and result, PublishTable's input, the manifest), so each of them is a {@code RunTable} as it
+ * stands. PlanRun picks the attempt: every execution that re-reads a table writes a new one, so
+ * nothing a published manifest lists is ever written again.
  */
 public interface RunTable {
   String database();
@@ -14,10 +16,13 @@ public interface RunTable {
 
   String runId();
 
+  /** The attempt's number ({@code 1}, {@code 2}, ...) within the run, as PlanRun chose it. */
+  String attempt();
+
   /** A table of a run by its names alone, e.g. to show or look up its folder. */
-  static RunTable of(String database, String table, String runDate, String runId) {
-    return new Named(database, table, runDate, runId);
+  static RunTable of(String database, String table, String runDate, String runId, String attempt) {
+    return new Named(database, table, runDate, runId, attempt);
   }
 
-  record Named(String database, String table, String runDate, String runId) implements RunTable {}
+  record Named(String database, String table, String runDate, String runId, String attempt) implements RunTable {}
 }

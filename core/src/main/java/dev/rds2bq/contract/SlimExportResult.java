@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 @JsonDeserialize(using = JsonDeserializer.None.class)
 public record SlimExportResult(
     String runId,
+    String attempt,
     String runDate,
     String database,
     String table,

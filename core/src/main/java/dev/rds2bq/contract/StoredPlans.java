@@ -22,6 +22,7 @@ public final class StoredPlans {
   private static final int CACHED_PLANS = 4;
 
   private final ObjectStore store;
+  private final BucketLayout layout;
   /** planKey → the plan, its tables indexed by {@code database.table}; least recently used goes first. */
   private final Map<String, Loaded> cache = new LinkedHashMap<>(8, 0.75f, true) {
     @Override
@@ -30,8 +31,10 @@ public final class StoredPlans {
     }
   };
 
-  public StoredPlans(ObjectStore store) {
+  /** @param layout where PlanRun keeps plans: a planKey anywhere else is refused before it is read */
+  public StoredPlans(ObjectStore store, BucketLayout layout) {
     this.store = store;
+    this.layout = layout;
   }
 
   private record Loaded(RunPlan plan, Map<String, TablePlan> tables) {}
@@ -40,6 +43,11 @@ public final class StoredPlans {
   public ExportRequest resolve(PlannedRange r) {
     if (r.planKey() == null || r.planKey().isBlank() || r.rangeId() == null || r.rangeId() < 0) {
       throw new InvalidInputException("ExportTable with 'planKey' needs 'rangeId' (0 or more) and no 'range'");
+    }
+    if (!layout.isPlanKeyOf(r.planKey(), r.runDate(), r.runId())) {
+      throw new InvalidInputException("planKey '" + r.planKey() + "' is not a plan of run " + r.runId() + " ("
+          + r.runDate() + "): PlanRun keeps plans at " + layout.planKey(r.runDate(), r.runId(), "<id>")
+          + "; pass the planKey of the PlanRun output unchanged");
     }
     Loaded loaded = load(r.planKey());
     if (!loaded.plan().runId().equals(r.runId()) || !loaded.plan().runDate().equals(r.runDate())) {
@@ -50,13 +58,17 @@ public final class StoredPlans {
     if (table == null) {
       throw new InvalidInputException("the plan " + r.planKey() + " has no table " + r.database() + "." + r.table());
     }
+    if (r.attempt() != null && !r.attempt().equals(table.attempt())) {
+      throw new InvalidInputException("the plan " + r.planKey() + " gives " + r.database() + "." + r.table()
+          + " attempt " + table.attempt() + ", not " + r.attempt() + "; pass the PlanRun output unchanged");
+    }
     List<KeyRange> ranges = table.ranges() == null ? List.of() : table.ranges();
     if (ranges.isEmpty() && r.rangeId() == 0) {
-      return new ExportRequest(r.runId(), r.runDate(), r.database(), r.table(), null);
+      return new ExportRequest(r.runId(), table.attempt(), r.runDate(), r.database(), r.table(), null);
     }
     for (KeyRange range : ranges) {
       if (range.id() == r.rangeId()) {
-        return new ExportRequest(r.runId(), r.runDate(), r.database(), r.table(), range);
+        return new ExportRequest(r.runId(), table.attempt(), r.runDate(), r.database(), r.table(), range);
       }
     }
     throw new InvalidInputException("the plan " + r.planKey() + " has no range " + r.rangeId() + " for "
@@ -79,6 +91,10 @@ public final class StoredPlans {
         String where = e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
             ? " (line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ")" : "";
         throw new InvalidInputException("the plan at '" + key + "' is not a PlanRun plan" + where);
+      }
+      if (plan == null || plan.runId() == null || plan.runDate() == null || plan.tables() == null) {
+        throw new InvalidInputException("the plan at '" + key + "' has no runId, runDate or tables: it is not a"
+            + " complete PlanRun plan; start the run again");
       }
       Map<String, TablePlan> tables = new HashMap<>();
       for (TablePlan t : plan.tables()) {

@@ -8,12 +8,12 @@ import org.junit.jupiter.api.Test;
 
 /** Every key of the S3 layout as docs/data-contract.md spells it, with and without a prefix. */
 class BucketLayoutTest {
-  private static final RunTable USERS = RunTable.of("clinic", "users", "2025-06-01", "20250601-0300");
+  private static final RunTable USERS = RunTable.of("clinic", "users", "2025-06-01", "20250601-0300", "1");
 
   @Test
   void keysUnderAPrefix() {
     BucketLayout layout = new BucketLayout("rds2bq");
-    String run = "rds2bq/clinic/users/dt=2025-06-01/run=20250601-0300/";
+    String run = "rds2bq/clinic/users/dt=2025-06-01/run=20250601-0300/attempt=1/";
     assertEquals("rds2bq/", layout.root());
     assertEquals("rds2bq/clinic/users/", layout.tableFolder(USERS));
     assertEquals(run, layout.runFolder(USERS));
@@ -23,8 +23,8 @@ class BucketLayoutTest {
     assertEquals(run + "_SUCCESS", layout.successKey(USERS));
     assertEquals("rds2bq/clinic/users/_latest.json", layout.latestKey(USERS));
     assertEquals("rds2bq/_plans/", layout.plansFolder());
-    assertEquals("rds2bq/_plans/dt=2025-06-01/run=20250601-0300/plan.json",
-        layout.planKey("2025-06-01", "20250601-0300"));
+    assertEquals("rds2bq/_plans/dt=2025-06-01/run=20250601-0300/plan-20250601T030000Z-1a2b.json",
+        layout.planKey("2025-06-01", "20250601-0300", "20250601T030000Z-1a2b"));
     assertEquals("s3://acme/" + run + "*.parquet", layout.dataPath("acme", USERS));
   }
 
@@ -32,9 +32,42 @@ class BucketLayoutTest {
   void keysWithoutAPrefixStartAtTheDatabase() {
     BucketLayout layout = new BucketLayout("");
     assertEquals("", layout.root());
-    assertEquals("clinic/users/dt=2025-06-01/run=20250601-0300/", layout.runFolder(USERS));
+    assertEquals("clinic/users/dt=2025-06-01/run=20250601-0300/attempt=1/", layout.runFolder(USERS));
     assertEquals("clinic/users/_latest.json", layout.latestKey(USERS));
-    assertEquals("_plans/dt=2025-06-01/run=20250601-0300/plan.json", layout.planKey("2025-06-01", "20250601-0300"));
+    assertEquals("_plans/dt=2025-06-01/run=20250601-0300/plan-x.json", layout.planKey("2025-06-01", "20250601-0300", "x"));
+  }
+
+  @Test
+  void everyAttemptHasAFolderOfItsOwnUnderTheRun() {
+    BucketLayout layout = new BucketLayout("rds2bq");
+    RunTable second = RunTable.of("clinic", "users", "2025-06-01", "20250601-0300", "2");
+    assertEquals("rds2bq/clinic/users/dt=2025-06-01/run=20250601-0300/", layout.attemptsFolder(second));
+    assertEquals("rds2bq/clinic/users/dt=2025-06-01/run=20250601-0300/attempt=2/", layout.runFolder(second));
+    assertEquals("s3://acme/rds2bq/clinic/users/dt=2025-06-01/run=20250601-0300/attempt=2/*.parquet",
+        layout.dataPath("acme", second));
+    assertEquals("2", layout.attemptOf(second, layout.manifestKey(second)));
+    assertEquals("12", layout.attemptOf(second, layout.attemptsFolder(second) + "attempt=12/part-full-00000.parquet"));
+    assertEquals(null, layout.attemptOf(second, layout.attemptsFolder(second) + "attempt=01/x"));
+    assertEquals(null, layout.attemptOf(second, layout.latestKey(second)));
+    for (String bad : new String[] {null, "", "0", "01", "a", "1/../2"}) {
+      RunTable t = RunTable.of("clinic", "users", "2025-06-01", "20250601-0300", bad);
+      assertTrue(assertThrowsInvalid(() -> layout.runFolder(t)).contains("attempt must be a number from 1"));
+    }
+    assertEquals("2025-06-01", BucketLayout.runDateIn(layout.dataPath("acme", second)));
+  }
+
+  @Test
+  void planKeysOfARunAreRecognisedAndNothingElse() {
+    BucketLayout layout = new BucketLayout("rds2bq");
+    assertTrue(layout.isPlanKeyOf(layout.planKey("2025-06-01", "r1", "p1"), "2025-06-01", "r1"));
+    assertFalse(layout.isPlanKeyOf(layout.planKey("2025-06-01", "r2", "p1"), "2025-06-01", "r1"));
+    assertFalse(layout.isPlanKeyOf("other/_plans/dt=2025-06-01/run=r1/plan-p1.json", "2025-06-01", "r1"));
+    assertFalse(layout.isPlanKeyOf("rds2bq/_plans/dt=2025-06-01/run=r1/plan-../../x.json", "2025-06-01", "r1"));
+    assertFalse(layout.isPlanKeyOf(null, "2025-06-01", "r1"));
+  }
+
+  private static String assertThrowsInvalid(org.junit.jupiter.api.function.Executable e) {
+    return org.junit.jupiter.api.Assertions.assertThrows(dev.rds2bq.error.InvalidInputException.class, e).getMessage();
   }
 
   @Test
@@ -50,10 +83,10 @@ class BucketLayoutTest {
   @Test
   void everyRequestAndResultOfATableNamesTheSameFolder() {
     BucketLayout layout = new BucketLayout("rds2bq");
-    ExportRequest request = new ExportRequest("20250601-0300", "2025-06-01", "clinic", "users", null);
-    SlimExportResult slim = new SlimExportResult("20250601-0300", "2025-06-01", "clinic", "users", null, 0, 1, 10,
+    ExportRequest request = new ExportRequest("20250601-0300", "1", "2025-06-01", "clinic", "users", null);
+    SlimExportResult slim = new SlimExportResult("20250601-0300", "1", "2025-06-01", "clinic", "users", null, 0, 1, 10,
         5, "_exports/full.json");
-    PublishRequest publish = new PublishRequest("20250601-0300", "2025-06-01", "clinic", "users", 1, java.util.List.of(slim));
+    PublishRequest publish = new PublishRequest("20250601-0300", "1", "2025-06-01", "clinic", "users", 1, java.util.List.of(slim));
     assertEquals(layout.runFolder(USERS), layout.runFolder(request));
     assertEquals(layout.runFolder(USERS), layout.runFolder(slim));
     assertEquals(layout.runFolder(USERS), layout.runFolder(publish));

@@ -209,7 +209,7 @@ public final class TableExporter {
       LOG.info("export done table={} range={} rowsRead={} rows={} files={} ms={}", qualified, request.partLabel(),
           rowsRead, rows, written.size(), durationMs);
       listener.progress(request, rows);
-      return new ExportResult(request.runId(), request.runDate(), request.database(), request.table(),
+      return new ExportResult(request.runId(), request.attempt(), request.runDate(), request.database(), request.table(),
           schema.comment(), request.range(), rowsRead, rows,
           written.stream().map(f -> new FileEntry(f.key(), f.bytes(), f.rows())).toList(),
           columnEntries(masking, parquetSchema),

@@ -97,7 +97,7 @@ public final class Engines {
 
   /** Plans that PlanRun kept in S3, for ExportTable. */
   public StoredPlans plans() {
-    return new StoredPlans(store);
+    return new StoredPlans(store, BucketLayout.of(config));
   }
 
   /** Where ExportTable keeps its full results and PublishTable reads them. */

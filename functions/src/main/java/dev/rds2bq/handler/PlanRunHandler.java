@@ -17,14 +17,14 @@ import org.joda.time.DateTime;
 
 /**
  * PlanRun: a console click ({@code {}}), the EventBridge schedule's event, or
- * {@code {tables?, runDate?, load?, runId?, startTime?, executionArn?, allowConcurrent?}} in; the run
+ * {@code {tables?, runDate?, load?, runId?, startTime?, executionArn?, allowConcurrent?, replaceNewer?}} in; the run
  * plan out (events/PlanRun/). The state machine merges {@code executionArn} and {@code startTime}
  * from its context object into whichever form it was started with; the one-run-at-a-time check and
  * the default run date use them (a scheduled event's own {@code time} stays its start time).
  */
 public final class PlanRunHandler extends JsonHandler<JsonNode, RunPlan> {
   static final Set<String> INPUT_KEYS =
-      Set.of("tables", "runDate", "load", "runId", "startTime", "executionArn", "allowConcurrent");
+      Set.of("tables", "runDate", "load", "runId", "startTime", "executionArn", "allowConcurrent", "replaceNewer");
   private final OnFirstUse<RunPlanner> planner;
 
   /** Lambda's constructor: config and policy checked here; the database login read at the first plan. */
@@ -85,22 +85,40 @@ public final class PlanRunHandler extends JsonHandler<JsonNode, RunPlan> {
       if (!t.isArray()) {
         throw new InvalidInputException("'tables' must be a list of table names, e.g. [\"orders\", \"app.users\"]");
       }
-      t.forEach(n -> tables.add(n.asText()));
+      for (int i = 0; i < t.size(); i++) {
+        if (!t.get(i).isTextual() || t.get(i).asText().isBlank()) {
+          throw new InvalidInputException("'tables[" + i + "]' must be a table name as a string, e.g. \"orders\" or"
+              + " \"app.users\"; got " + t.get(i));
+        }
+        tables.add(t.get(i).asText());
+      }
     }
-    JsonNode load = node.get("load");
-    if (load != null && !load.isBoolean()) {
-      throw new InvalidInputException("'load' must be true or false; got " + load);
-    }
-    JsonNode allow = node.get("allowConcurrent");
-    if (allow != null && !allow.isBoolean()) {
-      throw new InvalidInputException("'allowConcurrent' must be true or false; got " + allow);
-    }
-    return new PlanInput(tables, text(node, "runDate"), load == null ? null : load.asBoolean(), text(node, "runId"),
-        text(node, "startTime"), text(node, "executionArn"), allow != null && allow.asBoolean());
+    Boolean load = flag(node, "load");
+    return new PlanInput(tables, text(node, "runDate"), load, text(node, "runId"), text(node, "startTime"),
+        text(node, "executionArn"), Boolean.TRUE.equals(flag(node, "allowConcurrent")),
+        Boolean.TRUE.equals(flag(node, "replaceNewer")));
   }
 
+  /** An optional string field; a number or object there is a mistake, not something to turn into text. */
   private static String text(JsonNode node, String key) {
     JsonNode v = node.get(key);
-    return v == null || v.isNull() ? null : v.asText();
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw new InvalidInputException("'" + key + "' must be a string; got " + v);
+    }
+    return v.asText();
+  }
+
+  private static Boolean flag(JsonNode node, String key) {
+    JsonNode v = node.get(key);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isBoolean()) {
+      throw new InvalidInputException("'" + key + "' must be true or false; got " + v);
+    }
+    return v.asBoolean();
   }
 }

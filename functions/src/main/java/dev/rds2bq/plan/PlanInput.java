@@ -7,11 +7,18 @@ import java.util.List;
  * event, or {@code {"tables": [...], "runDate": "YYYY-MM-DD", "load": false, "runId": "..."}}.
  * {@code startTime} is the execution's start, which fixes the default run date; {@code executionArn}
  * identifies the execution for the one-run-at-a-time check, which {@code allowConcurrent} skips.
+ * {@code replaceNewer} lets this run's (older) date replace a later snapshot in {@code _latest.json}
+ * and BigQuery.
  */
 public record PlanInput(List<String> tables, String runDate, Boolean load, String runId, String startTime,
-    String executionArn, boolean allowConcurrent) {
+    String executionArn, boolean allowConcurrent, boolean replaceNewer) {
   public PlanInput(List<String> tables, String runDate, Boolean load, String runId, String startTime) {
-    this(tables, runDate, load, runId, startTime, null, false);
+    this(tables, runDate, load, runId, startTime, null, false, false);
+  }
+
+  public PlanInput(List<String> tables, String runDate, Boolean load, String runId, String startTime,
+      String executionArn, boolean allowConcurrent) {
+    this(tables, runDate, load, runId, startTime, executionArn, allowConcurrent, false);
   }
 
   public static PlanInput empty() {

@@ -17,10 +17,10 @@ import java.util.List;
 public final class RangePlanner {
   /**
    * The state machine gathers a table's range results into one PublishTable input, and Step Functions
-   * passes at most 256 KiB: about 900 ranges fit (docs/state-machine.md). A bigger table gets fewer,
+   * passes at most 256 KiB: about 870 ranges fit (docs/state-machine.md). A bigger table gets fewer,
    * larger ranges rather than a run that fails with States.DataLimitExceeded.
    */
-  public static final int MAX_RANGES_PER_TABLE = 900;
+  public static final int MAX_RANGES_PER_TABLE = 850;
 
   private final long rowsPerRange;
 

@@ -98,6 +98,8 @@ public final class RunPlanner {
     if (!runId.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
       throw new InvalidInputException("runId must be 1-128 letters, digits, '_', '.' or '-'; got '" + runId + "'");
     }
+    // A run id given in the input may have written attempts before; a new one has none to look for.
+    Attempts attempts = input.runId() == null ? null : new Attempts(store, BucketLayout.of(config));
     List<TablePlan> tables = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     RangePlanner ranges = new RangePlanner(config.planning().rowsPerRange());
@@ -158,32 +160,57 @@ public final class RunPlanner {
                 ? "no primary key: exported as one range" : "small: one range");
         List<KeyRange> compact = r.ranges().stream()
             .map(k -> new KeyRange(k.id(), null, k.lo(), k.hi())).toList();
-        tables.add(new TablePlan(schema.database(), schema.table(), est[0], r.note(), Math.max(1, compact.size()),
-            compact, null));
+        String attempt = BucketLayout.FIRST_ATTEMPT;
+        String note = r.note();
+        if (attempts != null) {
+          Attempts.Choice choice = attempts.choose(schema.database(), schema.table(), runDate, runId);
+          attempt = choice.attempt();
+          note = note + (choice.resumed() ? "; resumes attempt " + attempt + ", never published"
+              : choice.published() != null ? "; attempt " + choice.published() + " stays as published" : "");
+        }
+        tables.add(new TablePlan(schema.database(), schema.table(), attempt, est[0], note,
+            Math.max(1, compact.size()), compact, null));
       }
     }
     int rangeCount = tables.stream().mapToInt(TablePlan::expectedRanges).sum();
     boolean load = input.load() == null || input.load();
     ExecutionLimits.checkHistory(tables.size(), rangeCount, load, config.run());
-    RunPlan plan = new RunPlan(runId, runDate, load, tables.size(), rangeCount, null, config.run(), tables);
+    RunPlan plan = new RunPlan(runId, runDate, load, input.replaceNewer(), tables.size(), rangeCount, null, config.run(),
+        tables);
     byte[] json = json(plan);
     if (json.length <= config.planning().maxPlanKiB() * 1024 && widestRanges(tables) <= MAX_INLINE_RANGES_BYTES) {
       return plan;
     }
     // Too big for the state machine's payload: the full plan goes to S3, the output keeps the counts
     // and, per split table, the range ids that ExportTable takes with the plan's key.
-    String key = BucketLayout.of(config).planKey(runDate, runId);
-    store.put(key, json, "application/json");
-    List<TablePlan> slim = tables.stream().map(t -> new TablePlan(t.database(), t.table(), t.estimatedRows(),
+    String key = storePlan(runDate, runId, json);
+    List<TablePlan> slim = tables.stream().map(t -> new TablePlan(t.database(), t.table(), t.attempt(), t.estimatedRows(),
         t.note(), t.expectedRanges(), null,
         t.ranges().isEmpty() ? null : t.ranges().stream().map(KeyRange::id).toList())).toList();
-    RunPlan reference = new RunPlan(runId, runDate, load, tables.size(), rangeCount, key, config.run(), slim);
+    RunPlan reference = new RunPlan(runId, runDate, load, input.replaceNewer(), tables.size(), rangeCount, key,
+        config.run(), slim);
     if (json(reference).length > config.planning().maxPlanKiB() * 1024) {
       throw new ConfigException("even without its ranges the plan of " + tables.size() + " tables exceeds planning."
           + "maxPlanKiB (" + config.planning().maxPlanKiB() + " KiB); split the tables over several state machines"
           + " with tables.include, or raise the limit up to 250");
     }
     return reference;
+  }
+
+  /**
+   * Writes the plan under a key of its own, never over another plan of the same run id: an earlier
+   * execution, perhaps redriven later, still reads its ranges from its own plan.
+   */
+  private String storePlan(String runDate, String runId, byte[] json) {
+    BucketLayout layout = BucketLayout.of(config);
+    for (int tries = 0; tries < 3; tries++) {
+      String key = layout.planKey(runDate, runId, newRunId(clock.instant()));
+      if (store.putIf(key, json, "application/json", null)) {
+        return key;
+      }
+    }
+    throw new dev.rds2bq.error.StorageUnavailableException("three plan keys of run " + runId + " were taken; start"
+        + " the run again", null);
   }
 
   /**

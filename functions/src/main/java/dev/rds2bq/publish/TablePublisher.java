@@ -2,7 +2,10 @@ package dev.rds2bq.publish;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.rds2bq.error.IntegrityException;
+import dev.rds2bq.error.StorageUnavailableException;
+import dev.rds2bq.handler.JsonHandler;
 import dev.rds2bq.error.InvalidInputException;
 import dev.rds2bq.contract.AnyExportResult;
 import dev.rds2bq.contract.BucketLayout;
@@ -25,6 +28,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -134,35 +138,72 @@ public final class TablePublisher {
     if (source != null) {
       verifySourceCounts(table, request, exports);
     }
-    int strays = 0;
-    for (String key : stored.keySet()) {
-      if (!reported.contains(key) && !resultKeys.contains(key) && !isMarker(request, key)) {
-        // A part of a failed or retried attempt, never part of the snapshot, or the result of a range
-        // this publish does not have (a re-run of the run id with other ranges).
-        store.delete(key);
-        strays++;
-      }
-    }
     files.sort((a, b) -> a.key().compareTo(b.key()));
-    ExportResult first = exports.get(0);
-    Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, request.database(), request.table(),
-        first.tableComment(), request.runId(), request.runDate(), clock.instant().toString(), rows, bytes, files,
-        first.columns().stream().filter(c -> c.output() != null)
-            .map(c -> new Manifest.Field(c.output(), c.parquetType())).toList(),
-        first.columns().stream().filter(c -> c.output() != null)
-            .map(c -> new Manifest.BigQueryField(c.output(), c.bigQueryType(), "NULLABLE", description(c))).toList(),
-        first.columns().stream()
-            .map(c -> new Manifest.Column(c.source(), c.sourceType(), c.output(), c.policy(), c.comment())).toList(),
-        first.schemaFingerprint(), first.policyFingerprint(), first.hashKeyId(), zeroDates,
-        ColumnReceipt.combine(exports.stream().map(ExportResult::receipts).toList()));
-
     String manifestKey = layout.manifestKey(request);
-    store.delete(layout.successKey(request)); // a re-run is incomplete until its own marker lands
-    store.put(manifestKey, json(manifest), "application/json");
-    store.put(layout.successKey(request), new byte[0], "text/plain");
-    moveLatest(request, manifestKey);
-    return new PublishResult(request.database(), request.table(), request.runId(), request.runDate(), manifestKey,
-        files.size(), rows, bytes, strays);
+    // A publish that died after writing the manifest is taken up where it stopped; nothing of an
+    // attempt that has a manifest is deleted or written again.
+    Manifest published = stored.containsKey(manifestKey) ? readManifest(table, manifestKey) : null;
+    int strays = 0;
+    if (published == null) {
+      for (String key : stored.keySet()) {
+        if (!reported.contains(key) && !resultKeys.contains(key) && !isMarker(request, key)) {
+          // A part of a failed or retried try at a range of this unpublished attempt, never part of the
+          // snapshot, or the result of a range this publish does not have (a plan with other ranges).
+          store.delete(key);
+          strays++;
+        }
+      }
+      ExportResult first = exports.get(0);
+      Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, request.database(), request.table(),
+          first.tableComment(), request.runId(), request.attempt(), request.runDate(), clock.instant().toString(), rows,
+          bytes, files,
+          first.columns().stream().filter(c -> c.output() != null)
+              .map(c -> new Manifest.Field(c.output(), c.parquetType())).toList(),
+          first.columns().stream().filter(c -> c.output() != null)
+              .map(c -> new Manifest.BigQueryField(c.output(), c.bigQueryType(), "NULLABLE", description(c))).toList(),
+          first.columns().stream()
+              .map(c -> new Manifest.Column(c.source(), c.sourceType(), c.output(), c.policy(), c.comment())).toList(),
+          first.schemaFingerprint(), first.policyFingerprint(), first.hashKeyId(), zeroDates,
+          ColumnReceipt.combine(exports.stream().map(ExportResult::receipts).toList()));
+      // If-None-Match: a manifest, once there, is never replaced, even by a publish racing this one.
+      published = store.putIf(manifestKey, json(manifest), "application/json", null) ? manifest
+          : readManifest(table, manifestKey);
+    }
+    requireSameSnapshot(table, request, published, files, exports.get(0));
+    store.putIf(layout.successKey(request), new byte[0], "text/plain", null); // already there after a retry: fine
+    String latest = moveLatest(request, published, manifestKey);
+    return new PublishResult(request.database(), request.table(), request.runId(), request.attempt(), request.runDate(),
+        manifestKey, files.size(), rows, bytes, strays, latest);
+  }
+
+  private Manifest readManifest(String table, String key) {
+    byte[] json = store.get(key);
+    try {
+      Manifest m = json == null ? null : JsonHandler.LENIENT.readValue(json, Manifest.class);
+      if (m == null || m.files() == null) {
+        throw new IOException("no files");
+      }
+      return m;
+    } catch (IOException e) {
+      throw new IntegrityException(table + ": " + key + " is there but is not a readable manifest; the attempt cannot"
+          + " be published again: run the table again (PlanRun gives it a new attempt)");
+    }
+  }
+
+  /**
+   * The attempt's manifest, whether this call wrote it or an earlier try did, must describe exactly
+   * the files checked here: a retried publish then finishes the same snapshot, and anything else is
+   * refused rather than changing what readers of that manifest may already hold.
+   */
+  private static void requireSameSnapshot(String table, PublishRequest r, Manifest m, List<Manifest.File> files,
+      ExportResult first) {
+    if (!m.files().equals(files) || !r.runId().equals(m.runId()) || !r.attempt().equals(m.attempt())
+        || !first.schemaFingerprint().equals(m.schemaFingerprint())
+        || !first.policyFingerprint().equals(m.policyFingerprint())) {
+      throw new IntegrityException(table + ": attempt " + r.attempt() + " of run " + r.runId() + " is already published"
+          + " with other files (" + m.files().size() + " in its manifest, " + files.size() + " here); a published"
+          + " attempt is never changed: run the table again (PlanRun gives it a new attempt)");
+    }
   }
 
   /**
@@ -207,11 +248,23 @@ public final class TablePublisher {
     return out;
   }
 
-  /** Footers read at once: S3 calls of a few milliseconds each, for up to 900 ranges' files. */
+  /** Footers read at once: S3 calls of a few milliseconds each, for up to 850 ranges' files. */
   static final int FOOTER_READERS = 8;
 
   /** The request's own shape, and the number of ranges; nothing is read from S3 before these pass. */
   private void validate(PublishRequest r) {
+    if (r.runId() == null || !r.runId().matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
+      throw new InvalidInputException("PublishTable needs 'runId', the run id of the PlanRun output (1-128 letters,"
+          + " digits, '_', '.' or '-'); got " + (r.runId() == null ? "nothing" : "'" + r.runId() + "'"));
+    }
+    if (r.database() == null || r.database().isBlank() || r.table() == null || r.table().isBlank()) {
+      throw new InvalidInputException("PublishTable needs 'database' and 'table', the table's names in the plan; got "
+          + r.database() + "." + r.table());
+    }
+    if (!BucketLayout.isAttempt(r.attempt())) {
+      throw new InvalidInputException("PublishTable needs 'attempt', the table's attempt in the PlanRun output (a"
+          + " number from 1); got " + (r.attempt() == null ? "nothing" : "'" + r.attempt() + "'"));
+    }
     if (r.exports() == null || r.exports().isEmpty()) {
       throw new InvalidInputException("PublishTable needs the export results of " + r.database() + "." + r.table());
     }
@@ -227,9 +280,10 @@ public final class TablePublisher {
         throw new InvalidInputException(table + ": an entry of exports is null; pass the ExportTable outputs");
       }
       if (!r.runId().equals(e.runId()) || !r.runDate().equals(e.runDate()) || !r.database().equals(e.database())
-          || !r.table().equals(e.table())) {
+          || !r.table().equals(e.table()) || !r.attempt().equals(e.attempt())) {
         throw new InvalidInputException(table + ": an export result of " + e.database() + "." + e.table() + " run "
-            + e.runId() + "/" + e.runDate() + " was passed to the publish of run " + r.runId() + "/" + r.runDate());
+            + e.runId() + "/" + e.runDate() + " attempt " + e.attempt() + " was passed to the publish of run "
+            + r.runId() + "/" + r.runDate() + " attempt " + r.attempt());
       }
       if (!labels.add(e.label())) {
         throw new InvalidInputException(table + ": range " + e.label() + " appears twice");
@@ -285,29 +339,64 @@ public final class TablePublisher {
     }
   }
 
-  /** Moves {@code _latest.json} to this run unless it already points at a later run date. */
-  private void moveLatest(PublishRequest r, String manifestKey) {
+  /** Attempts at moving {@code _latest.json} before giving up on writers that keep changing it. */
+  static final int LATEST_TRIES = 10;
+
+  /**
+   * Moves {@code _latest.json} to this snapshot unless it points at a later run date (or at a later
+   * publish of the same date), which only {@code replaceNewer} overrides. A read-modify-write made safe
+   * by S3's conditional writes: the new pointer is written only if the key still holds what was read
+   * ({@code If-Match}), or nothing ({@code If-None-Match}), so two publishes never lose each other's
+   * update; the loser reads again and decides again. Returns what happened, in words.
+   */
+  private String moveLatest(PublishRequest r, Manifest m, String manifestKey) {
     String latestKey = layout.latestKey(r);
-    // Listed before it is read: for a missing key S3 answers GetObject with 403, not 404, unless the
-    // role may list the whole bucket, and PublishTable may list only under the prefix.
-    boolean exists = store.list(latestKey).stream().anyMatch(o -> o.key().equals(latestKey));
-    byte[] current = exists ? store.get(latestKey) : null;
-    if (current != null) {
-      try {
-        String currentDate = JSON.readTree(current).path("runDate").asText("");
-        if (currentDate.compareTo(r.runDate()) > 0) {
-          return;
+    Instant publishedAt = instant(m.publishedAt());
+    for (int tries = 0; tries < LATEST_TRIES; tries++) {
+      // Listed before it is read: for a missing key S3 answers GetObject with 403, not 404, unless the
+      // role may list the whole bucket, and PublishTable may list only under the prefix.
+      boolean exists = store.list(latestKey).stream().anyMatch(o -> o.key().equals(latestKey));
+      ObjectStore.Tagged current = exists ? store.getTagged(latestKey) : null;
+      if (current != null) {
+        JsonNode now = null;
+        try {
+          now = JSON.readTree(current.content());
+        } catch (IOException unreadable) {
+          // A damaged pointer is replaced.
         }
-      } catch (IOException unreadable) {
-        // A damaged pointer is replaced.
+        if (now != null && manifestKey.equals(now.path("manifest").asText())) {
+          return "points here";
+        }
+        if (now != null && !r.replacesNewer()) {
+          String date = now.path("runDate").asText("");
+          boolean later = date.compareTo(r.runDate()) > 0 || (date.equals(r.runDate())
+              && instant(now.path("publishedAt").asText("")).isAfter(publishedAt));
+          if (later) {
+            return "kept on " + date + " (run " + now.path("runId").asText() + "), later than this run; pass"
+                + " \"replaceNewer\": true to move it back";
+          }
+        }
+      }
+      Map<String, String> latest = new TreeMap<>();
+      latest.put("runDate", r.runDate());
+      latest.put("runId", r.runId());
+      latest.put("attempt", r.attempt());
+      latest.put("manifest", manifestKey);
+      latest.put("publishedAt", m.publishedAt());
+      if (store.putIf(latestKey, json(latest), "application/json", current == null ? null : current.tag())) {
+        return "moved here";
       }
     }
-    Map<String, String> latest = new TreeMap<>();
-    latest.put("runDate", r.runDate());
-    latest.put("runId", r.runId());
-    latest.put("manifest", manifestKey);
-    latest.put("publishedAt", clock.instant().toString());
-    store.put(latestKey, json(latest), "application/json");
+    throw new StorageUnavailableException(r.database() + "." + r.table() + ": " + latestKey + " changed under "
+        + LATEST_TRIES + " tries to move it; another publish keeps writing it. Transient: retried", null);
+  }
+
+  private static Instant instant(String text) {
+    try {
+      return Instant.parse(text);
+    } catch (RuntimeException e) {
+      return Instant.EPOCH;
+    }
   }
 
   /**

@@ -392,7 +392,7 @@ public final class ExportBenchmark {
   }
 
   static long export(TableExporter exporter, String table, long rows) {
-    ExportResult r = exporter.export(new ExportRequest("bench", "2026-11-26", DB, table, null));
+    ExportResult r = exporter.export(new ExportRequest("bench", "1", "2026-11-26", DB, table, null));
     if (r.rowsWritten() != rows) {
       throw new IllegalStateException("exported " + r.rowsWritten() + " of " + rows + " rows");
     }

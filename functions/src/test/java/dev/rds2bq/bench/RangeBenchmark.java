@@ -64,7 +64,7 @@ public final class RangeBenchmark {
       try {
         List<Future<ExportResult>> futures = new ArrayList<>();
         for (KeyRange r : work) {
-          futures.add(pool.submit(() -> exporter.export(new ExportRequest("bench", "2026-11-26", ExportBenchmark.DB,
+          futures.add(pool.submit(() -> exporter.export(new ExportRequest("bench", "1", "2026-11-26", ExportBenchmark.DB,
               "users", r))));
         }
         for (Future<ExportResult> f : futures) {

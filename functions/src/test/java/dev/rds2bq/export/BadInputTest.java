@@ -49,14 +49,14 @@ class BadInputTest {
 
   @Test
   void unknownTableListsTheTablesThatExist() {
-    String m = fails(InvalidInputException.class, new ExportRequest("r1", "2026-11-26", "shop", "order", null)).getMessage();
+    String m = fails(InvalidInputException.class, new ExportRequest("r1", "1", "2026-11-26", "shop", "order", null)).getMessage();
     assertTrue(m.contains("'shop.order' is not a base table") && m.contains("orders"), m);
   }
 
   @Test
   void injectionInATableNameIsJustAnUnknownTable() throws Exception {
-    fails(InvalidInputException.class, new ExportRequest("r1", "2026-11-26", "shop", "orders`; DROP TABLE orders; --", null));
-    fails(InvalidInputException.class, new ExportRequest("r1", "2026-11-26", "shop", "orders' OR '1'='1", null));
+    fails(InvalidInputException.class, new ExportRequest("r1", "1", "2026-11-26", "shop", "orders`; DROP TABLE orders; --", null));
+    fails(InvalidInputException.class, new ExportRequest("r1", "1", "2026-11-26", "shop", "orders' OR '1'='1", null));
     try (Connection c = stack.mysql.connect("shop"); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM orders")) {
       rs.next();
@@ -66,20 +66,20 @@ class BadInputTest {
 
   @Test
   void unknownDatabaseAndMalformedRequestFields() {
-    assertTrue(fails(InvalidInputException.class, new ExportRequest("r1", "2026-11-26", "nope", "orders", null))
+    assertTrue(fails(InvalidInputException.class, new ExportRequest("r1", "1", "2026-11-26", "nope", "orders", null))
         .getMessage().contains("'nope'"));
-    assertTrue(fails(InvalidInputException.class, new ExportRequest("r1", "26/11/2026", "shop", "orders", null))
+    assertTrue(fails(InvalidInputException.class, new ExportRequest("r1", "1", "26/11/2026", "shop", "orders", null))
         .getMessage().contains("runDate must be YYYY-MM-DD"));
-    assertTrue(fails(InvalidInputException.class, new ExportRequest("../etc", "2026-11-26", "shop", "orders", null))
+    assertTrue(fails(InvalidInputException.class, new ExportRequest("../etc", "1", "2026-11-26", "shop", "orders", null))
         .getMessage().contains("runId"));
     assertTrue(fails(InvalidInputException.class,
-        new ExportRequest("r1", "2026-11-26", "shop", "orders", new KeyRange(0, "total", "1", "5")))
+        new ExportRequest("r1", "1", "2026-11-26", "shop", "orders", new KeyRange(0, "total", "1", "5")))
         .getMessage().contains("not the first primary-key column 'id'"));
     assertTrue(fails(InvalidInputException.class,
-        new ExportRequest("r1", "2026-11-26", "shop", "orders", new KeyRange(0, "id", "one", null)))
+        new ExportRequest("r1", "1", "2026-11-26", "shop", "orders", new KeyRange(0, "id", "one", null)))
         .getMessage().contains("the lower bound of range 0 does not fit key column 'id'"));
     assertFalse(fails(InvalidInputException.class,
-        new ExportRequest("r1", "2026-11-26", "shop", "orders", new KeyRange(0, "id", "1", "ann@example.com")))
+        new ExportRequest("r1", "1", "2026-11-26", "shop", "orders", new KeyRange(0, "id", "1", "ann@example.com")))
         .getMessage().contains("ann@example.com"), "a bound is never quoted: a key can be personal");
   }
 
@@ -96,7 +96,7 @@ class BadInputTest {
   void brokenPolicyFailsBeforeAnyRowIsRead() {
     MaskingPolicyException e = assertThrows(MaskingPolicyException.class,
         () -> stack.exporter(config, "shop", "databases: {shop: {tables: {orders: {columns: {totl: drop}}}}}")
-            .export(new ExportRequest("r1", "2026-11-26", "shop", "orders", null)));
+            .export(new ExportRequest("r1", "1", "2026-11-26", "shop", "orders", null)));
     assertTrue(e.getMessage().contains("no column 'totl'"), e.getMessage());
     assertEquals(List.of(), stack.store(bucket).list(""));
   }
@@ -112,7 +112,7 @@ class BadInputTest {
     TableExporter exporter = new Engines(config, new MapSecretSource(secrets), stack.store(bucket))
         .exporter(MaskingPolicy.parse("m.yaml", POLICY), ExportListener.NONE);
     SourceUnavailableException e = assertThrows(SourceUnavailableException.class,
-        () -> exporter.export(new ExportRequest("r1", "2026-11-26", "shop", "orders", null)));
+        () -> exporter.export(new ExportRequest("r1", "1", "2026-11-26", "shop", "orders", null)));
     assertTrue(e.isTransient());
     assertTrue(e.getMessage().contains("127.0.0.1:" + closedPort), e.getMessage());
     assertFalse(e.getMessage().contains("pw-never-logged"));
@@ -125,7 +125,7 @@ class BadInputTest {
     TableExporter exporter = new Engines(config, new MapSecretSource(secrets), stack.store(bucket))
         .exporter(MaskingPolicy.parse("m.yaml", POLICY), ExportListener.NONE);
     ConfigException e = assertThrows(ConfigException.class,
-        () -> exporter.export(new ExportRequest("r1", "2026-11-26", "shop", "orders", null)));
+        () -> exporter.export(new ExportRequest("r1", "1", "2026-11-26", "shop", "orders", null)));
     assertTrue(e.getMessage().contains("refused the login"), e.getMessage());
     assertFalse(e.getMessage().contains("wrong-pw-xyz"));
   }

@@ -52,7 +52,7 @@ class EmailDomainTest {
     String bucket = stack.bucket("domains");
     ExportResult result = stack.exporter(LocalStack.config(bucket, ""), "domains",
         "databases: {domains: {tables: {contacts: {columns: {contact: email_domain}}}}}")
-        .export(new ExportRequest("r1", "2026-11-26", "domains", "contacts", null));
+        .export(new ExportRequest("r1", "1", "2026-11-26", "domains", "contacts", null));
     List<Path> files = result.files().stream().map(f -> stack.file(bucket, f.key())).toList();
     List<Map<String, Object>> rows = Parquet.query(files, "SELECT id, contact FROM t ORDER BY id");
     List<String> expected = Arrays.stream(CASES).map(c -> c[1]).toList();

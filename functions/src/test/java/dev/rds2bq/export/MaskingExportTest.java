@@ -55,7 +55,7 @@ class MaskingExportTest {
             + " (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)");
     String bucket = stack.bucket("masking");
     result = stack.exporter(LocalStack.config(bucket, ""), "app", POLICY)
-        .export(new ExportRequest("r1", "2026-11-26", "app", "users", null));
+        .export(new ExportRequest("r1", "1", "2026-11-26", "app", "users", null));
     List<Path> files = result.files().stream().map(f -> stack.file(bucket, f.key())).toList();
     rows = Parquet.query(files, "SELECT * EXCLUDE (last_seen, signup_date), CAST(signup_date AS VARCHAR) AS signup_date,"
         + " CAST(last_seen AS VARCHAR) AS last_seen FROM t ORDER BY id");

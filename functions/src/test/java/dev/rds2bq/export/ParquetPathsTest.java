@@ -103,7 +103,7 @@ class ParquetPathsTest {
   }
 
   private static ExportRequest request(String runId, String database, String table) {
-    return new ExportRequest(runId, "2026-11-26", database, table, null);
+    return new ExportRequest(runId, "1", "2026-11-26", database, table, null);
   }
 
   private static List<Path> files(String bucket, ExportResult result, long rows) {

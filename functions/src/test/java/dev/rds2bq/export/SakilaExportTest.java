@@ -48,7 +48,7 @@ class SakilaExportTest {
     List<String> tables = tables();
     assertEquals(16, tables.size(), "Sakila has 16 base tables: " + tables);
     for (String table : tables) {
-      ExportResult r = exporter.export(new ExportRequest("run1", "2026-11-26", "sakila", table, null));
+      ExportResult r = exporter.export(new ExportRequest("run1", "1", "2026-11-26", "sakila", table, null));
       long source = count(table);
       assertEquals(source, r.rowsWritten(), table);
       List<Path> files = r.files().stream().map(f -> stack.file(bucket, f.key())).toList();

@@ -108,7 +108,7 @@ class TypeMappingTest {
         "INSERT INTO t (id) VALUES (3)");
     String bucket = stack.bucket("types");
     PipelineConfig config = LocalStack.config(bucket, "");
-    result = stack.exporter(config, "types", POLICY).export(new ExportRequest("r1", "2026-11-26", "types", "t", null));
+    result = stack.exporter(config, "types", POLICY).export(new ExportRequest("r1", "1", "2026-11-26", "types", "t", null));
     files = result.files().stream().map(f -> stack.file(bucket, f.key())).toList();
   }
 

@@ -52,7 +52,7 @@ class UploadFailureTest {
               "parquet: {compression: uncompressed, rowGroupMiB: 16, pageKiB: 64}\n"), "big", POLICY,
           new S3ObjectStore(failing, bucket, 5 * 1024 * 1024));
       StorageUnavailableException e = assertThrows(StorageUnavailableException.class,
-          () -> exporter.export(new ExportRequest("r1", "2026-11-26", "big", "users", null)));
+          () -> exporter.export(new ExportRequest("r1", "1", "2026-11-26", "big", "users", null)));
       assertTrue(e.getMessage().contains("part-full-00000.parquet"), e.getMessage());
       assertTrue(parts.get() >= 2, "the failure must have hit a multipart upload");
       assertEquals(List.of(), stack.store(bucket).list(""), "no object is visible");
@@ -66,7 +66,7 @@ class UploadFailureTest {
     String bucket = stack.bucket("rolling");
     ExportResult r = stack.exporter(LocalStack.config(bucket,
             "parquet: {compression: zstd, targetFileMiB: 2, rowGroupMiB: 16}\n"), "big", POLICY)
-        .export(new ExportRequest("r1", "2026-11-26", "big", "users", new KeyRange(7, "id", "1001", null)));
+        .export(new ExportRequest("r1", "1", "2026-11-26", "big", "users", new KeyRange(7, "id", "1001", null)));
     assertTrue(r.files().size() >= 3, "several files: " + r.files());
     for (int i = 0; i < r.files().size(); i++) {
       assertTrue(r.files().get(i).key().endsWith(String.format("part-00007-%05d.parquet", i)), r.files().get(i).key());
@@ -86,7 +86,7 @@ class UploadFailureTest {
     String bucket = stack.bucket("upload-ok");
     ExportResult r = stack.exporter(LocalStack.config(bucket,
             "parquet: {compression: uncompressed, rowGroupMiB: 16, pageKiB: 64}\n"), "big", POLICY)
-        .export(new ExportRequest("r1", "2026-11-26", "big", "users", null));
+        .export(new ExportRequest("r1", "1", "2026-11-26", "big", "users", null));
     assertEquals(150_000, r.rowsWritten());
     assertTrue(r.bytes() > 10 * 1024 * 1024, "large enough to need several parts: " + r.bytes());
     assertEquals(r.bytes(), stack.store(bucket).list("").stream().mapToLong(o -> o.size()).sum());

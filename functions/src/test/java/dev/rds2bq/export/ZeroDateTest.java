@@ -35,7 +35,7 @@ class ZeroDateTest {
   void byDefaultTheExportFailsNamingTableAndColumnAndWritesNothing() {
     String bucket = stack.bucket("zeros-error");
     DataException e = assertThrows(DataException.class, () -> stack.exporter(LocalStack.config(bucket, ""), "zeros", POLICY)
-        .export(new ExportRequest("r1", "2026-11-26", "zeros", "z", null)));
+        .export(new ExportRequest("r1", "1", "2026-11-26", "zeros", "z", null)));
     assertTrue(e.getMessage().contains("zeros.z, column d"), e.getMessage());
     assertTrue(e.getMessage().contains("zeroDates: as_null"), e.getMessage());
     assertEquals(List.of(), stack.store(bucket).list(""));
@@ -50,7 +50,7 @@ class ZeroDateTest {
     DataException e = assertThrows(DataException.class, () -> stack.exporter(
         LocalStack.config(stack.bucket("zeros-birthday"), ""), "zeros_birthday",
         "databases: {zeros_birthday: {tables: {p: {columns: {birthday: age_band}}}}}")
-        .export(new ExportRequest("r1", "2026-11-26", "zeros_birthday", "p", null)));
+        .export(new ExportRequest("r1", "1", "2026-11-26", "zeros_birthday", "p", null)));
     assertTrue(e.getMessage().contains("zeros_birthday.p, column birthday"), e.getMessage());
     assertTrue(!e.getMessage().contains("07-14") && !e.getMessage().contains("7-14"), e.getMessage());
   }
@@ -72,7 +72,7 @@ class ZeroDateTest {
       // Only this export's connections go through the proxy: its count is theirs alone.
       assertThrows(DataException.class, () -> stack.exporterWithLogin(LocalStack.config(bucket, ""),
           stack.ownLogin("zeros_big_export", "zeros_big", proxy.port()), "databases: {}")
-          .export(new ExportRequest("r1", "2026-11-26", "zeros_big", "z", null)));
+          .export(new ExportRequest("r1", "1", "2026-11-26", "zeros_big", "z", null)));
       long sent = proxy.bytesFromServer();
       assertTrue(sent > 0, "the export connected through the proxy");
       assertTrue(sent < 20_000_000, "the server sent " + sent + " bytes of a 60 MB table after the failure");
@@ -84,7 +84,7 @@ class ZeroDateTest {
   void asNullWritesNullAndCountsPerColumn() throws Exception {
     String bucket = stack.bucket("zeros-null");
     ExportResult r = stack.exporter(LocalStack.config(bucket, "zeroDates: as_null\n"), "zeros", POLICY)
-        .export(new ExportRequest("r1", "2026-11-26", "zeros", "z", null));
+        .export(new ExportRequest("r1", "1", "2026-11-26", "zeros", "z", null));
     assertEquals(Map.of("d", 3L, "dt", 2L, "ts", 1L), r.zeroDates());
     List<Path> files = r.files().stream().map(f -> stack.file(bucket, f.key())).toList();
     List<Map<String, Object>> rows = Parquet.query(files,

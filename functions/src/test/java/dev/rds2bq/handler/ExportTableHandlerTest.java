@@ -48,7 +48,7 @@ class ExportTableHandlerTest {
     stack.sakila();
     bucket = stack.bucket("handler");
     handler = new ExportTableHandler(stack.exporter(LocalStack.config(bucket, ""), "sakila", LocalStack.demoPolicy()),
-        new StoredPlans(stack.store(bucket)));
+        new StoredPlans(stack.store(bucket), new dev.rds2bq.contract.BucketLayout("exports")));
     results = new ExportResultStore(stack.store(bucket), "exports");
   }
 
@@ -72,7 +72,7 @@ class ExportTableHandlerTest {
     assertEquals(request.range() == null ? null : new KeyRange(request.range().id(), null, null, null), slim.range(),
         "the slim form keeps the range's id only");
     String fullKey = "exports/sakila/" + request.table() + "/dt=" + request.runDate() + "/run=" + request.runId()
-        + "/_exports/" + request.partLabel() + ".json";
+        + "/attempt=" + request.attempt() + "/_exports/" + request.partLabel() + ".json";
     ExportResult result = JSON.readValue(stack.store(bucket).get(fullKey), ExportResult.class);
     assertEquals(result, results.load(slim));
     assertEquals(request.range(), result.range(), "the full result echoes the range");
@@ -86,7 +86,7 @@ class ExportTableHandlerTest {
     assertEquals(result.rowsWritten(), result.files().stream().mapToLong(ExportResult.FileEntry::rows).sum());
     for (ExportResult.FileEntry f : result.files()) {
       assertTrue(f.key().startsWith("exports/sakila/" + request.table() + "/dt=" + request.runDate() + "/run="
-          + request.runId() + "/part-" + request.partLabel() + "-"), f.key());
+          + request.runId() + "/attempt=" + request.attempt() + "/part-" + request.partLabel() + "-"), f.key());
       assertEquals(f.bytes(), Files.size(stack.file(bucket, f.key())));
     }
   }
@@ -94,39 +94,43 @@ class ExportTableHandlerTest {
   @Test
   void malformedInputIsAnInvalidInputError() {
     InvalidInputException e = assertThrows(InvalidInputException.class, () -> handler.handleRequest(
-        new ByteArrayInputStream("{\"runId\":\"r\",\"tabel\":\"x\"}".getBytes(StandardCharsets.UTF_8)),
+        new ByteArrayInputStream("{\"runId\":\"r\",\"attempt\":\"1\",\"tabel\":\"x\"}".getBytes(StandardCharsets.UTF_8)),
         new ByteArrayOutputStream(), null));
     assertTrue(e.getMessage().contains("tabel"), e.getMessage());
   }
 
   @Test
   void aRangeOfAPlanKeptInS3IsReadFromThePlan() throws Exception {
-    String key = "exports/_plans/dt=2026-11-26/run=big/plan.json";
-    RunPlan plan = new RunPlan("big", "2026-11-26", false, 2, 3, null, RunConfig.defaults(), List.of(
-        new RunPlan.TablePlan("sakila", "rental", 16044, "2 ranges", 2,
+    String key = "exports/_plans/dt=2026-11-26/run=big/plan-p1.json";
+    RunPlan plan = new RunPlan("big", "2026-11-26", false, false, 2, 3, null, RunConfig.defaults(), List.of(
+        new RunPlan.TablePlan("sakila", "rental", "1", 16044, "2 ranges", 2,
             List.of(new KeyRange(0, null, null, "8000"), new KeyRange(1, null, "8000", null)), null),
-        new RunPlan.TablePlan("sakila", "category", 16, "small: one range", 1, List.of(), null)));
+        new RunPlan.TablePlan("sakila", "category", "1", 16, "small: one range", 1, List.of(), null)));
     stack.store(bucket).put(key, JSON.writeValueAsBytes(plan), "application/json");
 
-    ExportResult second = invoke("{\"runId\":\"big\",\"runDate\":\"2026-11-26\",\"database\":\"sakila\","
+    ExportResult second = invoke("{\"runId\":\"big\",\"attempt\":\"1\",\"runDate\":\"2026-11-26\",\"database\":\"sakila\","
         + "\"table\":\"rental\",\"planKey\":\"" + key + "\",\"rangeId\":1}");
     assertEquals(new KeyRange(1, null, "8000", null), second.range());
-    assertEquals(expectedRows(new ExportRequest("big", "2026-11-26", "sakila", "rental",
+    assertEquals(expectedRows(new ExportRequest("big", "1", "2026-11-26", "sakila", "rental",
         new KeyRange(1, "rental_id", "8000", null))), second.rowsWritten());
-    ExportResult whole = invoke("{\"runId\":\"big\",\"runDate\":\"2026-11-26\",\"database\":\"sakila\","
+    ExportResult whole = invoke("{\"runId\":\"big\",\"attempt\":\"1\",\"runDate\":\"2026-11-26\",\"database\":\"sakila\","
         + "\"table\":\"category\",\"planKey\":\"" + key + "\",\"rangeId\":0}");
     assertNull(whole.range(), "id 0 of a table planned in one piece is the whole table");
     assertEquals(16, whole.rowsWritten());
 
-    for (String bad : List.of("\"runId\":\"other\",\"rangeId\":1", "\"runId\":\"big\",\"rangeId\":7",
+    for (String bad : List.of("\"runId\":\"other\",\"attempt\":\"1\",\"rangeId\":1", "\"runId\":\"big\",\"attempt\":\"1\",\"rangeId\":7",
         "\"runId\":\"big\"")) {
       String input = "{" + bad + ",\"runDate\":\"2026-11-26\",\"database\":\"sakila\",\"table\":\"rental\","
           + "\"planKey\":\"" + key + "\"}";
       assertThrows(InvalidInputException.class, () -> invoke(input), input);
     }
-    assertTrue(assertThrows(InvalidInputException.class, () -> invoke("{\"runId\":\"big\",\"runDate\":\"2026-11-26\","
+    assertTrue(assertThrows(InvalidInputException.class, () -> invoke("{\"runId\":\"big\",\"attempt\":\"1\",\"runDate\":\"2026-11-26\","
         + "\"database\":\"sakila\",\"table\":\"rental\",\"planKey\":\"nothing/here.json\",\"rangeId\":0}"))
-        .getMessage().contains("no plan at planKey 'nothing/here.json'"));
+        .getMessage().contains("planKey 'nothing/here.json' is not a plan of run big (2026-11-26)"));
+    String missing = key.replace("plan-p1", "plan-p2");
+    assertTrue(assertThrows(InvalidInputException.class, () -> invoke("{\"runId\":\"big\",\"runDate\":\"2026-11-26\","
+        + "\"database\":\"sakila\",\"table\":\"rental\",\"planKey\":\"" + missing + "\",\"rangeId\":0}"))
+        .getMessage().contains("no plan at planKey '" + missing + "'"));
   }
 
   @Test
@@ -136,7 +140,7 @@ class ExportTableHandlerTest {
     String retriedBucket = stack.bucket("handler-retried");
     ExportTableHandler retrying = new ExportTableHandler(stack.exporter(LocalStack.config(retriedBucket, ""),
         "retried", "databases: {retried: {tables: {t: {columns: {}}}}}"), null);
-    String request = "{\"runId\":\"r\",\"runDate\":\"2026-11-26\",\"database\":\"retried\",\"table\":\"t\","
+    String request = "{\"runId\":\"r\",\"attempt\":\"1\",\"runDate\":\"2026-11-26\",\"database\":\"retried\",\"table\":\"t\","
         + "\"range\":{\"id\":2,\"column\":\"id\",\"lo\":\"11\"}}";
     SlimExportResult first = slim(retrying, request);
     assertEquals(40, first.rowsWritten());
@@ -146,8 +150,8 @@ class ExportTableHandlerTest {
     SlimExportResult second = slim(retrying, request);
     assertEquals(35, second.rowsWritten());
     ExportResultStore store = new ExportResultStore(stack.store(retriedBucket), "exports");
-    String key = "exports/retried/t/dt=2026-11-26/run=r/_exports/00002.json";
-    assertEquals(List.of(key), stack.store(retriedBucket).list("exports/retried/t/dt=2026-11-26/run=r/_exports/")
+    String key = "exports/retried/t/dt=2026-11-26/run=r/attempt=1/_exports/00002.json";
+    assertEquals(List.of(key), stack.store(retriedBucket).list("exports/retried/t/dt=2026-11-26/run=r/attempt=1/_exports/")
         .stream().map(o -> o.key()).toList(), "one result object per range, whatever the attempts");
     assertEquals(35, store.load(second).rowsWritten());
     dev.rds2bq.error.IntegrityException stale = assertThrows(dev.rds2bq.error.IntegrityException.class,
@@ -162,7 +166,7 @@ class ExportTableHandlerTest {
     ExportTableHandler legacy = new ExportTableHandler(stack.exporter(LocalStack.config(legacyBucket, ""), "sakila",
         LocalStack.demoPolicy()));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    legacy.handleRequest(new ByteArrayInputStream(("{\"runId\":\"r\",\"runDate\":\"2026-11-26\","
+    legacy.handleRequest(new ByteArrayInputStream(("{\"runId\":\"r\",\"attempt\":\"1\",\"runDate\":\"2026-11-26\","
         + "\"database\":\"sakila\",\"table\":\"category\"}").getBytes(StandardCharsets.UTF_8)), out, null);
     ExportResult full = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature
         .FAIL_ON_UNKNOWN_PROPERTIES).readValue(out.toByteArray(), ExportResult.class);

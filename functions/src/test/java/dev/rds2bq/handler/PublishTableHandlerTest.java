@@ -61,7 +61,7 @@ class PublishTableHandlerTest {
     bucket = stack.bucket("publish-handler");
     store = stack.store(bucket);
     exporter = stack.exporter(LocalStack.config(bucket, ""), "sakila", LocalStack.demoPolicy());
-    slimExports = new ExportTableHandler(exporter, new StoredPlans(store));
+    slimExports = new ExportTableHandler(exporter, new StoredPlans(store, new dev.rds2bq.contract.BucketLayout("exports")));
     fullExports = new ExportTableHandler(exporter);
     publish = new PublishTableHandler(new TablePublisher(store, "exports", Clock.systemUTC()));
   }
@@ -78,7 +78,7 @@ class PublishTableHandlerTest {
     PublishRequest named = JSON.readValue(Files.readAllBytes(sample), PublishRequest.class);
     List<AnyExportResult> real = new ArrayList<>();
     for (AnyExportResult e : named.exports()) {
-      byte[] request = JSON.writeValueAsBytes(new ExportRequest(e.runId(), e.runDate(), e.database(), e.table(),
+      byte[] request = JSON.writeValueAsBytes(new ExportRequest(e.runId(), "1", e.runDate(), e.database(), e.table(),
           e.range()));
       if (e instanceof SlimExportResult s) {
         assertNull(s.range(), "a slim sample is of a whole table: the slim form has no range bounds to export again");
@@ -92,7 +92,7 @@ class PublishTableHandlerTest {
         real.add(out);
       }
     }
-    byte[] input = JSON.writeValueAsBytes(new PublishRequest(named.runId(), named.runDate(), named.database(),
+    byte[] input = JSON.writeValueAsBytes(new PublishRequest(named.runId(), "1", named.runDate(), named.database(),
         named.table(), named.expectedRanges(), real));
     PublishResult result = JSON.readValue(invoke(publish, input), PublishResult.class);
     assertEquals(real.stream().mapToLong(AnyExportResult::rowsWritten).sum(), result.rows());
@@ -110,14 +110,14 @@ class PublishTableHandlerTest {
    */
   @Test
   void bothFormsThroughTheHandlersAsTheStateMachinePassesThem() throws Exception {
-    String run = "{\"runId\":\"forms\",\"runDate\":\"2026-11-26\",\"database\":\"sakila\",\"table\":\"rental\"";
-    String folder = "exports/sakila/rental/dt=2026-11-26/run=forms/";
+    String run = "{\"runId\":\"forms\",\"attempt\":\"1\",\"runDate\":\"2026-11-26\",\"database\":\"sakila\",\"table\":\"rental\"";
+    String folder = "exports/sakila/rental/dt=2026-11-26/run=forms/attempt=1/";
     JsonNode range0 = export(slimExports, run + ",\"range\":{\"id\":0,\"hi\":\"8000\"}}");
     JsonNode range1 = export(slimExports, run + ",\"range\":{\"id\":1,\"lo\":\"8000\"}}");
     assertEquals("_exports/00000.json", range0.get("resultKey").asText());
-    assertEquals(List.of("runId", "runDate", "database", "table", "range", "rowsWritten", "fileCount", "bytes",
+    assertEquals(List.of("runId", "attempt", "runDate", "database", "table", "range", "rowsWritten", "fileCount", "bytes",
         "durationMs", "resultKey"), fieldNames(range0), "the slim form, and nothing more");
-    assertTrue(range1.toString().length() < 200, range1.toString());
+    assertTrue(range1.toString().length() < 220, range1.toString());
 
     // All slim.
     JsonNode slim = publish(run, range0, range1);
@@ -132,42 +132,51 @@ class PublishTableHandlerTest {
     // Published again (a retried PublishTable) with the same input: the results it kept are read again.
     assertEquals(16044, publish(run, range0, range1).get("rows").asLong());
 
-    // Mixed: range 1 given in full, as before slim results. Its result object is then not read, so it
-    // is a stray like any object no export reported.
-    JsonNode full1 = export(fullExports, run + ",\"range\":{\"id\":1,\"lo\":\"8000\"}}");
+    // Mixed, in a second attempt (a published attempt is never written again): range 1 given in full,
+    // as before slim results. Its result object is then not read, so it is a stray like any object no
+    // export reported.
+    String run2 = run.replace("\"attempt\":\"1\"", "\"attempt\":\"2\"");
+    String folder2 = folder.replace("attempt=1/", "attempt=2/");
+    range0 = export(slimExports, run2 + ",\"range\":{\"id\":0,\"hi\":\"8000\"}}");
+    range1 = export(slimExports, run2 + ",\"range\":{\"id\":1,\"lo\":\"8000\"}}");
+    JsonNode full1 = export(fullExports, run2 + ",\"range\":{\"id\":1,\"lo\":\"8000\"}}");
     assertTrue(full1.has("columns") && full1.has("files"));
-    JsonNode mixed = publish(run, range0, full1);
+    JsonNode mixed = publish(run2, range0, full1);
     assertEquals(16044, mixed.get("rows").asLong());
     assertEquals(1, mixed.get("strayFilesDeleted").asInt(), "_exports/00001.json, which no entry names");
-    assertNull(store.get(folder + "_exports/00001.json"));
-    JsonNode mixedManifest = JSON.readTree(store.get(folder + "_manifest.json"));
+    assertNull(store.get(folder2 + "_exports/00001.json"));
+    assertNotNull(store.get(folder + "_exports/00001.json"), "attempt 1 is as it was published");
+    JsonNode mixedManifest = JSON.readTree(store.get(folder2 + "_manifest.json"));
     for (String field : List.of("rows", "columns", "bigQuerySchema", "schemaFingerprint", "policyFingerprint")) {
       assertEquals(manifest.get(field), mixedManifest.get(field), field);
     }
     for (int i = 0; i < 2; i++) {
-      assertEquals(manifest.get("files").get(i).get("key"), mixedManifest.get("files").get(i).get("key"));
+      assertEquals(manifest.get("files").get(i).get("key").asText().replace("attempt=1/", "attempt=2/"),
+          mixedManifest.get("files").get(i).get("key").asText());
       assertEquals(manifest.get("files").get(i).get("rows"), mixedManifest.get("files").get(i).get("rows"));
     }
 
     // Range 1's result is gone, so its slim entry no longer publishes: the error names the range.
-    IntegrityException missing = assertThrows(IntegrityException.class, () -> publish(run, range0, range1));
+    JsonNode slim0 = range0;
+    JsonNode slim1 = range1;
+    IntegrityException missing = assertThrows(IntegrityException.class, () -> publish(run2, slim0, slim1));
     assertTrue(missing.getMessage().contains("sakila.rental: range 00001") && missing.getMessage()
-        .contains(folder + "_exports/00001.json is not in the bucket"), missing.getMessage());
+        .contains(folder2 + "_exports/00001.json is not in the bucket"), missing.getMessage());
 
     // A slim entry naming the result of another range.
     ObjectNode pointsElsewhere = ((ObjectNode) range1.deepCopy()).put("resultKey", "_exports/00000.json");
-    IntegrityException other = assertThrows(IntegrityException.class, () -> publish(run, range0, pointsElsewhere));
+    IntegrityException other = assertThrows(IntegrityException.class, () -> publish(run2, slim0, pointsElsewhere));
     assertTrue(other.getMessage().contains("range 00001") && other.getMessage().contains("range 00000 of run forms"),
         other.getMessage());
 
     // Malformed slim entries are the caller's fault.
     ObjectNode outside = ((ObjectNode) range1.deepCopy()).put("resultKey", "../run=x/_exports/00001.json");
-    assertThrows(InvalidInputException.class, () -> publish(run, range0, outside));
+    assertThrows(InvalidInputException.class, () -> publish(run2, slim0, outside));
     ObjectNode extra = ((ObjectNode) range0.deepCopy());
     extra.putArray("files");
-    InvalidInputException unknown = assertThrows(InvalidInputException.class, () -> publish(run, extra, full1));
+    InvalidInputException unknown = assertThrows(InvalidInputException.class, () -> publish(run2, extra, full1));
     assertTrue(unknown.getMessage().contains("files"), unknown.getMessage());
-    assertNotNull(store.get(folder + "_SUCCESS"), "a failed publish changes nothing");
+    assertNotNull(store.get(folder2 + "_SUCCESS"), "a failed publish changes nothing");
   }
 
   private static JsonNode export(ExportTableHandler h, String request) throws Exception {

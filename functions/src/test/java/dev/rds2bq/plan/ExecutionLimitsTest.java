@@ -50,8 +50,8 @@ class ExecutionLimitsTest {
       uuids.add(new dev.rds2bq.contract.KeyRange(i, null, String.format("%036d", i), String.format("%036d", i + 1)));
       longKeys.add(new dev.rds2bq.contract.KeyRange(i, null, "k".repeat(110) + i, "k".repeat(110) + (i + 1)));
     }
-    RunPlan.TablePlan a = new RunPlan.TablePlan("db", "a", 1, "", 300, uuids, null);
-    RunPlan.TablePlan b = new RunPlan.TablePlan("db", "b", 1, "", 300, longKeys, null);
+    RunPlan.TablePlan a = new RunPlan.TablePlan("db", "a", "1", 1, "", 300, uuids, null);
+    RunPlan.TablePlan b = new RunPlan.TablePlan("db", "b", "1", 1, "", 300, longKeys, null);
     assertTrue(RunPlanner.widestRanges(java.util.List.of(a)) <= RunPlanner.MAX_INLINE_RANGES_BYTES);
     assertTrue(RunPlanner.widestRanges(java.util.List.of(a, b)) > RunPlanner.MAX_INLINE_RANGES_BYTES);
   }

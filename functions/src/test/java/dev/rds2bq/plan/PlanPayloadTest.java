@@ -31,15 +31,15 @@ class PlanPayloadTest {
             r == 9 ? null : Long.toString(123_456_789L * (r + 1))));
       }
       String table = String.format("customer_events_%03d", t);
-      full.add(new TablePlan("production_app", table, 24_000_000, "10 ranges of about 2000000 rows by estimated"
+      full.add(new TablePlan("production_app", table, "1", 24_000_000, "10 ranges of about 2000000 rows by estimated"
           + " boundaries of id", 10, ranges, null));
-      slim.add(new TablePlan("production_app", table, 24_000_000, "10 ranges of about 2000000 rows by estimated"
+      slim.add(new TablePlan("production_app", table, "1", 24_000_000, "10 ranges of about 2000000 rows by estimated"
           + " boundaries of id", 10, null, ranges.stream().map(KeyRange::id).toList()));
     }
     ObjectMapper json = new ObjectMapper();
-    int inline = json.writeValueAsBytes(new RunPlan("20261126T180000Z-1a2b", "2026-11-27", true, tables, tables * 10, null,
+    int inline = json.writeValueAsBytes(new RunPlan("20261126T180000Z-1a2b", "2026-11-27", true, false, tables, tables * 10, null,
         RunConfig.defaults(), full)).length;
-    int reference = json.writeValueAsBytes(new RunPlan("20261126T180000Z-1a2b", "2026-11-27", true, tables, tables * 10,
+    int reference = json.writeValueAsBytes(new RunPlan("20261126T180000Z-1a2b", "2026-11-27", true, false, tables, tables * 10,
         "exports/_plans/dt=2026-11-27/run=20261126T180000Z-1a2b/plan.json", RunConfig.defaults(), slim)).length;
     System.out.printf("plan of %d tables and %,d ranges: %,d bytes inline, %,d bytes with the ranges in S3%n",
         tables, tables * 10, inline, reference);

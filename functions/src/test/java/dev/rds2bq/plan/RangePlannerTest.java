@@ -67,11 +67,11 @@ class RangePlannerTest {
     TableExporter exporter = stack.exporter(LocalStack.config(bucket, ""), "ranges", POLICY);
     List<ExportResult> results = new ArrayList<>();
     if (plan.ranges().isEmpty()) {
-      results.add(exporter.export(new ExportRequest("r1", "2026-11-26", "ranges", table, null)));
+      results.add(exporter.export(new ExportRequest("r1", "1", "2026-11-26", "ranges", table, null)));
     } else {
       for (KeyRange r : plan.ranges()) {
         assertEquals(keyColumn, r.column());
-        results.add(exporter.export(new ExportRequest("r1", "2026-11-26", "ranges", table, r)));
+        results.add(exporter.export(new ExportRequest("r1", "1", "2026-11-26", "ranges", table, r)));
       }
     }
     int ranges = Math.max(1, plan.ranges().size());

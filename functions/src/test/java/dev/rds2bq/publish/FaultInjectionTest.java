@@ -78,8 +78,8 @@ class FaultInjectionTest {
         killExportConnection();
       }
     };
-    ExportRequest range0 = new ExportRequest("r1", "2026-11-26", "faults", "events", new KeyRange(0, null, null, "100001"));
-    ExportRequest range1 = new ExportRequest("r1", "2026-11-26", "faults", "events", new KeyRange(1, null, "100001", null));
+    ExportRequest range0 = new ExportRequest("r1", "1", "2026-11-26", "faults", "events", new KeyRange(0, null, null, "100001"));
+    ExportRequest range1 = new ExportRequest("r1", "1", "2026-11-26", "faults", "events", new KeyRange(1, null, "100001", null));
     SourceUnavailableException e = assertThrows(SourceUnavailableException.class,
         () -> exporter(config, stack.store(bucket), killAt40k).export(range0));
     assertTrue(e.isTransient());
@@ -106,7 +106,7 @@ class FaultInjectionTest {
         }
       }
     };
-    ExportRequest whole = new ExportRequest("r1", "2026-11-26", "faults", "events", null);
+    ExportRequest whole = new ExportRequest("r1", "1", "2026-11-26", "faults", "events", null);
     try (S3Client failing = stack.s3.clientBuilder()
         .overrideConfiguration(o -> o.addExecutionInterceptor(failThirdPart)).build()) {
       assertThrows(StorageUnavailableException.class,
@@ -131,24 +131,24 @@ class FaultInjectionTest {
     TableExporter exporter = new Engines(config, new MapSecretSource(stack.secrets("faults")), stack.store(bucket))
         .exporter(MaskingPolicy.parse("m.yaml", policy), ExportListener.NONE);
     // events: range 1 of 2 failed for good (its retries ran out), so only range 0 reported.
-    ExportResult eventsRange0 = exporter.export(new ExportRequest("r1", "2026-11-26", "faults", "events",
+    ExportResult eventsRange0 = exporter.export(new ExportRequest("r1", "1", "2026-11-26", "faults", "events",
         new KeyRange(0, null, null, "100001")));
-    ExportResult kinds = exporter.export(new ExportRequest("r1", "2026-11-26", "faults", "kinds", null));
+    ExportResult kinds = exporter.export(new ExportRequest("r1", "1", "2026-11-26", "faults", "kinds", null));
     TablePublisher publisher = new TablePublisher(stack.store(bucket), "exports", Clock.systemUTC());
     dev.rds2bq.error.IntegrityException failed = assertThrows(dev.rds2bq.error.IntegrityException.class,
-        () -> publisher.publish(new PublishRequest("r1", "2026-11-26", "faults", "events", 2, List.of(eventsRange0))));
+        () -> publisher.publish(new PublishRequest("r1", "1", "2026-11-26", "faults", "events", 2, List.of(eventsRange0))));
     assertTrue(failed.getMessage().contains("faults.events") && failed.getMessage().contains("not published"),
         failed.getMessage());
-    assertEquals(3, publisher.publish(new PublishRequest("r1", "2026-11-26", "faults", "kinds", 1, List.of(kinds)))
+    assertEquals(3, publisher.publish(new PublishRequest("r1", "1", "2026-11-26", "faults", "kinds", 1, List.of(kinds)))
         .rows());
-    assertEquals(null, stack.store(bucket).get("exports/faults/events/dt=2026-11-26/run=r1/_SUCCESS"));
-    assertTrue(stack.store(bucket).get("exports/faults/kinds/dt=2026-11-26/run=r1/_SUCCESS") != null);
+    assertEquals(null, stack.store(bucket).get("exports/faults/events/dt=2026-11-26/run=r1/attempt=1/_SUCCESS"));
+    assertTrue(stack.store(bucket).get("exports/faults/kinds/dt=2026-11-26/run=r1/attempt=1/_SUCCESS") != null);
     assertEquals(null, stack.store(bucket).get("exports/faults/events/_latest.json"));
   }
 
   private static void assertPublishedExactly(String bucket, List<ExportResult> results) throws Exception {
     PublishResult published = new TablePublisher(stack.store(bucket), "exports", Clock.systemUTC())
-        .publish(new PublishRequest("r1", "2026-11-26", "faults", "events", results.size(), results));
+        .publish(new PublishRequest("r1", "1", "2026-11-26", "faults", "events", results.size(), results));
     assertEquals(ROWS, published.rows());
     JsonNode manifest = JSON.readTree(stack.store(bucket).get(published.manifestKey()));
     List<Path> files = new ArrayList<>();
@@ -158,7 +158,7 @@ class FaultInjectionTest {
     assertEquals(ROWS, ((Number) agg.get("n")).longValue());
     assertEquals(ROWS, ((Number) agg.get("d")).longValue());
     assertEquals(sourcePayloadLength(), ((Number) agg.get("len")).longValue());
-    assertEquals(files.size() + 2, stack.store(bucket).list("exports/faults/events/dt=2026-11-26/run=r1/").size(),
+    assertEquals(files.size() + 2, stack.store(bucket).list("exports/faults/events/dt=2026-11-26/run=r1/attempt=1/").size(),
         "only the snapshot's files, its manifest and _SUCCESS remain");
   }
 

@@ -80,10 +80,10 @@ class RowAccountingTest {
     String bucket = stack.bucket(bucketName);
     ObjectStore store = stack.store(bucket);
     TableExporter exporter = stack.exporter(LocalStack.config(bucket, ""), "rows", POLICY).withRowSink(sinks);
-    ExportResult result = exporter.export(new ExportRequest("r1", "2026-11-26", "rows", "items", null));
+    ExportResult result = exporter.export(new ExportRequest("r1", "1", "2026-11-26", "rows", "items", null));
     SlimExportResult slim = exporter.results().save(result);
     return new Published(store, new TablePublisher(store, "exports", CLOCK),
-        new PublishRequest("r1", "2026-11-26", "rows", "items", 1, List.of(slim)));
+        new PublishRequest("r1", "1", "2026-11-26", "rows", "items", 1, List.of(slim)));
   }
 
   @Test
@@ -99,7 +99,7 @@ class RowAccountingTest {
     assertEquals("rows.items: range full read " + ROWS + " rows from the source, its writer encoded " + (ROWS - 1)
         + ", and its files' footers hold " + (ROWS - 1) + "; rows were lost on the way: export the range again",
         e.getMessage());
-    assertNull(p.store().get("exports/rows/items/dt=2026-11-26/run=r1/_manifest.json"), "nothing published");
+    assertNull(p.store().get("exports/rows/items/dt=2026-11-26/run=r1/attempt=1/_manifest.json"), "nothing published");
   }
 
   @Test
@@ -113,14 +113,14 @@ class RowAccountingTest {
   @Test
   void aResultThatAgreesWithItselfButNotWithItsFilesFailsTheTable() throws Exception {
     Published p = export("rows-forged", UnaryOperator.identity());
-    String key = "exports/rows/items/dt=2026-11-26/run=r1/_exports/full.json";
+    String key = "exports/rows/items/dt=2026-11-26/run=r1/attempt=1/_exports/full.json";
     ObjectNode result = (ObjectNode) JSON.readTree(p.store().get(key));
     result.put("rowsRead", ROWS + 1).put("rowsWritten", ROWS + 1);
     ((ObjectNode) result.get("files").get(0)).put("rows", ROWS + 1);
     p.store().put(key, JSON.writeValueAsBytes(result), "application/json");
     SlimExportResult slim = (SlimExportResult) p.request().exports().get(0);
-    PublishRequest forged = new PublishRequest("r1", "2026-11-26", "rows", "items", 1, List.of(new SlimExportResult(
-        slim.runId(), slim.runDate(), slim.database(), slim.table(), slim.range(), ROWS + 1, slim.fileCount(),
+    PublishRequest forged = new PublishRequest("r1", "1", "2026-11-26", "rows", "items", 1, List.of(new SlimExportResult(
+        slim.runId(), "1", slim.runDate(), slim.database(), slim.table(), slim.range(), ROWS + 1, slim.fileCount(),
         slim.bytes(), slim.durationMs(), slim.resultKey())));
     IntegrityException e = assertThrows(IntegrityException.class, () -> p.publisher().publish(forged));
     assertTrue(e.getMessage().contains("has a footer of " + ROWS + " rows of run r1, range full; its export reported "

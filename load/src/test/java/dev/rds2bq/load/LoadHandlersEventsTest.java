@@ -28,7 +28,7 @@ class LoadHandlersEventsTest {
     BigQueryConfig config = LoadTestbed.bigQuery("events", PipelineConfig.WriteDisposition.WRITE_TRUNCATE,
         PipelineConfig.SchemaChanges.ADD_COLUMNS);
     GoogleClients clients = bed.clients(config);
-    // The sample's manifest key: rds2bq/shop/customer/dt=2026-11-26/run=20261126-0300/_manifest.json
+    // The sample's manifest key: rds2bq/shop/customer/dt=2026-11-26/run=20261126-0300/attempt=1/_manifest.json
     bed.publish("shop", "customer", "20261126-0300", LoadFlowTest.CUSTOMER, 2, 3);
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -102,7 +102,7 @@ final class LoadTestbed {
    */
   TableOutcome publish(String database, String table, String runId, List<Col> columns, int... rowsPerFile)
       throws Exception {
-    String folder = PREFIX + "/" + database + "/" + table + "/dt=2026-11-26/run=" + runId + "/";
+    String folder = PREFIX + "/" + database + "/" + table + "/dt=2026-11-26/run=" + runId + "/attempt=1/";
     List<Manifest.File> files = new ArrayList<>();
     long total = 0;
     int start = 0;
@@ -128,7 +128,7 @@ final class LoadTestbed {
     }
     List<Manifest.BigQueryField> schema = columns.stream()
         .map(c -> new Manifest.BigQueryField(c.name(), c.bigQueryType(), "NULLABLE", c.description())).toList();
-    Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, database, table, "test table " + table, runId,
+    Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, database, table, "test table " + table, runId, "1",
         "2026-11-26", clock.instant().toString(), total, 0, files, List.of(), schema, List.of(), "fp", "pfp", null,
         Map.of());
     String manifestKey = folder + "_manifest.json";
@@ -141,7 +141,7 @@ final class LoadTestbed {
   void tamperRows(TableOutcome outcome, long rows) throws Exception {
     String key = outcome.publish().manifestKey();
     Manifest m = JSON.readValue(s3Client.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray(), Manifest.class);
-    Manifest changed = new Manifest(m.formatVersion(), m.database(), m.table(), m.tableComment(), m.runId(), m.runDate(),
+    Manifest changed = new Manifest(m.formatVersion(), m.database(), m.table(), m.tableComment(), m.runId(), m.attempt(), m.runDate(),
         m.publishedAt(), rows, m.bytes(), m.files(), m.parquetSchema(), m.bigQuerySchema(), m.columns(),
         m.schemaFingerprint(), m.policyFingerprint(), m.hashKeyId(), m.zeroDates());
     s3Client.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(JSON.writeValueAsBytes(changed)));

@@ -287,12 +287,16 @@ public final class LocalRun {
       String runDate = progress.plan.runDate();
       out.printf("%nHandler outputs (plan, export and publish results, summary): %s%n", resultsFile);
       out.printf("Files (S3 bucket '%s' on disk): %s/%s%n", BUCKET, bucketDir,
-          layout.runFolder(RunTable.of("<database>", "<table>", runDate, runId)));
+          layout.runFolder(RunTable.of("<database>", "<table>", runDate, runId, BucketLayout.FIRST_ATTEMPT)));
       String example = rows.stream().filter(r -> r.error() == null).map(SummaryRow::table).findFirst()
           .orElse("healthapp.users");
       String[] dbTable = example.split("\\.", 2);
+      String exampleAttempt = progress.plan.tables().stream()
+          .filter(t -> (t.database() + "." + t.table()).equals(example)).map(RunPlan.TablePlan::attempt)
+          .findFirst().orElse(BucketLayout.FIRST_ATTEMPT);
       out.printf("Query them, e.g. with the DuckDB CLI:%n  duckdb -c \"SELECT * FROM read_parquet('%s/%s*.parquet', hive_partitioning=false) LIMIT 5\"%n",
-          bucketDir, layout.runFolder(RunTable.of(dbTable[0], dbTable.length > 1 ? dbTable[1] : "", runDate, runId)));
+          bucketDir, layout.runFolder(RunTable.of(dbTable[0], dbTable.length > 1 ? dbTable[1] : "", runDate, runId,
+              exampleAttempt)));
       if (config.bigquery() != null) {
         String dataset = config.bigquery().dataset();
         out.printf("The warehouse (DuckDB standing in for BigQuery dataset %s): %s%n  ./rds2bq-local%s --query \"SELECT * FROM %s.%s LIMIT 5\"%n",

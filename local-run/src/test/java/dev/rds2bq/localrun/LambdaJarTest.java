@@ -38,7 +38,7 @@ class LambdaJarTest {
       try (var in = DemoData.class.getResourceAsStream("/demo/masking.yaml")) {
         policy = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
-      String request = "{\"runId\":\"jar\",\"runDate\":\"2026-11-26\",\"database\":\"sakila\",\"table\":\"customer\"}";
+      String request = "{\"runId\":\"jar\",\"attempt\":\"1\",\"runDate\":\"2026-11-26\",\"database\":\"sakila\",\"table\":\"customer\"}";
       String classPath = jar.toAbsolutePath() + File.pathSeparator + Path.of("target/test-classes").toAbsolutePath();
       Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
           classPath, LambdaJarHarness.class.getName(), mysql.secretJson("sakila"), s3.endpoint().toString(),
@@ -103,11 +103,11 @@ class LambdaJarTest {
           "{\"runDate\": \"2026-11-26\", \"runId\": \"ctl\"}")));
       assertEquals(16, plan.get("tableCount").asInt(), plan.toString());
 
-      String request = "{\"runId\":\"ctl\",\"runDate\":\"2026-11-26\",\"database\":\"sakila\",\"table\":\"customer\"}";
+      String request = "{\"runId\":\"ctl\",\"attempt\":\"1\",\"runDate\":\"2026-11-26\",\"database\":\"sakila\",\"table\":\"customer\"}";
       String exported = runAlone(export, LambdaJarHarness.class, List.of(mysql.secretJson("sakila"),
           s3.endpoint().toString(), LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY, "control-check", request, policy));
       JsonNode published = json.readTree(runAlone(control, ControlJarHarness.class, argsOf.apply("publish",
-          "{\"runId\":\"ctl\",\"runDate\":\"2026-11-26\",\"database\":\"sakila\",\"table\":\"customer\","
+          "{\"runId\":\"ctl\",\"attempt\":\"1\",\"runDate\":\"2026-11-26\",\"database\":\"sakila\",\"table\":\"customer\","
               + "\"expectedRanges\":1,\"exports\":[" + exported.trim() + "]}")));
       assertEquals(599, published.get("rows").asLong(), published.toString());
 

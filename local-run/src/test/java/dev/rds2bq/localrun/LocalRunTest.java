@@ -65,7 +65,7 @@ class LocalRunTest {
     assertTrue(text.matches("(?s).*healthapp\\.step_logs\\s+2,500\\s+2,500\\s+2,500\\s+[3-4]\\s.*"),
         "step_logs is split into ranges of about 1,000 rows: " + text);
     assertTrue(Files.exists(dir.resolve("s3/rds2bq-local/exports/healthapp/step_logs/dt=2026-11-26")
-        .toFile().listFiles()[0].toPath().resolve("_SUCCESS")), "published");
+        .toFile().listFiles()[0].toPath().resolve("attempt=1/_SUCCESS")), "published");
     assertTrue(text.contains("healthapp.users"), text);
     assertTrue(text.matches("(?s).*sakila\\.rental\\s+16,044\\s+16,044\\s+16,044\\s.*"), "in MySQL, Parquet and the warehouse: " + text);
     try (var warehouse = new dev.rds2bq.localgcp.Warehouse(dir.resolve("warehouse.duckdb"))) {

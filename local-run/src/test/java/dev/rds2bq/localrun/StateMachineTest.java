@@ -121,7 +121,7 @@ class StateMachineTest {
       String table = t.get("table").asText();
       assertEquals(count("sakila", table), t.get("rows").asLong(), table);
       try (Stream<Path> runs = Files.list(stack.root.resolve("s3/sm-sakila/exports/sakila/" + table))) {
-        assertTrue(runs.anyMatch(p -> Files.exists(p.resolve("run=sakila-all/_SUCCESS"))), table + " is published");
+        assertTrue(runs.anyMatch(p -> Files.exists(p.resolve("run=sakila-all/attempt=1/_SUCCESS"))), table + " is published");
       }
     }
     assertTrue(recorder.of(LocalFunctions.EXPORT_TABLE).stream().anyMatch(c -> c.input().has("range")),

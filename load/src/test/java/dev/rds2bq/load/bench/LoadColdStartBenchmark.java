@@ -96,13 +96,13 @@ public final class LoadColdStartBenchmark {
   }
 
   private static String publish(S3Client s3, Path dir) throws Exception {
-    String folder = "rds2bq/shop/customer/dt=2026-11-26/run=cold/";
+    String folder = "rds2bq/shop/customer/dt=2026-11-26/run=cold/attempt=1/";
     Path file = dir.resolve("part.parquet");
     try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement s = duck.createStatement()) {
       s.execute("COPY (SELECT i::BIGINT AS id, 'x' || i AS name FROM range(1000) t(i)) TO '" + file + "' (FORMAT PARQUET)");
     }
     s3.putObject(b -> b.bucket("bench").key(folder + "part-full-00000.parquet"), RequestBody.fromFile(file));
-    String manifest = "{\"formatVersion\":1,\"database\":\"shop\",\"table\":\"customer\",\"runId\":\"cold\","
+    String manifest = "{\"formatVersion\":1,\"database\":\"shop\",\"table\":\"customer\",\"runId\":\"cold\",\"attempt\":\"1\","
         + "\"runDate\":\"2026-11-26\",\"rows\":1000,\"bytes\":" + Files.size(file) + ",\"files\":[{\"key\":\"" + folder
         + "part-full-00000.parquet\",\"bytes\":" + Files.size(file) + ",\"rows\":1000,\"range\":\"full\"}],"
         + "\"bigQuerySchema\":[{\"name\":\"id\",\"type\":\"INT64\",\"mode\":\"NULLABLE\"},"
