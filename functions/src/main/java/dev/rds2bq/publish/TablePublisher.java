@@ -352,6 +352,7 @@ public final class TablePublisher {
   private String moveLatest(PublishRequest r, Manifest m, String manifestKey) {
     String latestKey = layout.latestKey(r);
     Instant publishedAt = instant(m.publishedAt());
+    StorageUnavailableException lastFailure = null;
     for (int tries = 0; tries < LATEST_TRIES; tries++) {
       // Listed before it is read: for a missing key S3 answers GetObject with 403, not 404, unless the
       // role may list the whole bucket, and PublishTable may list only under the prefix.
@@ -383,12 +384,19 @@ public final class TablePublisher {
       latest.put("attempt", r.attempt());
       latest.put("manifest", manifestKey);
       latest.put("publishedAt", m.publishedAt());
-      if (store.putIf(latestKey, json(latest), "application/json", current == null ? null : current.tag())) {
-        return "moved here";
+      try {
+        if (store.putIf(latestKey, json(latest), "application/json", current == null ? null : current.tag())) {
+          return "moved here";
+        }
+      } catch (StorageUnavailableException ambiguous) {
+        // A PUT whose answer was lost may have been written (and the SDK's own retry of it then refused):
+        // whether it was is learnt by reading again, as after a refusal; the update is idempotent.
+        lastFailure = ambiguous;
       }
     }
-    throw new StorageUnavailableException(r.database() + "." + r.table() + ": " + latestKey + " changed under "
-        + LATEST_TRIES + " tries to move it; another publish keeps writing it. Transient: retried", null);
+    throw new StorageUnavailableException(r.database() + "." + r.table() + ": " + latestKey + " could not be moved in "
+        + LATEST_TRIES + " tries: " + (lastFailure == null ? "another publish kept writing it"
+        : "the last write failed: " + lastFailure.getMessage()) + ". Transient: retried", lastFailure);
   }
 
   private static Instant instant(String text) {

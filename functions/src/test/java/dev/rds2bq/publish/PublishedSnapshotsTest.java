@@ -19,6 +19,7 @@ import dev.rds2bq.contract.RunPlan;
 import dev.rds2bq.contract.RunTable;
 import dev.rds2bq.contract.SlimExportResult;
 import dev.rds2bq.error.IntegrityException;
+import dev.rds2bq.error.StorageUnavailableException;
 import dev.rds2bq.export.ExportListener;
 import dev.rds2bq.export.TableExporter;
 import dev.rds2bq.handler.Engines;
@@ -195,6 +196,45 @@ class PublishedSnapshotsTest {
         pool.shutdownNow();
       }
     }
+  }
+
+  /**
+   * A conditional PUT whose answer is lost may have been written (S3 then refuses the SDK's retry of
+   * it, or every try fails): the publisher reads the pointer again, finds it already there and stops,
+   * instead of failing the table or writing it twice. The same for the manifest: the retried publish
+   * finds it written and finishes the same snapshot.
+   */
+  @Test
+  void aPointerOrManifestWriteWhoseAnswerIsLostIsFoundWrittenByReadingAgain() throws Exception {
+    BucketLayout layout = new BucketLayout("exports");
+    String bucket = stack.bucket("snap-lost");
+    WatchedStore store = new WatchedStore(stack.store(bucket));
+    TableExporter exporter = engines(bucket, store).exporter(MaskingPolicy.parse("m.yaml", POLICY), ExportListener.NONE);
+    PublishRequest request = request("r1", "1", "2026-11-26", export(exporter, "r1", "1", "2026-11-26"));
+    String latestKey = layout.latestKey(request);
+    store.put(latestKey, "{\"runDate\":\"2026-11-01\",\"runId\":\"first\"}".getBytes(), "application/json");
+
+    PublishResult published = new TablePublisher(store.loseAnswerOfNextWrite(latestKey), "exports", CLOCK)
+        .publish(request);
+    assertEquals("points here", published.latest(), "written, its answer lost, found by reading again");
+    assertEquals(published.manifestKey(), JSON.readTree(store.get(latestKey)).get("manifest").asText());
+    assertEquals(2, store.writes(latestKey), "the earlier run's pointer, then this one, once");
+
+    // The manifest's answer lost: the publish fails as transient (the ASL retries it), and the retry
+    // finds the manifest written and finishes that snapshot.
+    String bucket2 = stack.bucket("snap-lost");
+    WatchedStore store2 = new WatchedStore(stack.store(bucket2));
+    TableExporter exporter2 = engines(bucket2, store2).exporter(MaskingPolicy.parse("m.yaml", POLICY),
+        ExportListener.NONE);
+    PublishRequest request2 = request("r1", "1", "2026-11-26", export(exporter2, "r1", "1", "2026-11-26"));
+    store2.loseAnswerOfNextWrite(layout.manifestKey(request2));
+    assertThrows(StorageUnavailableException.class, () -> new TablePublisher(store2, "exports", CLOCK)
+        .publish(request2));
+    byte[] manifest = store2.get(layout.manifestKey(request2));
+    assertNotNull(manifest, "the manifest was written");
+    assertEquals("moved here", new TablePublisher(store2, "exports", CLOCK).publish(request2).latest());
+    assertArrayEquals(manifest, store2.get(layout.manifestKey(request2)), "the retry kept the manifest written");
+    assertNotNull(store2.get(layout.successKey(request2)));
   }
 
   /** Where a publish is killed: each point is one step of docs/data-contract.md's publishing order. */

@@ -181,7 +181,7 @@ class TablePublisherTest {
         .getMessage().contains("range 00001 was written with another schema or masking policy"));
 
     // This range's result, hashed with another key (a rotation during the run): refused.
-    store.put(RUN_PREFIX + "_exports/00001.json", JSON.writeValueAsBytes(new ExportResult(e1.runId(), "1", e1.runDate(),
+    store.put(RUN_PREFIX + "_exports/00001.json", JSON.writeValueAsBytes(new ExportResult(e1.runId(), e1.attempt(), e1.runDate(),
         e1.database(), e1.table(), e1.tableComment(), e1.range(), e1.rowsRead(), e1.rowsWritten(), e1.files(),
         e1.columns(), e1.schemaFingerprint(), e1.policyFingerprint(), "0123456789ab", e1.zeroDates(),
         e1.durationMs())), "application/json");

@@ -1,5 +1,6 @@
 package dev.rds2bq.testing;
 
+import dev.rds2bq.error.StorageUnavailableException;
 import dev.rds2bq.storage.ObjectStore;
 import dev.rds2bq.storage.Upload;
 import java.util.List;
@@ -22,6 +23,7 @@ public final class WatchedStore implements ObjectStore {
   private final ObjectStore store;
   private volatile Watcher watcher = (op, key) -> {};
   private final Map<String, AtomicInteger> writes = new ConcurrentHashMap<>();
+  private final java.util.Set<String> answersToLose = ConcurrentHashMap.newKeySet();
 
   public WatchedStore(ObjectStore store) {
     this.store = store;
@@ -29,6 +31,15 @@ public final class WatchedStore implements ObjectStore {
 
   public WatchedStore watch(Watcher w) {
     this.watcher = w;
+    return this;
+  }
+
+  /**
+   * The next conditional PUT of {@code key} that writes reports a failure instead, as a PUT whose answer
+   * the network lost does: the object is written, the caller gets {@link StorageUnavailableException}.
+   */
+  public WatchedStore loseAnswerOfNextWrite(String key) {
+    answersToLose.add(key);
     return this;
   }
 
@@ -61,6 +72,10 @@ public final class WatchedStore implements ObjectStore {
     boolean done = store.putIf(key, content, contentType, expectedTag);
     if (done) {
       wrote(key);
+      if (answersToLose.remove(key)) {
+        throw new StorageUnavailableException("S3 conditional put of " + key + " failed: Unable to execute HTTP"
+            + " request: Error writing request body to server", null);
+      }
     }
     return done;
   }
