@@ -119,7 +119,7 @@ class PostgresPlanAndMaskingTest {
   void everyPolicyAppliesToPostgresTypes() throws Exception {
     PipelineConfig config = config(stack.bucket("pgmask"));
     ExportResult result = engines(config).exporter(MaskingPolicy.parse("m.yaml", DECIDED),
-        dev.rds2bq.export.ExportListener.NONE).export(new ExportRequest("r1", "2026-11-26", "clinic", "patients",
+        dev.rds2bq.export.ExportListener.NONE).export(new ExportRequest("r1", "1", "2026-11-26", "clinic", "patients",
         new dev.rds2bq.contract.KeyRange(0, "id", null, "4")));
     List<Path> files = result.files().stream().map(f -> stack.file(config.bucket(), f.key())).toList();
     List<Map<String, Object>> rows = Parquet.query(files, "SELECT * EXCLUDE (first_visit),"

@@ -182,7 +182,7 @@ class PostgresTypeMappingTest {
     stack.postgresDatabase(DB, statements.toArray(new String[0]));
     String bucket = stack.bucket("pgtypes");
     PipelineConfig config = LocalStack.postgresConfig(bucket, DB, "zeroDates: as_null\n");
-    result = stack.postgresExporter(config, DB, POLICY).export(new ExportRequest("r1", "2026-11-26", "public", "t",
+    result = stack.postgresExporter(config, DB, POLICY).export(new ExportRequest("r1", "1", "2026-11-26", "public", "t",
         null));
     files = result.files().stream().map(f -> stack.file(bucket, f.key())).toList();
   }
@@ -264,7 +264,7 @@ class PostgresTypeMappingTest {
         "INSERT INTO t VALUES (1, '1990-01-01'), (2, 'infinity')");
     PipelineConfig config = LocalStack.postgresConfig(stack.bucket("pginfinity"), db, "");
     DataException e = assertThrows(DataException.class, () -> stack.postgresExporter(config, db, POLICY)
-        .export(new ExportRequest("r1", "2026-11-26", "public", "t", null)));
+        .export(new ExportRequest("r1", "1", "2026-11-26", "public", "t", null)));
     assertTrue(e.getMessage().contains("column born") && e.getMessage().contains("infinity")
         && e.getMessage().contains("zeroDates: as_null"), e.getMessage());
   }
@@ -276,7 +276,7 @@ class PostgresTypeMappingTest {
         "INSERT INTO t SELECT g, g FROM generate_series(1, 5000) g", "INSERT INTO t VALUES (5001, 'NaN')");
     PipelineConfig config = LocalStack.postgresConfig(stack.bucket("pgnan"), db, "");
     DataException e = assertThrows(DataException.class, () -> stack.postgresExporter(config, db, POLICY)
-        .export(new ExportRequest("r1", "2026-11-26", "public", "t", null)));
+        .export(new ExportRequest("r1", "1", "2026-11-26", "public", "t", null)));
     assertEquals("table public.t, column price (numeric(8,2)) holds NaN, which BigQuery's NUMERIC and BIGNUMERIC"
         + " cannot hold. Fix: set those rows to NULL in the source, or drop or redact the column in the masking"
         + " policy", e.getMessage());
@@ -290,13 +290,13 @@ class PostgresTypeMappingTest {
         "INSERT INTO t VALUES (1, '(1,2)', ROW(1, 'x'), '{\"(1,2)\"}')");
     PipelineConfig config = LocalStack.postgresConfig(stack.bucket("pgrefused"), db, "");
     MaskingPolicyException e = assertThrows(MaskingPolicyException.class, () -> stack.postgresExporter(config, db,
-        POLICY).export(new ExportRequest("r1", "2026-11-26", "public", "t", null)));
+        POLICY).export(new ExportRequest("r1", "1", "2026-11-26", "public", "t", null)));
     assertTrue(e.getMessage().contains("column 'spot' has type 'point' that rds2bq does not map")
         && e.getMessage().contains("column 'p' has type 'pair'") && e.getMessage().contains("column 'pts' has type"
         + " 'point[]'"), e.getMessage());
     ExportResult dropped = stack.postgresExporter(config, db,
         "databases: {public: {tables: {t: {columns: {spot: drop, p: drop, pts: drop}}}}}")
-        .export(new ExportRequest("r1", "2026-11-26", "public", "t", null));
+        .export(new ExportRequest("r1", "1", "2026-11-26", "public", "t", null));
     assertEquals(1, dropped.rowsWritten());
   }
 
