@@ -40,24 +40,41 @@ public record DeployedConfig(PipelineConfig config, Path configDir) {
     String policyKey = env.containsKey(POLICY_VARIABLE) ? POLICY_VARIABLE : "config key 'masking.policyFile'";
     Path policyFile = isS3(policy) ? fetcher.local(policyKey, policy) : configDir.resolve(policy);
 
-    PipelineConfig.SourceConfig source = config.source();
-    if (env.containsKey(LAMBDA_VARIABLE) && source.tls() == PipelineConfig.TlsMode.DISABLED) {
-      // tls: disabled is for a database on this machine; in AWS it would send the login in clear text.
-      throw new ConfigException("config " + configLocation + ": source.tls is 'disabled', which only a local run may"
-          + " use; a Lambda function connects with tls: verify and source.caBundle (docs/configuration.md#tls)");
+    PipelineConfig.SourceConfig source = config.source() == null ? null
+        : resolvedSource(env, fetcher, configLocation, "source", config.source());
+    Map<String, PipelineConfig.SourceConfig> sources = null;
+    if (config.sources() != null) {
+      sources = new java.util.LinkedHashMap<>();
+      for (Map.Entry<String, PipelineConfig.SourceConfig> e : config.sources().entrySet()) {
+        sources.put(e.getKey(), resolvedSource(env, fetcher, configLocation, "sources." + e.getKey(), e.getValue()));
+      }
     }
-    String ca = env.getOrDefault(CA_BUNDLE_VARIABLE, source.caBundle());
-    if (ca != null && isS3(ca)) {
-      ca = fetcher.local(env.containsKey(CA_BUNDLE_VARIABLE) ? CA_BUNDLE_VARIABLE : "config key 'source.caBundle'", ca)
-          .toString();
-    }
-    PipelineConfig resolved = new PipelineConfig(config.bucket(), config.prefix(),
-        source.withCaBundle(ca),
+    PipelineConfig resolved = new PipelineConfig(config.bucket(), config.prefix(), source, sources,
         config.masking().withPolicyFile(policyFile.toString()),
         config.parquet(), config.zeroDates(), config.databases(), config.tables(), config.planning(),
         config.runDateZone(), config.maxBackfillDays(), config.publish(), config.run(), config.bigquery(),
         config.columnNames());
     return new DeployedConfig(resolved, configDir);
+  }
+
+  /**
+   * A source with its CA bundle on local disk. {@code RDS2BQ_CA_BUNDLE} replaces every source's
+   * bundle (RDS publishes one bundle per region, which every engine's certificate chains to).
+   */
+  private static PipelineConfig.SourceConfig resolvedSource(Map<String, String> env, Fetcher fetcher,
+      String configLocation, String key, PipelineConfig.SourceConfig source) {
+    if (env.containsKey(LAMBDA_VARIABLE) && source.tls() == PipelineConfig.TlsMode.DISABLED) {
+      // tls: disabled is for a database on this machine; in AWS it would send the login in clear text.
+      throw new ConfigException("config " + configLocation + ": " + key + ".tls is 'disabled', which only a local"
+          + " run may use; a Lambda function connects with tls: verify and " + key + ".caBundle"
+          + " (docs/configuration.md#tls)");
+    }
+    String ca = env.getOrDefault(CA_BUNDLE_VARIABLE, source.caBundle());
+    if (ca != null && isS3(ca)) {
+      ca = fetcher.local(env.containsKey(CA_BUNDLE_VARIABLE) ? CA_BUNDLE_VARIABLE : "config key '" + key
+          + ".caBundle'", ca).toString();
+    }
+    return source.withCaBundle(ca);
   }
 
   static boolean isS3(String location) {

@@ -27,6 +27,7 @@ public record PipelineConfig(
     String bucket,
     String prefix,
     SourceConfig source,
+    Map<String, SourceConfig> sources,
     MaskingConfig masking,
     ParquetConfig parquet,
     ZeroDatePolicy zeroDates,
@@ -57,14 +58,26 @@ public record PipelineConfig(
    * @param caBundle path of the RDS CA bundle PEM, required with VERIFY
    * @param database PostgreSQL only: the database to connect to; its schemas are what the rest of
    *     rds2bq calls databases. Absent: the secret's {@code dbname}
+   * @param databases under {@code sources} only: the source's databases (schemas for PostgreSQL);
+   *     a single {@code source} takes the top-level {@code databases}
+   * @param tables under {@code sources} only: the source's include/exclude rules; absent, the
+   *     top-level {@code tables}
    */
   public record SourceConfig(Engine engine, String secretId, TlsMode tls, String caBundle,
-      Integer connectTimeoutSeconds, Integer socketTimeoutSeconds, String database) {
+      Integer connectTimeoutSeconds, Integer socketTimeoutSeconds, String database, List<String> databases,
+      TableFilter tables) {
     public SourceConfig {
       engine = engine == null ? Engine.MYSQL : engine;
       tls = tls == null ? TlsMode.VERIFY : tls;
       connectTimeoutSeconds = connectTimeoutSeconds == null ? 10 : connectTimeoutSeconds;
       socketTimeoutSeconds = socketTimeoutSeconds == null ? 600 : socketTimeoutSeconds;
+      databases = databases == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(databases));
+    }
+
+    /** A source of one engine, its databases given by the config around it. */
+    public SourceConfig(Engine engine, String secretId, TlsMode tls, String caBundle, Integer connectTimeoutSeconds,
+        Integer socketTimeoutSeconds, String database) {
+      this(engine, secretId, tls, caBundle, connectTimeoutSeconds, socketTimeoutSeconds, database, null, null);
     }
 
     /** A MySQL source. */
@@ -75,9 +88,67 @@ public record PipelineConfig(
 
     /** The same settings with the CA bundle at another path (a local copy of an S3 object). */
     public SourceConfig withCaBundle(String path) {
-      return new SourceConfig(engine, secretId, tls, path, connectTimeoutSeconds, socketTimeoutSeconds, database);
+      return new SourceConfig(engine, secretId, tls, path, connectTimeoutSeconds, socketTimeoutSeconds, database,
+          databases, tables);
+    }
+
+    /** The engine's port when the secret has none. */
+    public int defaultPort() {
+      return engine == Engine.POSTGRESQL ? 5432 : 3306;
     }
   }
+
+  /**
+   * One source of the run as the stages see it, whichever form the config used: a named entry of
+   * {@code sources}, or the single {@code source} (name null), which keeps the bucket layout and
+   * table names of a one-source deployment.
+   *
+   * @param name the source's name: the bucket folder and table-name segment that keeps its tables
+   *     apart from another source's; null for the single {@code source}
+   */
+  public record NamedSource(String name, SourceConfig config, List<String> databases, TableFilter tables) {
+    /** The config key of this source, for messages: {@code source} or {@code sources.<name>}. */
+    public String key() {
+      return name == null ? "source" : "sources." + name;
+    }
+
+    /** {@code database}, or {@code name.database} for a named source: how messages name a database. */
+    public String qualify(String database) {
+      return name == null ? database : name + "." + database;
+    }
+  }
+
+  /** The sources of the run in config order: the named ones, or the single {@code source}. */
+  public List<NamedSource> sourceList() {
+    if (sources == null) {
+      return List.of(new NamedSource(null, source, databases, tables));
+    }
+    List<NamedSource> list = new java.util.ArrayList<>();
+    sources.forEach((name, c) -> list.add(new NamedSource(name, c, c.databases() == null ? List.of() : c.databases(),
+        c.tables() == null ? tables : c.tables())));
+    return list;
+  }
+
+  /**
+   * The source a request names: null for the single {@code source}, a name of {@code sources}
+   * otherwise. A request that names the wrong kind, or a name the config lacks, is refused naming
+   * the valid ones.
+   */
+  public NamedSource namedSource(String name) {
+    for (NamedSource s : sourceList()) {
+      if (java.util.Objects.equals(s.name(), name)) {
+        return s;
+      }
+    }
+    List<String> valid = sourceList().stream().map(NamedSource::name).toList();
+    throw new dev.rds2bq.error.InvalidInputException(sources == null
+        ? "source '" + name + "' is named, but the config has a single source (key 'source'): leave 'source' out"
+        : "source " + (name == null ? "is not named" : "'" + name + "' is not in the config") + "; the config's"
+            + " sources are " + valid);
+  }
+
+  /** A source name: letters and digits only, so that {@code <source>_} can never end inside a name. */
+  public static final String SOURCE_NAME_PATTERN = "[a-z][a-z0-9]{0,29}";
 
   /** {@code personal}: columns that look personal need a decision; {@code all}: every table and column does. */
   public enum RequireDecisions { PERSONAL, ALL }
@@ -248,7 +319,6 @@ public record PipelineConfig(
       Integer maxAttempts, GoogleEndpoints endpoints, Integer queryTimeoutSeconds, Boolean checkReceipts) {
     public BigQueryConfig {
       location = location == null ? "US" : location;
-      tableName = tableName == null ? "{database}__{table}" : tableName;
       writeDisposition = writeDisposition == null ? WriteDisposition.WRITE_TRUNCATE : writeDisposition;
       schemaChanges = schemaChanges == null ? SchemaChanges.ADD_COLUMNS : schemaChanges;
       decimalTargetTypes = decimalTargetTypes == null || decimalTargetTypes.isEmpty()
@@ -269,9 +339,24 @@ public record PipelineConfig(
           schemaChanges, decimalTargetTypes, requestTimeoutSeconds, maxAttempts, endpoints, null, null);
     }
 
-    /** The destination table's name for a MySQL table. */
+    /** The destination table's name for a table of the single source. */
     public String tableFor(String database, String table) {
-      return tableName.replace("{database}", database).replace("{table}", table);
+      return tableFor(null, database, table);
+    }
+
+    /** The destination table's name for a table of a source (null: the single {@code source}). */
+    public String tableFor(String source, String database, String table) {
+      // Null only in a config built without PipelineConfig (a test's): the single source's default.
+      String template = tableName == null ? SINGLE_SOURCE_TABLE_NAME : tableName;
+      return template.replace("{source}", source == null ? "" : source).replace("{database}", database)
+          .replace("{table}", table);
+    }
+
+    /** The same settings with another table-name template. */
+    public BigQueryConfig withTableName(String template) {
+      return new BigQueryConfig(projectId, location, dataset, template, credentialsSecretId, s3AccessKeySecretId,
+          writeDisposition, schemaChanges, decimalTargetTypes, requestTimeoutSeconds, maxAttempts, endpoints,
+          queryTimeoutSeconds, checkReceipts);
     }
   }
 
@@ -322,6 +407,23 @@ public record PipelineConfig(
     public ColumnNames names() {
       return new ColumnNames(characters, rename);
     }
+
+    /**
+     * The naming rule for the tables of one source: null, the single {@code source}, takes every
+     * rename; a named source the renames of {@code <source>.database.table}, as {@code database.table}.
+     */
+    public ColumnNames names(String source) {
+      if (source == null) {
+        return names();
+      }
+      Map<String, Map<String, String>> own = new java.util.LinkedHashMap<>();
+      rename.forEach((table, columns) -> {
+        if (table.startsWith(source + ".")) {
+          own.put(table.substring(source.length() + 1), columns);
+        }
+      });
+      return new ColumnNames(characters, own);
+    }
   }
 
   public PipelineConfig {
@@ -337,7 +439,16 @@ public record PipelineConfig(
     maxBackfillDays = maxBackfillDays == null ? DEFAULT_MAX_BACKFILL_DAYS : maxBackfillDays;
     parquet = parquet == null ? ParquetConfig.defaults() : parquet;
     zeroDates = zeroDates == null ? ZeroDatePolicy.ERROR : zeroDates;
+    sources = sources == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sources));
+    if (bigquery != null && bigquery.tableName() == null) {
+      bigquery = bigquery.withTableName(sources == null ? SINGLE_SOURCE_TABLE_NAME : SOURCES_TABLE_NAME);
+    }
   }
+
+  /** BigQuery table names of a single source: the MySQL database and table. */
+  public static final String SINGLE_SOURCE_TABLE_NAME = "{database}__{table}";
+  /** BigQuery table names with several sources: the source name in front keeps them apart. */
+  public static final String SOURCES_TABLE_NAME = "{source}__{database}__{table}";
 
   /** How far back a run date may go by default: a year and a day. */
   public static final int DEFAULT_MAX_BACKFILL_DAYS = 366;
@@ -390,21 +501,33 @@ public record PipelineConfig(
     require(origin, "prefix", prefix.isEmpty() || prefix.matches(PREFIX_PATTERN), "an S3 key prefix of segments made of"
         + " letters, digits, '_', '-' and '.' (not starting with '.'), joined by '/' without empty segments: '*', '?',"
         + " '$' and other signs change the meaning of the IAM and lifecycle rules scoped to it", prefix);
-    for (int i = 0; i < databases.size(); i++) {
-      String db = databases.get(i);
-      require(origin, "databases[" + i + "]", db != null && !db.isBlank() && db.length() <= 64 && !db.endsWith(" ")
-          && db.chars().noneMatch(ch -> ch == '/' || ch == '\\' || ch == '.' || ch == 0),
-          "a MySQL database name (1-64 characters, no '/', '\\' or '.', as SHOW DATABASES prints it)", db);
+    validateDatabases(origin, "databases", databases);
+    require(origin, "source", source != null || sources != null, "present, with secretId (or 'sources', naming"
+        + " several)", null);
+    require(origin, "sources", source == null || sources == null, "absent when 'source' is set: a config has either"
+        + " one 'source' or named 'sources' (docs/configuration.md#sources)", "both");
+    if (sources == null) {
+      require(origin, "source.databases", source.databases() == null, "absent: a single source takes the top-level"
+          + " 'databases'", source.databases());
+      require(origin, "source.tables", source.tables() == null, "absent: a single source takes the top-level"
+          + " 'tables'", source.tables());
+      validateSource(origin, "source", source);
+    } else {
+      require(origin, "sources", !sources.isEmpty(), "a map from source name to {engine, secretId, databases, ...}",
+          "{}");
+      require(origin, "databases", databases.isEmpty(), "absent with 'sources': each source lists its own"
+          + " (sources.<name>.databases)", databases);
+      for (Map.Entry<String, SourceConfig> e : sources.entrySet()) {
+        String key = "sources." + e.getKey();
+        require(origin, key, e.getKey().matches(SOURCE_NAME_PATTERN), "named with 1-30 lower-case letters and"
+            + " digits, starting with a letter: the name is a folder in the bucket and the start of its BigQuery"
+            + " table names, and '_' or '/' in it could make two sources' names meet", e.getKey());
+        require(origin, key, e.getValue() != null, "a mapping with engine, secretId and databases", null);
+        validateSource(origin, key, e.getValue());
+        validateDatabases(origin, key + ".databases", e.getValue().databases() == null ? List.of()
+            : e.getValue().databases());
+      }
     }
-    require(origin, "source", source != null, "present, with secretId", null);
-    require(origin, "source.secretId", source.secretId() != null && !source.secretId().isBlank(),
-        "the Secrets Manager id of the replica's RDS-format secret", source.secretId());
-    require(origin, "source.caBundle", source.tls() == TlsMode.DISABLED || source.caBundle() != null,
-        "the path of the RDS CA bundle PEM when tls is verify (see docs/configuration.md)", source.caBundle());
-    require(origin, "source.connectTimeoutSeconds", source.connectTimeoutSeconds() > 0 && source.connectTimeoutSeconds() <= 300,
-        "between 1 and 300", source.connectTimeoutSeconds());
-    require(origin, "source.socketTimeoutSeconds", source.socketTimeoutSeconds() >= 0 && source.socketTimeoutSeconds() <= 3600,
-        "between 0 (none) and 3600", source.socketTimeoutSeconds());
     require(origin, "masking", masking != null && masking.policyFile() != null,
         "present, with policyFile: there is no export without a masking policy", null);
     ValueScanConfig scan = masking.valueScan();
@@ -463,8 +586,14 @@ public record PipelineConfig(
       require(origin, "bigquery.dataset", bigquery.dataset() != null && bigquery.dataset().matches("[A-Za-z0-9_]{1,1024}"),
           "a BigQuery dataset id (letters, digits, underscores)", bigquery.dataset());
       require(origin, "bigquery.tableName", bigquery.tableName().contains("{table}")
-          && bigquery.tableFor("db", "t").matches("[\\p{L}\\p{N}_-]{1,1024}"),
+          && bigquery.tableFor("src", "db", "t").matches("[\\p{L}\\p{N}_-]{1,1024}"),
           "a template with {table} (and usually {database}) that gives a valid BigQuery table name", bigquery.tableName());
+      require(origin, "bigquery.tableName", sources == null ? !bigquery.tableName().contains("{source}")
+          : bigquery.tableName().startsWith("{source}_"), sources == null
+          ? "a template without {source}: the config has a single source, which has no name"
+          : "a template that starts with '{source}_' (the default is " + SOURCES_TABLE_NAME + "): source names have"
+              + " no '_', so the text before the first '_' tells the sources apart and two sources can never load"
+              + " into one table", bigquery.tableName());
       require(origin, "bigquery.credentialsSecretId", bigquery.credentialsSecretId() != null
           && !bigquery.credentialsSecretId().isBlank(),
           "the Secrets Manager id of the Google credentials (service-account key or WIF config)", bigquery.credentialsSecretId());
@@ -503,12 +632,38 @@ public record PipelineConfig(
     validateRenames(origin);
   }
 
+  private static void validateDatabases(String origin, String key, List<String> databases) {
+    for (int i = 0; i < databases.size(); i++) {
+      String db = databases.get(i);
+      require(origin, key + "[" + i + "]", db != null && !db.isBlank() && db.length() <= 64 && !db.endsWith(" ")
+          && db.chars().noneMatch(ch -> ch == '/' || ch == '\\' || ch == '.' || ch == 0),
+          "a database name (a PostgreSQL schema name for engine postgresql): 1-64 characters, no '/', '\\' or"
+              + " '.', as the server prints it", db);
+    }
+  }
+
+  private static void validateSource(String origin, String key, SourceConfig source) {
+    require(origin, key + ".secretId", source.secretId() != null && !source.secretId().isBlank(),
+        "the Secrets Manager id of the replica's RDS-format secret", source.secretId());
+    require(origin, key + ".caBundle", source.tls() == TlsMode.DISABLED || source.caBundle() != null,
+        "the path of the RDS CA bundle PEM when tls is verify (see docs/configuration.md)", source.caBundle());
+    require(origin, key + ".connectTimeoutSeconds", source.connectTimeoutSeconds() > 0
+        && source.connectTimeoutSeconds() <= 300, "between 1 and 300", source.connectTimeoutSeconds());
+    require(origin, key + ".socketTimeoutSeconds", source.socketTimeoutSeconds() >= 0
+        && source.socketTimeoutSeconds() <= 3600, "between 0 (none) and 3600", source.socketTimeoutSeconds());
+    require(origin, key + ".database", source.database() == null || source.engine() == Engine.POSTGRESQL,
+        "absent for engine mysql (each request names its database); it is PostgreSQL's database, whose schemas"
+            + " are listed in databases", source.database());
+  }
+
   /** Each rename target must be a name BigQuery takes; whether the column exists is checked per table. */
   private void validateRenames(String origin) {
     for (Map.Entry<String, Map<String, String>> table : columnNames.rename().entrySet()) {
       String where = "columnNames.rename." + table.getKey();
-      require(origin, "columnNames.rename", table.getKey().matches("[^.]+\\.[^.]+"),
-          "a map from database.table to {source column: new name}", table.getKey());
+      require(origin, "columnNames.rename", table.getKey().matches(sources == null ? "[^.]+\\.[^.]+"
+          : "[^.]+\\.[^.]+\\.[^.]+"), sources == null ? "a map from database.table to {source column: new name}"
+          : "a map from source.database.table to {source column: new name} (the config names sources)",
+          table.getKey());
       require(origin, where, table.getValue() != null && !table.getValue().isEmpty(),
           "a map from source column to new name", null);
       Set<String> seen = new HashSet<>();

@@ -8,11 +8,11 @@ import dev.rds2bq.config.PipelineConfig;
  * (docs/data-contract.md, "S3 layout").
  *
  * <pre>
- * &lt;prefix&gt;/&lt;database&gt;/&lt;table&gt;/dt=&lt;runDate&gt;/run=&lt;runId&gt;/attempt=&lt;n&gt;/part-&lt;label&gt;-&lt;seq&gt;.parquet   data
+ * &lt;prefix&gt;/[&lt;source&gt;/]&lt;database&gt;/&lt;table&gt;/dt=&lt;runDate&gt;/run=&lt;runId&gt;/attempt=&lt;n&gt;/part-&lt;label&gt;-&lt;seq&gt;.parquet   data
  *                                                                     /_exports/&lt;label&gt;.json          full export results
  *                                                                     /_manifest.json                 the snapshot
  *                                                                     /_SUCCESS                       written last
- * &lt;prefix&gt;/&lt;database&gt;/&lt;table&gt;/_latest.json                                          the table's pointer
+ * &lt;prefix&gt;/[&lt;source&gt;/]&lt;database&gt;/&lt;table&gt;/_latest.json                                          the table's pointer
  * &lt;prefix&gt;/_plans/dt=&lt;runDate&gt;/run=&lt;runId&gt;/plan-&lt;planId&gt;.json                    plans too big for a payload
  * </pre>
  *
@@ -39,7 +39,7 @@ public final class BucketLayout {
   public static final String MANIFESTS_PATTERN = "*/" + MANIFEST;
   public static final String DATA_FILES_PATTERN = "*" + DATA_SUFFIX;
   /** A run folder as words, for messages and policy descriptions. */
-  public static final String RUN_FOLDER_SHAPE = "<database>/<table>/dt=<runDate>/run=<runId>/attempt=<n>/";
+  public static final String RUN_FOLDER_SHAPE = "[<source>/]<database>/<table>/dt=<runDate>/run=<runId>/attempt=<n>/";
   /** The attempt of a run id's first execution; a re-run that reads the source again takes the next number. */
   public static final String FIRST_ATTEMPT = "1";
   private static final String ATTEMPT = "attempt=";
@@ -61,9 +61,14 @@ public final class BucketLayout {
     return root;
   }
 
-  /** {@code <prefix>/<database>/<table>/}: the table's runs and its {@code _latest.json}. */
+  /**
+   * {@code <prefix>/[<source>/]<database>/<table>/}: the table's runs and its {@code _latest.json}.
+   * A table of a named source (config key {@code sources}) lives under its source's folder, so two
+   * sources with a database of the same name never share a folder; a single {@code source} keeps
+   * the layout without that segment.
+   */
   public String tableFolder(RunTable t) {
-    return root + t.database() + "/" + t.table() + "/";
+    return root + (t.source() == null ? "" : t.source() + "/") + t.database() + "/" + t.table() + "/";
   }
 
   /**

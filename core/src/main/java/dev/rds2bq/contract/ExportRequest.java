@@ -7,8 +7,13 @@ import java.time.format.DateTimeParseException;
 
 /** The ExportTable input (events/ExportTable/): one table, or one key range of it, for one attempt at a run. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ExportRequest(String runId, String attempt, String runDate, String database, String table, KeyRange range)
-    implements RunTable {
+public record ExportRequest(String source, String runId, String attempt, String runDate, String database,
+    String table, KeyRange range) implements RunTable {
+  /** A table of the config's single {@code source}. */
+  public ExportRequest(String runId, String attempt, String runDate, String database, String table, KeyRange range) {
+    this(null, runId, attempt, runDate, database, table, range);
+  }
+
   private static final String RUN_ID = "[A-Za-z0-9][A-Za-z0-9_.-]{0,127}";
 
   /** Checks the shape of every field; whether the table exists is the engine's check. */
@@ -21,6 +26,10 @@ public record ExportRequest(String runId, String attempt, String runDate, String
       throw new InvalidInputException("attempt must be a number from 1, as PlanRun gives each table (it names the"
           + " attempt's folder, which is written by one execution only); got "
           + (attempt == null ? "nothing" : "'" + attempt + "'"));
+    }
+    if (source != null && !source.matches(dev.rds2bq.config.PipelineConfig.SOURCE_NAME_PATTERN)) {
+      throw new InvalidInputException("source must be a source name of the config (lower-case letters and digits);"
+          + " got '" + source + "'");
     }
     if (database == null || database.isBlank()) {
       throw new InvalidInputException("database is required");

@@ -15,6 +15,7 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonDeserialize(using = JsonDeserializer.None.class)
 public record ExportResult(
+    String source,
     String runId,
     String attempt,
     String runDate,
@@ -33,12 +34,12 @@ public record ExportResult(
     long durationMs,
     List<ColumnReceipt> receipts) implements AnyExportResult {
 
-  /** A result without receipts (an export that did not compute them). */
+  /** A result without receipts (an export that did not compute them), of the config's single {@code source}. */
   public ExportResult(String runId, String attempt, String runDate, String database, String table,
       String tableComment, KeyRange range, long rowsRead, long rowsWritten, List<FileEntry> files,
       List<ColumnEntry> columns, String schemaFingerprint, String policyFingerprint, String hashKeyId,
       Map<String, Long> zeroDates, long durationMs) {
-    this(runId, attempt, runDate, database, table, tableComment, range, rowsRead, rowsWritten, files, columns,
+    this(null, runId, attempt, runDate, database, table, tableComment, range, rowsRead, rowsWritten, files, columns,
         schemaFingerprint, policyFingerprint, hashKeyId, zeroDates, durationMs, null);
   }
 

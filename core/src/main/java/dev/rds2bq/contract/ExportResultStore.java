@@ -48,7 +48,7 @@ public final class ExportResultStore {
       throw new UncheckedIOException(e);
     }
     store.put(layout.runFolder(r) + key, json, "application/json");
-    return new SlimExportResult(r.runId(), r.attempt(), r.runDate(), r.database(), r.table(),
+    return new SlimExportResult(r.source(), r.runId(), r.attempt(), r.runDate(), r.database(), r.table(),
         r.range() == null ? null : new KeyRange(r.range().id(), null, null, null),
         r.rowsWritten(), r.files().size(), r.bytes(), r.durationMs(), key);
   }
@@ -64,7 +64,7 @@ public final class ExportResultStore {
    * it since): otherwise {@link IntegrityException} naming the range.
    */
   public ExportResult load(SlimExportResult s) {
-    String table = s.database() + "." + s.table();
+    String table = (s.source() == null ? "" : s.source() + ".") + s.database() + "." + s.table();
     String range = "range " + s.label();
     if (!BucketLayout.isResultKey(s.resultKey())) {
       throw new InvalidInputException(table + ": " + range + ": resultKey must be the key of its result under the"
@@ -90,7 +90,8 @@ public final class ExportResultStore {
       throw new IntegrityException(table + ": " + range + ": " + key + " is not a complete export result;"
           + " export the range again");
     }
-    if (!s.runId().equals(r.runId()) || !s.runDate().equals(r.runDate()) || !s.database().equals(r.database())
+    if (!s.runId().equals(r.runId()) || !s.runDate().equals(r.runDate())
+        || !java.util.Objects.equals(s.source(), r.source()) || !s.database().equals(r.database())
         || !s.table().equals(r.table()) || !s.label().equals(r.label()) || !String.valueOf(s.attempt()).equals(r.attempt())) {
       throw new IntegrityException(table + ": " + range + ": " + key + " holds the result of " + r.database() + "."
           + r.table() + " range " + r.label() + " of run " + r.runId() + "/" + r.runDate()

@@ -13,6 +13,7 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
     int formatVersion,
+    String source,
     String database,
     String table,
     String tableComment,
@@ -34,13 +35,13 @@ public record Manifest(
 
   public static final int FORMAT_VERSION = 1;
 
-  /** A manifest without receipts, as written before they existed. */
+  /** A manifest without receipts, as written before they existed, of a table of the config's single {@code source}. */
   public Manifest(int formatVersion, String database, String table, String tableComment, String runId, String attempt,
       String runDate, String publishedAt, long rows, long bytes, List<File> files, List<Field> parquetSchema,
       List<BigQueryField> bigQuerySchema, List<Column> columns, String schemaFingerprint, String policyFingerprint,
       String hashKeyId, Map<String, Long> zeroDates) {
-    this(formatVersion, database, table, tableComment, runId, attempt, runDate, publishedAt, rows, bytes, files, parquetSchema,
-        bigQuerySchema, columns, schemaFingerprint, policyFingerprint, hashKeyId, zeroDates, null);
+    this(formatVersion, null, database, table, tableComment, runId, attempt, runDate, publishedAt, rows, bytes, files,
+        parquetSchema, bigQuerySchema, columns, schemaFingerprint, policyFingerprint, hashKeyId, zeroDates, null);
   }
 
   /** A data file; {@code range} is the label of the key range that wrote it. */

@@ -22,8 +22,17 @@ public record RunPlan(String runId, String runDate, boolean load, boolean replac
    * @param ranges the key ranges, {@code []} for a table exported in one piece; absent in a plan kept in S3
    * @param rangeIds only in a plan kept in S3, for a table with ranges: their ids, which ExportTable
    *     takes with the {@code planKey} instead of the range itself
+   * @param source the source's name under {@code sources}; null (and written as null, so the state
+   *     machine can always pass it on) for a config with a single {@code source}
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record TablePlan(String database, String table, String attempt, long estimatedRows, String note,
-      int expectedRanges, List<KeyRange> ranges, List<Integer> rangeIds) {}
+  public record TablePlan(@JsonInclude(JsonInclude.Include.ALWAYS) String source, String database, String table,
+      String attempt, long estimatedRows, String note, int expectedRanges, List<KeyRange> ranges,
+      List<Integer> rangeIds) {
+    /** A table of the config's single {@code source}. */
+    public TablePlan(String database, String table, String attempt, long estimatedRows, String note,
+        int expectedRanges, List<KeyRange> ranges, List<Integer> rangeIds) {
+      this(null, database, table, attempt, estimatedRows, note, expectedRanges, ranges, rangeIds);
+    }
+  }
 }

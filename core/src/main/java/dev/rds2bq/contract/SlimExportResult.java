@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonDeserialize(using = JsonDeserializer.None.class)
 public record SlimExportResult(
+    String source,
     String runId,
     String attempt,
     String runDate,
@@ -27,4 +28,10 @@ public record SlimExportResult(
     int fileCount,
     long bytes,
     long durationMs,
-    String resultKey) implements AnyExportResult {}
+    String resultKey) implements AnyExportResult {
+  /** A result of a table of the config's single {@code source}. */
+  public SlimExportResult(String runId, String attempt, String runDate, String database, String table, KeyRange range,
+      long rowsWritten, int fileCount, long bytes, long durationMs, String resultKey) {
+    this(null, runId, attempt, runDate, database, table, range, rowsWritten, fileCount, bytes, durationMs, resultKey);
+  }
+}

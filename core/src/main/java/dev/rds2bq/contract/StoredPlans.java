@@ -54,9 +54,10 @@ public final class StoredPlans {
       throw new InvalidInputException("the plan " + r.planKey() + " is of run " + loaded.plan().runId() + " ("
           + loaded.plan().runDate() + "), not of run " + r.runId() + " (" + r.runDate() + ")");
     }
-    TablePlan table = loaded.tables().get(r.database() + "." + r.table());
+    TablePlan table = loaded.tables().get(key(r.source(), r.database(), r.table()));
     if (table == null) {
-      throw new InvalidInputException("the plan " + r.planKey() + " has no table " + r.database() + "." + r.table());
+      throw new InvalidInputException("the plan " + r.planKey() + " has no table " + name(r.source(), r.database(),
+          r.table()));
     }
     if (r.attempt() != null && !r.attempt().equals(table.attempt())) {
       throw new InvalidInputException("the plan " + r.planKey() + " gives " + r.database() + "." + r.table()
@@ -64,15 +65,24 @@ public final class StoredPlans {
     }
     List<KeyRange> ranges = table.ranges() == null ? List.of() : table.ranges();
     if (ranges.isEmpty() && r.rangeId() == 0) {
-      return new ExportRequest(r.runId(), table.attempt(), r.runDate(), r.database(), r.table(), null);
+      return new ExportRequest(r.source(), r.runId(), table.attempt(), r.runDate(), r.database(), r.table(), null);
     }
     for (KeyRange range : ranges) {
       if (range.id() == r.rangeId()) {
-        return new ExportRequest(r.runId(), table.attempt(), r.runDate(), r.database(), r.table(), range);
+        return new ExportRequest(r.source(), r.runId(), table.attempt(), r.runDate(), r.database(), r.table(), range);
       }
     }
     throw new InvalidInputException("the plan " + r.planKey() + " has no range " + r.rangeId() + " for "
-        + r.database() + "." + r.table() + "; it has " + table.expectedRanges());
+        + name(r.source(), r.database(), r.table()) + "; it has " + table.expectedRanges());
+  }
+
+  /** The lookup key of a table: its source (when named), database and table, NUL-separated. */
+  private static String key(String source, String database, String table) {
+    return (source == null ? "" : source) + "\u0000" + database + "\u0000" + table;
+  }
+
+  private static String name(String source, String database, String table) {
+    return (source == null ? "" : source + ".") + database + "." + table;
   }
 
   private synchronized Loaded load(String key) {
@@ -98,7 +108,7 @@ public final class StoredPlans {
       }
       Map<String, TablePlan> tables = new HashMap<>();
       for (TablePlan t : plan.tables()) {
-        tables.put(t.database() + "." + t.table(), t);
+        tables.put(key(t.source(), t.database(), t.table()), t);
       }
       loaded = new Loaded(plan, tables);
       cache.put(key, loaded);

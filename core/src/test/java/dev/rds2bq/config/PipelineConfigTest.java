@@ -55,7 +55,7 @@ class PipelineConfigTest {
   @Test
   void databasesAndPlanningSizesAreCheckedOneByOne() {
     String nul = error(BASE + "databases: [clinic, null]\n");
-    assertTrue(nul.contains("key 'databases[1]' must be a MySQL database name") && nul.contains("got nothing"), nul);
+    assertTrue(nul.contains("key 'databases[1]' must be a database name") && nul.contains("got nothing"), nul);
     String dotted = error(BASE + "databases: [\"a.b\"]\n");
     assertTrue(dotted.contains("'databases[0]'") && dotted.contains("'a.b'"), dotted);
     assertTrue(error(BASE + "planning: {bigTableMiB: 0}\n").contains("key 'planning.bigTableMiB' must be between 1"));

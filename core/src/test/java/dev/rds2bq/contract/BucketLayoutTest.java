@@ -71,6 +71,27 @@ class BucketLayoutTest {
   }
 
   @Test
+  void aNamedSourcesTablesLiveUnderItsOwnFolder() {
+    BucketLayout layout = new BucketLayout("rds2bq");
+    RunTable app = RunTable.of("app", "clinic", "users", "2025-06-01", "20250601-0300", "1");
+    RunTable billing = RunTable.of("billing", "clinic", "users", "2025-06-01", "20250601-0300", "1");
+    assertEquals("rds2bq/app/clinic/users/", layout.tableFolder(app));
+    assertEquals("rds2bq/app/clinic/users/dt=2025-06-01/run=20250601-0300/attempt=1/_manifest.json", layout.manifestKey(app));
+    assertEquals("rds2bq/billing/clinic/users/_latest.json", layout.latestKey(billing));
+    // Same database and table in two sources, and the single source's layout: three folders.
+    assertEquals(3, java.util.Set.of(layout.tableFolder(app), layout.tableFolder(billing), layout.tableFolder(USERS))
+        .size());
+    ExportRequest request = new ExportRequest("app", "20250601-0300", "1", "2025-06-01", "clinic", "users", null);
+    SlimExportResult slim = new SlimExportResult("app", "20250601-0300", "1", "2025-06-01", "clinic", "users", null, 0, 1,
+        10, 5, "_exports/full.json");
+    PublishRequest publish = new PublishRequest("app", "20250601-0300", "1", "2025-06-01", "clinic", "users", 1,
+        java.util.List.of(slim));
+    assertEquals(layout.runFolder(app), layout.runFolder(request));
+    assertEquals(layout.runFolder(app), layout.runFolder(slim));
+    assertEquals(layout.runFolder(app), layout.runFolder(publish));
+  }
+
+  @Test
   void resultKeysAreRelativeToTheRunFolderAndStayUnderExports() {
     assertEquals("_exports/00003.json", BucketLayout.resultKey("00003"));
     assertTrue(BucketLayout.isResultKey("_exports/full.json"));

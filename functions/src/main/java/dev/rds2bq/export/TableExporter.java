@@ -26,6 +26,7 @@ import dev.rds2bq.parquet.RowSink;
 import dev.rds2bq.parquet.ZeroDateCounter;
 import dev.rds2bq.source.RowStream;
 import dev.rds2bq.source.Source;
+import dev.rds2bq.source.Sources;
 import dev.rds2bq.source.SourceColumn;
 import dev.rds2bq.source.SourceSnapshot;
 import dev.rds2bq.source.TableSchema;
@@ -59,7 +60,7 @@ public final class TableExporter {
   private static final long FIRST_PROGRESS = 10_000;
 
   private final PipelineConfig config;
-  private final Source source;
+  private final Sources sources;
   private final MaskingPolicy policy;
   private final Supplier<byte[]> hashKey;
   private final ObjectStore store;
@@ -69,20 +70,28 @@ public final class TableExporter {
   private final boolean receipts;
   private final RollingParquetWriter.Path parquetPath;
 
+  /** An exporter of one source, whatever the request names. */
   public TableExporter(PipelineConfig config, Source source, MaskingPolicy policy,
       Supplier<byte[]> hashKey, ObjectStore store, ExportListener listener) {
-    this(config, source, policy, hashKey, store, listener, UnaryOperator.identity(), true,
+    this(config, Sources.only(source), policy, hashKey, store, listener, UnaryOperator.identity(), true,
         RollingParquetWriter.Path.COLUMNS);
   }
 
-  private TableExporter(PipelineConfig config, Source source, MaskingPolicy policy,
+  /** An exporter of the config's sources, each request read from the source it names. */
+  public TableExporter(PipelineConfig config, Sources sources, MaskingPolicy policy,
+      Supplier<byte[]> hashKey, ObjectStore store, ExportListener listener) {
+    this(config, sources, policy, hashKey, store, listener, UnaryOperator.identity(), true,
+        RollingParquetWriter.Path.COLUMNS);
+  }
+
+  private TableExporter(PipelineConfig config, Sources sources, MaskingPolicy policy,
       Supplier<byte[]> hashKey, ObjectStore store, ExportListener listener, UnaryOperator<RowSink> sinks,
       boolean receipts, RollingParquetWriter.Path parquetPath) {
     this.sinks = sinks;
     this.receipts = receipts;
     this.parquetPath = parquetPath;
     this.config = config;
-    this.source = source;
+    this.sources = sources;
     this.policy = policy;
     this.hashKey = hashKey;
     this.store = store;
@@ -95,7 +104,7 @@ public final class TableExporter {
    * writer in a test that proves a lost row fails the table.
    */
   public TableExporter withRowSink(UnaryOperator<RowSink> wrap) {
-    return new TableExporter(config, source, policy, hashKey, store, listener, wrap, receipts, parquetPath);
+    return new TableExporter(config, sources, policy, hashKey, store, listener, wrap, receipts, parquetPath);
   }
 
   /**
@@ -103,7 +112,7 @@ public final class TableExporter {
    * only): the benchmark's baseline for what receipts cost the hot loop.
    */
   public TableExporter withoutReceipts() {
-    return new TableExporter(config, source, policy, hashKey, store, listener, sinks, false, parquetPath);
+    return new TableExporter(config, sources, policy, hashKey, store, listener, sinks, false, parquetPath);
   }
 
   /**
@@ -111,7 +120,7 @@ public final class TableExporter {
    * test proves the column path writes the same values, and the benchmark's baseline.
    */
   public TableExporter withParquetPath(RollingParquetWriter.Path path) {
-    return new TableExporter(config, source, policy, hashKey, store, listener, sinks, receipts, path);
+    return new TableExporter(config, sources, policy, hashKey, store, listener, sinks, receipts, path);
   }
 
   /** Where ExportTable keeps this exporter's full results: the same bucket and prefix as its files. */
@@ -124,13 +133,16 @@ public final class TableExporter {
     // A direct invocation is not planned: the date that ages birthdays is bounded here too.
     RunDates.notLaterThanTomorrow("runDate", request.runDate(), java.time.ZoneId.of(config.runDateZone()),
         java.time.Clock.systemUTC());
+    // A source the config lacks, or a name where the config has a single source, is refused here.
+    String sourceName = config.namedSource(request.source()).name();
+    MaskingPolicy sourcePolicy = policy.forSource(sourceName);
     long started = System.nanoTime();
     RollingParquetWriter writer = null;
     boolean ok = false;
-    try (SourceSnapshot snapshot = source.snapshot(request.database())) {
+    try (SourceSnapshot snapshot = sources.get(sourceName).snapshot(request.database())) {
       TableSchema schema = snapshot.table(request.table());
-      TableMasking masking = policy.resolve(schema, Map.of(), config.columnNames().names());
-      String qualified = schema.qualifiedName();
+      TableMasking masking = sourcePolicy.resolve(schema, Map.of(), config.columnNames().names(sourceName));
+      String qualified = (sourceName == null ? "" : sourceName + ".") + schema.qualifiedName();
       ZeroDateCounter zeros = new ZeroDateCounter(config.zeroDates(), qualified);
       byte[] key = masking.usesHash() ? hashKey.get() : null;
       MaskWriters.Context ctx = new MaskWriters.Context(runDate, () -> new HmacHasher(key), zeros);
@@ -209,7 +221,8 @@ public final class TableExporter {
       LOG.info("export done table={} range={} rowsRead={} rows={} files={} ms={}", qualified, request.partLabel(),
           rowsRead, rows, written.size(), durationMs);
       listener.progress(request, rows);
-      return new ExportResult(request.runId(), request.attempt(), request.runDate(), request.database(), request.table(),
+      return new ExportResult(sourceName, request.runId(), request.attempt(), request.runDate(), request.database(),
+          request.table(),
           schema.comment(), request.range(), rowsRead, rows,
           written.stream().map(f -> new FileEntry(f.key(), f.bytes(), f.rows())).toList(),
           columnEntries(masking, parquetSchema),
@@ -217,7 +230,8 @@ public final class TableExporter {
           key == null ? null : new HmacHasher(key).keyId(),
           zeros.counts(), durationMs, receipts ? tallies.stream().map(t -> t.receipt(rows)).toList() : null);
     } catch (IOException e) {
-      throw new DataException("writing Parquet for " + request.database() + "." + request.table()
+      throw new DataException("writing Parquet for " + (sourceName == null ? "" : sourceName + ".")
+          + request.database() + "." + request.table()
           + " failed: " + e.getMessage(), e);
     } finally {
       if (!ok && writer != null) {

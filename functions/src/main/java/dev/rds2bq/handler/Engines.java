@@ -16,6 +16,7 @@ import dev.rds2bq.plan.RunGuard;
 import dev.rds2bq.plan.RunPlanner;
 import dev.rds2bq.publish.TablePublisher;
 import dev.rds2bq.source.Source;
+import dev.rds2bq.source.Sources;
 import dev.rds2bq.source.mysql.MySqlSource;
 import dev.rds2bq.source.postgres.PostgresSource;
 import dev.rds2bq.storage.ObjectStore;
@@ -24,6 +25,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The functions' composition root: the plan, export and publish engines, built from the config, a
@@ -35,7 +38,7 @@ public final class Engines {
   private final PipelineConfig config;
   private final SecretSource secrets;
   private final ObjectStore store;
-  private Source source;
+  private final Map<String, Source> built = new HashMap<>();
 
   public Engines(PipelineConfig config, SecretSource secrets, ObjectStore store) {
     this.config = config;
@@ -59,40 +62,59 @@ public final class Engines {
     return config;
   }
 
-  /**
-   * The source, its login read from {@code source.secretId} at the first call. The one place that
-   * names the engines: MySQL and PostgreSQL.
-   */
-  public synchronized Source source() {
-    if (source == null) {
-      source = source(config.source(), secrets);
-    }
-    return source;
+  /** The config's single source, or its first named one. */
+  public Source source() {
+    return source(config.sourceList().get(0).name());
   }
 
-  /** A source from its config alone, its login read now (e.g. to draft a policy without a run). */
+  /**
+   * The source a request names (null: the config's single {@code source}), its login read from its
+   * secret at the first call for it; a name the config lacks is refused naming the valid ones.
+   */
+  public synchronized Source source(String name) {
+    Source s = built.get(name);
+    if (s == null) {
+      s = source(config.namedSource(name).config(), secrets);
+      built.put(name, s);
+    }
+    return s;
+  }
+
+  /** Every source of the config, by the name requests carry, each built at its first use. */
+  public Sources sources() {
+    return this::source;
+  }
+
+  /**
+   * A source from its config alone, its login read now (e.g. to draft a policy without a run). The
+   * one place that names the engines: MySQL and PostgreSQL.
+   */
   public static Source source(SourceConfig config, SecretSource secrets) {
     String id = config.secretId();
+    DatabaseSecret login = DatabaseSecret.parse(id, secrets.secretString(id), config.defaultPort());
     return switch (config.engine()) {
-      case MYSQL -> new MySqlSource(DatabaseSecret.parse(id, secrets.secretString(id), 3306), config);
-      case POSTGRESQL -> new PostgresSource(DatabaseSecret.parse(id, secrets.secretString(id), 5432), config);
+      case MYSQL -> new MySqlSource(login, config);
+      case POSTGRESQL -> new PostgresSource(login, config);
     };
   }
 
   /** @param guard the one-run-at-a-time check; null where there is no state machine (the local run) */
   public RunPlanner planner(MaskingPolicy policy, Clock clock, RunGuard guard) {
-    return new RunPlanner(config, source(), policy, store, clock, guard);
+    return new RunPlanner(config, sources(), policy, store, clock, guard);
   }
 
   /** The export engine; the hash key is read from its secret at the first table that hashes. */
   public TableExporter exporter(MaskingPolicy policy, ExportListener listener) {
-    return new TableExporter(config, source(), policy, HashKey.lazy(secrets, config.masking().hashKeySecretId()),
+    if (config.sources() == null) {
+      source(null); // a single source's login is read, and checked, as the exporter is built
+    }
+    return new TableExporter(config, sources(), policy, HashKey.lazy(secrets, config.masking().hashKeySecretId()),
         store, listener);
   }
 
   /** The publisher; it reads the source only with {@code publish.verifySourceCount}. */
   public TablePublisher publisher(Clock clock) {
-    return new TablePublisher(store, config.prefix(), clock, config.publish().verifySourceCount() ? source() : null);
+    return new TablePublisher(store, config.prefix(), clock, config.publish().verifySourceCount() ? sources() : null);
   }
 
   /** Plans that PlanRun kept in S3, for ExportTable. */

@@ -17,14 +17,15 @@ import org.joda.time.DateTime;
 
 /**
  * PlanRun: a console click ({@code {}}), the EventBridge schedule's event, or
- * {@code {tables?, runDate?, load?, runId?, startTime?, executionArn?, allowConcurrent?, replaceNewer?}} in; the run
+ * {@code {tables?, sources?, runDate?, load?, runId?, startTime?, executionArn?, allowConcurrent?, replaceNewer?}} in; the run
  * plan out (events/PlanRun/). The state machine merges {@code executionArn} and {@code startTime}
  * from its context object into whichever form it was started with; the one-run-at-a-time check and
  * the default run date use them (a scheduled event's own {@code time} stays its start time).
  */
 public final class PlanRunHandler extends JsonHandler<JsonNode, RunPlan> {
   static final Set<String> INPUT_KEYS =
-      Set.of("tables", "runDate", "load", "runId", "startTime", "executionArn", "allowConcurrent", "replaceNewer");
+      Set.of("tables", "sources", "runDate", "load", "runId", "startTime", "executionArn", "allowConcurrent",
+          "replaceNewer");
   private final OnFirstUse<RunPlanner> planner;
 
   /** Lambda's constructor: config and policy checked here; the database login read at the first plan. */
@@ -93,10 +94,24 @@ public final class PlanRunHandler extends JsonHandler<JsonNode, RunPlan> {
         tables.add(t.get(i).asText());
       }
     }
+    List<String> sources = new ArrayList<>();
+    JsonNode src = node.get("sources");
+    if (src != null && !src.isNull()) {
+      if (!src.isArray()) {
+        throw new InvalidInputException("'sources' must be a list of the config's source names, e.g. [\"app\"]");
+      }
+      for (int i = 0; i < src.size(); i++) {
+        if (!src.get(i).isTextual() || src.get(i).asText().isBlank()) {
+          throw new InvalidInputException("'sources[" + i + "]' must be a source name as a string, e.g. \"app\";"
+              + " got " + src.get(i));
+        }
+        sources.add(src.get(i).asText());
+      }
+    }
     Boolean load = flag(node, "load");
     return new PlanInput(tables, text(node, "runDate"), load, text(node, "runId"), text(node, "startTime"),
         text(node, "executionArn"), Boolean.TRUE.equals(flag(node, "allowConcurrent")),
-        Boolean.TRUE.equals(flag(node, "replaceNewer")));
+        Boolean.TRUE.equals(flag(node, "replaceNewer")), sources);
   }
 
   /** An optional string field; a number or object there is a mistake, not something to turn into text. */

@@ -37,7 +37,7 @@ import java.util.regex.PatternSyntaxException;
 public final class MaskingPolicy {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> ROOT_KEYS =
-      Set.of("version", "personalColumnPatterns", "extraPersonalColumnPatterns", "databases");
+      Set.of("version", "personalColumnPatterns", "extraPersonalColumnPatterns", "databases", "sources");
   private static final Set<String> TABLE_KEYS = Set.of("default", "columns");
   private static final Set<String> RULE_KEYS = Set.of("policy", "value", "normalize");
 
@@ -47,6 +47,11 @@ public final class MaskingPolicy {
   private final Map<String, Map<String, TableRules>> databases;
   /** {@code masking.requireDecisions: all}: every table and column must be decided. */
   private final boolean requireAll;
+  /**
+   * A policy with {@code sources:}: source → its databases' rules, null for one with
+   * {@code databases:}. Such a policy holds no rules of its own ({@link #forSource} gives each).
+   */
+  private final Map<String, Map<String, Map<String, TableRules>>> sources;
 
   record TableRules(MaskRule tableDefault, Map<String, MaskRule> columns) {}
 
@@ -57,16 +62,45 @@ public final class MaskingPolicy {
   public record Detection(String source, String what, String reason) {}
 
   private MaskingPolicy(String fileName, PersonalDataDetector detector, Map<String, Map<String, TableRules>> dbs,
-      boolean requireAll) {
+      boolean requireAll, Map<String, Map<String, Map<String, TableRules>>> sources) {
     this.fileName = fileName;
     this.detector = detector;
     this.databases = dbs;
     this.requireAll = requireAll;
+    this.sources = sources;
   }
 
   /** This policy under the config's {@code masking.requireDecisions}. */
   public MaskingPolicy withRequireDecisions(RequireDecisions mode) {
-    return new MaskingPolicy(fileName, detector, databases, mode == RequireDecisions.ALL);
+    return new MaskingPolicy(fileName, detector, databases, mode == RequireDecisions.ALL, sources);
+  }
+
+  /**
+   * The rules of one source: {@code name} null is a config with a single {@code source}, which
+   * takes a policy with {@code databases:}; a named source takes its entry of a policy with
+   * {@code sources:} (none: no rules, so every personal column needs one). A policy of the other
+   * form is refused rather than guessed at: rules written for one source must not silently apply
+   * to another's tables.
+   */
+  public MaskingPolicy forSource(String name) {
+    if (name == null) {
+      if (sources != null) {
+        throw new MaskingPolicyException("masking policy " + fileName + " has 'sources', but the config has a single"
+            + " source (key 'source'). Fix: name the databases at the top level (databases: {...}), or give the"
+            + " config named sources");
+      }
+      return this;
+    }
+    if (sources == null) {
+      throw new MaskingPolicyException("masking policy " + fileName + " has 'databases' at the top level, but the"
+          + " config names its sources. Fix: put them under their source: sources: {" + name + ": {databases: {...}}}");
+    }
+    return new MaskingPolicy(fileName, detector, sources.getOrDefault(name, Map.of()), requireAll, null);
+  }
+
+  /** The sources a policy with {@code sources:} names, in file order; empty for one with {@code databases:}. */
+  public List<String> sourceNames() {
+    return sources == null ? List.of() : List.copyOf(sources.keySet());
   }
 
   public boolean requiresAll() {
@@ -123,15 +157,43 @@ public final class MaskingPolicy {
             + "' is not a valid regular expression: " + e.getDescription());
       }
     }
-    JsonNode dbs = root.get("databases");
+    PersonalDataDetector detector = new PersonalDataDetector(patterns);
+    JsonNode srcs = root.get("sources");
+    if (srcs != null) {
+      if (root.has("databases")) {
+        throw new MaskingPolicyException("masking policy " + fileName + " has both 'sources' and 'databases'. Fix:"
+            + " with sources, each source's databases go under it: sources: {app: {databases: {...}}}");
+      }
+      if (!srcs.isObject()) {
+        throw new MaskingPolicyException("masking policy " + fileName
+            + ": 'sources' must map source names to {databases: {...}}");
+      }
+      Map<String, Map<String, Map<String, TableRules>>> bySource = new LinkedHashMap<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = srcs.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> src = it.next();
+        String where = "sources." + src.getKey();
+        if (!src.getValue().isObject()) {
+          throw new MaskingPolicyException("masking policy " + fileName + ": " + where + " must be a mapping with"
+              + " 'databases'");
+        }
+        checkKeys(fileName, where, src.getValue(), Set.of("databases"));
+        bySource.put(src.getKey(), parseDatabases(fileName, where + ".", src.getValue().get("databases")));
+      }
+      return new MaskingPolicy(fileName, detector, Map.of(), false, bySource);
+    }
+    return new MaskingPolicy(fileName, detector, parseDatabases(fileName, "", root.get("databases")), false, null);
+  }
+
+  /** {@code databases: {db: {tables: {...}}}}; {@code prefix} is the path in front, for messages. */
+  private static Map<String, Map<String, TableRules>> parseDatabases(String fileName, String prefix, JsonNode dbs) {
     if (dbs == null || !dbs.isObject()) {
       throw new MaskingPolicyException("masking policy " + fileName
-          + ": 'databases' must map database names to {tables: {...}}");
+          + ": '" + prefix + "databases' must map database names to {tables: {...}}");
     }
     Map<String, Map<String, TableRules>> databases = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = dbs.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> db = it.next();
-      String where = "databases." + db.getKey();
+      String where = prefix + "databases." + db.getKey();
       if (!db.getValue().isObject()) {
         throw new MaskingPolicyException("masking policy " + fileName + ": " + where + " must be a mapping with 'tables'");
       }
@@ -149,7 +211,7 @@ public final class MaskingPolicy {
       }
       databases.put(db.getKey(), tableMap);
     }
-    return new MaskingPolicy(fileName, new PersonalDataDetector(patterns), databases, false);
+    return databases;
   }
 
   private static TableRules parseTable(String file, String where, JsonNode node) {

@@ -25,8 +25,9 @@ final class Attempts {
   /** What became of the table's earlier attempts at this run, and the attempt this plan takes. */
   record Choice(String attempt, boolean resumed, String published) {}
 
-  Choice choose(String database, String table, String runDate, String runId) {
-    RunTable run = RunTable.of(database, table, runDate, runId, null);
+  /** @param source the table's source under the config's {@code sources}; null for a single {@code source} */
+  Choice choose(String source, String database, String table, String runDate, String runId) {
+    RunTable run = RunTable.of(source, database, table, runDate, runId, null);
     int newest = 0;
     Set<Integer> published = new HashSet<>();
     for (ObjectStore.StoredObject o : store.list(layout.attemptsFolder(run))) {
@@ -36,7 +37,7 @@ final class Attempts {
       }
       int n = Integer.parseInt(attempt);
       newest = Math.max(newest, n);
-      if (o.key().equals(layout.successKey(RunTable.of(database, table, runDate, runId, attempt)))) {
+      if (o.key().equals(layout.successKey(RunTable.of(source, database, table, runDate, runId, attempt)))) {
         published.add(n);
       }
     }

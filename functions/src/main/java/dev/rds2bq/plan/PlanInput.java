@@ -4,14 +4,24 @@ import java.util.List;
 
 /**
  * What a run was asked for, whatever form it came in: a console click ({@code {}}), the schedule's
- * event, or {@code {"tables": [...], "runDate": "YYYY-MM-DD", "load": false, "runId": "..."}}.
+ * event, or {@code {"tables": [...], "sources": [...], "runDate": "YYYY-MM-DD", "load": false, "runId": "..."}}:
+ * {@code sources} limits a run to some of the config's named sources.
  * {@code startTime} is the execution's start, which fixes the default run date; {@code executionArn}
  * identifies the execution for the one-run-at-a-time check, which {@code allowConcurrent} skips.
  * {@code replaceNewer} lets this run's (older) date replace a later snapshot in {@code _latest.json}
  * and BigQuery.
  */
 public record PlanInput(List<String> tables, String runDate, Boolean load, String runId, String startTime,
-    String executionArn, boolean allowConcurrent, boolean replaceNewer) {
+    String executionArn, boolean allowConcurrent, boolean replaceNewer, List<String> sources) {
+  public PlanInput {
+    sources = sources == null ? List.of() : List.copyOf(sources);
+  }
+
+  public PlanInput(List<String> tables, String runDate, Boolean load, String runId, String startTime,
+      String executionArn, boolean allowConcurrent, boolean replaceNewer) {
+    this(tables, runDate, load, runId, startTime, executionArn, allowConcurrent, replaceNewer, null);
+  }
+
   public PlanInput(List<String> tables, String runDate, Boolean load, String runId, String startTime) {
     this(tables, runDate, load, runId, startTime, null, false, false);
   }

@@ -12,7 +12,9 @@ import dev.rds2bq.contract.RunPlan;
 import dev.rds2bq.mask.MaskingPolicy;
 import dev.rds2bq.contract.RunPlan.TablePlan;
 import dev.rds2bq.mask.ValueScan;
+import dev.rds2bq.config.PipelineConfig.NamedSource;
 import dev.rds2bq.source.Source;
+import dev.rds2bq.source.Sources;
 import dev.rds2bq.source.SourceCatalog;
 import dev.rds2bq.source.TableSchema;
 import dev.rds2bq.source.TableSize;
@@ -48,7 +50,7 @@ public final class RunPlanner {
   private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
   private final PipelineConfig config;
-  private final Source source;
+  private final Sources sources;
   private final MaskingPolicy policy;
   private final ObjectStore store;
   private final Clock clock;
@@ -58,37 +60,80 @@ public final class RunPlanner {
     this(config, source, policy, store, clock, null);
   }
 
-  /** @param guard the one-run-at-a-time check; null where there is no state machine (the local run) */
+  /** A planner of one source, whatever the config names. */
   public RunPlanner(PipelineConfig config, Source source, MaskingPolicy policy, ObjectStore store, Clock clock,
+      RunGuard guard) {
+    this(config, Sources.only(source), policy, store, clock, guard);
+  }
+
+  /** @param guard the one-run-at-a-time check; null where there is no state machine (the local run) */
+  public RunPlanner(PipelineConfig config, Sources sources, MaskingPolicy policy, ObjectStore store, Clock clock,
       RunGuard guard) {
     this.guard = guard;
     this.config = config;
-    this.source = source;
+    this.sources = sources;
     this.policy = policy;
     this.store = store;
     this.clock = clock;
   }
 
-  /** A rename for a table the databases do not have is a typo: said now, not ignored forever. */
-  private void checkRenamedTables(Map<String, Map<String, long[]>> catalog) {
+  /**
+   * A rename for a table the databases do not have is a typo: said now, not ignored forever. The
+   * catalog is keyed by the database as messages name it ({@link NamedSource#qualify}), the way
+   * rename keys name it too.
+   */
+  private void checkRenamedTables(Map<String, Map<String, long[]>> catalog, List<String> databases) {
     List<String> unknown = new ArrayList<>();
     for (String qualified : config.columnNames().rename().keySet()) {
-      String[] dt = qualified.split("\\.", 2);
-      Map<String, long[]> tables = catalog.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(dt[0]))
+      int dot = qualified.lastIndexOf('.');
+      String db = qualified.substring(0, dot);
+      String table = qualified.substring(dot + 1);
+      Map<String, long[]> tables = catalog.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(db))
           .map(Map.Entry::getValue).findFirst().orElse(null);
-      if (tables == null || tables.keySet().stream().noneMatch(t -> t.equalsIgnoreCase(dt[1]))) {
+      if (tables == null || tables.keySet().stream().noneMatch(t -> t.equalsIgnoreCase(table))) {
         unknown.add(qualified);
       }
     }
     if (!unknown.isEmpty()) {
-      throw new ConfigException("config key 'columnNames.rename' names tables that the databases " + config.databases()
+      throw new ConfigException("config key 'columnNames.rename' names tables that the databases " + databases
           + " do not have: " + unknown + ". Fix: correct or remove them");
     }
   }
 
+  /** A table the run may export: its source, database and name. */
+  private record Chosen(NamedSource source, String database, String table) {
+    String qualifiedDatabase() {
+      return source.qualify(database);
+    }
+
+    String name() {
+      return qualifiedDatabase() + "." + table;
+    }
+  }
+
+  /** The sources this run covers: all, or those the input names. */
+  private List<NamedSource> runSources(PlanInput input) {
+    List<NamedSource> all = config.sourceList();
+    if (input.sources().isEmpty()) {
+      return all;
+    }
+    List<String> names = all.stream().map(NamedSource::name).toList();
+    List<String> unknown = input.sources().stream().filter(n -> !names.contains(n)).toList();
+    if (!unknown.isEmpty()) {
+      throw new InvalidInputException("input 'sources' names " + unknown + ", which the config does not have;"
+          + (config.sources() == null ? " the config has a single source: leave 'sources' out"
+          : " its sources are " + names));
+    }
+    return all.stream().filter(s -> input.sources().contains(s.name())).toList();
+  }
+
   public RunPlan plan(PlanInput input) {
-    if (config.databases().isEmpty()) {
-      throw new ConfigException("config key 'databases' must list the databases to export; got nothing");
+    List<NamedSource> runSources = runSources(input);
+    for (NamedSource s : runSources) {
+      if (s.databases().isEmpty()) {
+        throw new ConfigException("config key '" + (s.name() == null ? "databases" : s.key() + ".databases")
+            + "' must list the databases to export; got nothing");
+      }
     }
     if (guard != null && !input.allowConcurrent()) {
       guard.ensureAlone(input.executionArn());
@@ -103,59 +148,78 @@ public final class RunPlanner {
     List<TablePlan> tables = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     RangePlanner ranges = new RangePlanner(config.planning().rowsPerRange());
+    // Keyed by the database as messages name it: "db", or "source.db" for a named source.
     Map<String, Map<String, long[]>> catalog = new LinkedHashMap<>();
+    List<String> databases = new ArrayList<>();
     // One catalog (one connection) per database for the whole plan, not one per table: 500 tables
     // are 500 logins.
     try (Catalogs catalogs = new Catalogs()) {
-      for (String db : config.databases()) {
-        Map<String, long[]> sizes = new LinkedHashMap<>();
-        for (TableSize t : catalogs.get(db).tables()) {
-          sizes.put(t.name(), new long[] {t.rows(), t.bytes()});
+      List<Chosen> eligible = new ArrayList<>();
+      for (NamedSource s : runSources) {
+        Map<String, Map<String, long[]>> sourceCatalog = new LinkedHashMap<>();
+        for (String db : s.databases()) {
+          Map<String, long[]> sizes = new LinkedHashMap<>();
+          for (TableSize t : catalogs.get(s, db).tables()) {
+            sizes.put(t.name(), new long[] {t.rows(), t.bytes()});
+          }
+          sourceCatalog.put(db, sizes);
+          catalog.put(s.qualify(db), sizes);
+          databases.add(s.qualify(db));
         }
-        catalog.put(db, sizes);
+        problems.addAll(policyNameProblems(s, catalogs, sourceCatalog));
+        eligible.addAll(eligible(s, sourceCatalog));
       }
-      problems.addAll(policyNameProblems(catalogs, catalog));
-      checkRenamedTables(catalog);
-      List<String[]> chosen = choose(catalog, input.tables());
+      for (String named : policy.sourceNames()) {
+        if (config.sources() == null || !config.sources().containsKey(named)) {
+          problems.add("masking policy " + policy.fileName() + " names source '" + named + "', which the config does"
+              + " not have; its sources are " + config.sourceList().stream().map(NamedSource::name).toList()
+              + ". Fix: correct or remove it");
+        }
+      }
+      checkRenamedTables(catalog, databases);
+      List<Chosen> chosen = choose(eligible, input.tables());
       if (chosen.isEmpty()) {
-        throw new InvalidInputException("no table to export: the databases " + config.databases()
+        throw new InvalidInputException("no table to export: the databases " + databases
             + " have no base table that the config's tables.include/exclude rules select");
       }
       ExecutionLimits.checkTables(chosen.size(), input.load() == null || input.load());
       // Every table's masking is decided before any range is planned: a refused run costs no key scans.
-      List<TableSchema> schemas = new ArrayList<>();
-      for (String[] dt : chosen) {
+      Map<Chosen, TableSchema> schemas = new LinkedHashMap<>();
+      for (Chosen c : chosen) {
         try {
-          TableSchema schema = catalogs.get(dt[0]).table(dt[1]);
-          policy.resolve(schema, Map.of(), config.columnNames().names());
-          ValueScan.Result scan = ValueScan.run(policy, config.masking().valueScan(), schema,
-              catalogs.get(dt[0]));
+          SourceCatalog sourceCatalog = catalogs.get(c.source(), c.database());
+          MaskingPolicy sourcePolicy = policy.forSource(c.source().name());
+          TableSchema schema = sourceCatalog.table(c.table());
+          sourcePolicy.resolve(schema, Map.of(), config.columnNames().names(c.source().name()));
+          ValueScan.Result scan = ValueScan.run(sourcePolicy, config.masking().valueScan(), schema, sourceCatalog);
           if (scan.columns() > 0) {
             LOG.info("value scan table={} columns={} rows={} ms={} budgetExhausted={} flagged={}",
-                schema.qualifiedName(), scan.columns(), scan.rows(), scan.millis(), scan.budgetExhausted(),
+                c.name(), scan.columns(), scan.rows(), scan.millis(), scan.budgetExhausted(),
                 scan.findings().keySet());
           }
           if (!scan.findings().isEmpty()) {
-            policy.resolve(schema, scan.findings(), config.columnNames().names());
+            sourcePolicy.resolve(schema, scan.findings(), config.columnNames().names(c.source().name()));
           }
-          schemas.add(schema);
+          schemas.put(c, schema);
         } catch (MaskingPolicyException e) {
-          problems.add(e.getMessage());
+          problems.add((c.source().name() == null ? "" : "source " + c.source().name() + ": ") + e.getMessage());
         }
       }
       if (!problems.isEmpty()) {
         throw new MaskingPolicyException("the run was not started; " + problems.size()
             + " masking problem(s) must be fixed first: " + String.join(" | ", problems));
       }
-      for (TableSchema schema : schemas) {
-        long[] est = catalog.get(schema.database()).get(schema.table());
+      for (Map.Entry<Chosen, TableSchema> e : schemas.entrySet()) {
+        Chosen c = e.getKey();
+        TableSchema schema = e.getValue();
+        long[] est = catalog.get(c.qualifiedDatabase()).get(schema.table());
         long bigBytes = config.planning().bigTableMiB() << 20;
         boolean big = est[0] > config.planning().bigTableRows() || est[1] > bigBytes;
         // A table big by bytes (wide rows) is cut into ranges of about bigTableMiB each, whatever its rows.
         long rowsForRanges = est[1] > bigBytes
             ? Math.max(est[0], ((est[1] + bigBytes - 1) / bigBytes) * config.planning().rowsPerRange())
             : est[0];
-        RangePlanner.TableRanges r = big ? ranges.plan(catalogs.get(schema.database()), schema, rowsForRanges)
+        RangePlanner.TableRanges r = big ? ranges.plan(catalogs.get(c.source(), c.database()), schema, rowsForRanges)
             : new RangePlanner.TableRanges(List.of(), schema.primaryKey().isEmpty()
                 ? "no primary key: exported as one range" : "small: one range");
         List<KeyRange> compact = r.ranges().stream()
@@ -163,12 +227,12 @@ public final class RunPlanner {
         String attempt = BucketLayout.FIRST_ATTEMPT;
         String note = r.note();
         if (attempts != null) {
-          Attempts.Choice choice = attempts.choose(schema.database(), schema.table(), runDate, runId);
+          Attempts.Choice choice = attempts.choose(c.source().name(), schema.database(), schema.table(), runDate, runId);
           attempt = choice.attempt();
           note = note + (choice.resumed() ? "; resumes attempt " + attempt + ", never published"
               : choice.published() != null ? "; attempt " + choice.published() + " stays as published" : "");
         }
-        tables.add(new TablePlan(schema.database(), schema.table(), attempt, est[0], note,
+        tables.add(new TablePlan(c.source().name(), schema.database(), schema.table(), attempt, est[0], note,
             Math.max(1, compact.size()), compact, null));
       }
     }
@@ -184,7 +248,7 @@ public final class RunPlanner {
     // Too big for the state machine's payload: the full plan goes to S3, the output keeps the counts
     // and, per split table, the range ids that ExportTable takes with the plan's key.
     String key = storePlan(runDate, runId, json);
-    List<TablePlan> slim = tables.stream().map(t -> new TablePlan(t.database(), t.table(), t.attempt(), t.estimatedRows(),
+    List<TablePlan> slim = tables.stream().map(t -> new TablePlan(t.source(), t.database(), t.table(), t.attempt(), t.estimatedRows(),
         t.note(), t.expectedRanges(), null,
         t.ranges().isEmpty() ? null : t.ranges().stream().map(KeyRange::id).toList())).toList();
     RunPlan reference = new RunPlan(runId, runDate, load, input.replaceNewer(), tables.size(), rangeCount, key,
@@ -230,12 +294,12 @@ public final class RunPlanner {
     return widest;
   }
 
-  /** Catalogs opened on first use, one per database, closed together. */
+  /** Catalogs opened on first use, one per database of each source, closed together. */
   private final class Catalogs implements AutoCloseable {
     private final Map<String, SourceCatalog> open = new LinkedHashMap<>();
 
-    SourceCatalog get(String database) {
-      return open.computeIfAbsent(database, source::catalog);
+    SourceCatalog get(NamedSource source, String database) {
+      return open.computeIfAbsent(source.qualify(database), k -> sources.get(source.name()).catalog(database));
     }
 
     @Override
@@ -276,43 +340,53 @@ public final class RunPlanner {
    * Every database and table the policy names that the source lacks, for every database of the
    * policy, not only the configured ones: a typo there would leave a database without its rules.
    */
-  private List<String> policyNameProblems(Catalogs catalogs, Map<String, Map<String, long[]>> catalog) {
-    java.util.Set<String> databases = new java.util.TreeSet<>(source.databases());
-    return policy.unknownNames(databases, db -> catalog.containsKey(db) ? catalog.get(db).keySet()
-        : new java.util.TreeSet<>(catalogs.get(db).tables().stream().map(TableSize::name).toList()));
+  private List<String> policyNameProblems(NamedSource s, Catalogs catalogs, Map<String, Map<String, long[]>> catalog) {
+    java.util.Set<String> databases = new java.util.TreeSet<>(sources.get(s.name()).databases());
+    List<String> problems = policy.forSource(s.name()).unknownNames(databases, db -> catalog.containsKey(db)
+        ? catalog.get(db).keySet()
+        : new java.util.TreeSet<>(catalogs.get(s, db).tables().stream().map(TableSize::name).toList()));
+    return s.name() == null ? problems : problems.stream().map(p -> "source " + s.name() + ": " + p).toList();
   }
 
-  /** Tables after the config's filter and the input's subset; an unknown name lists the valid ones. */
-  private List<String[]> choose(Map<String, Map<String, long[]>> catalog, List<String> requested) {
-    List<String[]> eligible = new ArrayList<>();
+  /** A source's tables that its include/exclude rules select, over {@code table} or {@code database.table}. */
+  private static List<Chosen> eligible(NamedSource s, Map<String, Map<String, long[]>> catalog) {
+    List<Chosen> eligible = new ArrayList<>();
     for (Map.Entry<String, Map<String, long[]>> db : catalog.entrySet()) {
       for (String table : db.getValue().keySet()) {
         String qualified = db.getKey() + "." + table;
-        if (matches(config.tables().include(), table, qualified) && !matches(config.tables().exclude(), table, qualified)) {
-          eligible.add(new String[] {db.getKey(), table});
+        if (matches(s.tables().include(), table, qualified) && !matches(s.tables().exclude(), table, qualified)) {
+          eligible.add(new Chosen(s, db.getKey(), table));
         }
       }
     }
+    return eligible;
+  }
+
+  /**
+   * Tables after the config's filter and the input's subset; an unknown name lists the valid ones.
+   * A name is {@code table}, {@code database.table} or, for a named source, {@code source.database.table}.
+   */
+  private static List<Chosen> choose(List<Chosen> eligible, List<String> requested) {
     if (requested == null || requested.isEmpty()) {
       return eligible;
     }
-    List<String[]> chosen = new ArrayList<>();
+    List<Chosen> chosen = new ArrayList<>();
     List<String> unknown = new ArrayList<>();
     for (String name : requested) {
-      List<String[]> hits = eligible.stream()
-          .filter(e -> name.equals(e[1]) || name.equals(e[0] + "." + e[1])).toList();
+      List<Chosen> hits = eligible.stream().filter(e -> name.equals(e.table())
+          || name.equals(e.database() + "." + e.table()) || name.equals(e.name())).toList();
       if (hits.isEmpty()) {
         unknown.add(name);
       }
-      for (String[] h : hits) {
-        if (chosen.stream().noneMatch(c -> c[0].equals(h[0]) && c[1].equals(h[1]))) {
+      for (Chosen h : hits) {
+        if (!chosen.contains(h)) {
           chosen.add(h);
         }
       }
     }
     if (!unknown.isEmpty()) {
       throw new InvalidInputException("input 'tables' names " + unknown + ", which are not tables this run can export;"
-          + " valid names: " + eligible.stream().map(e -> e[0] + "." + e[1]).toList());
+          + " valid names: " + eligible.stream().map(Chosen::name).toList());
     }
     return chosen;
   }

@@ -20,6 +20,7 @@ import dev.rds2bq.contract.PublishResult;
 import dev.rds2bq.mask.MaskRule;
 import dev.rds2bq.contract.SlimExportResult;
 import dev.rds2bq.source.Source;
+import dev.rds2bq.source.Sources;
 import dev.rds2bq.source.SourceSnapshot;
 import dev.rds2bq.source.TableSchema;
 import dev.rds2bq.storage.ObjectStore;
@@ -55,24 +56,30 @@ public final class TablePublisher {
   private final ObjectStore store;
   private final BucketLayout layout;
   private final Clock clock;
-  private final Source source;
+  private final Sources sources;
   private final ExportResultStore results;
 
   public TablePublisher(ObjectStore store, String prefix, Clock clock) {
-    this(store, prefix, clock, null);
+    this(store, prefix, clock, (Sources) null);
   }
 
   /** @param source when not null, each range's rows are counted in the source and must match */
   public TablePublisher(ObjectStore store, String prefix, Clock clock, Source source) {
+    this(store, prefix, clock, source == null ? null : Sources.only(source));
+  }
+
+  /** @param sources when not null, each range's rows are counted in its table's source and must match */
+  public TablePublisher(ObjectStore store, String prefix, Clock clock, Sources sources) {
     this.store = store;
     this.layout = new BucketLayout(prefix);
     this.clock = clock;
-    this.source = source;
+    this.sources = sources;
     this.results = new ExportResultStore(store, layout);
   }
 
   public PublishResult publish(PublishRequest request) {
-    String table = request.database() + "." + request.table();
+    String table = (request.source() == null ? "" : request.source() + ".") + request.database() + "."
+        + request.table();
     validate(request);
     String runPrefix = layout.runFolder(request);
     List<ExportResult> exports = new ArrayList<>();
@@ -135,7 +142,7 @@ public final class TablePublisher {
       }
     }
 
-    if (source != null) {
+    if (sources != null) {
       verifySourceCounts(table, request, exports);
     }
     files.sort((a, b) -> a.key().compareTo(b.key()));
@@ -154,7 +161,7 @@ public final class TablePublisher {
         }
       }
       ExportResult first = exports.get(0);
-      Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, request.database(), request.table(),
+      Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, request.source(), request.database(), request.table(),
           first.tableComment(), request.runId(), request.attempt(), request.runDate(), clock.instant().toString(), rows,
           bytes, files,
           first.columns().stream().filter(c -> c.output() != null)
@@ -172,8 +179,8 @@ public final class TablePublisher {
     requireSameSnapshot(table, request, published, files, exports.get(0));
     store.putIf(layout.successKey(request), new byte[0], "text/plain", null); // already there after a retry: fine
     String latest = moveLatest(request, published, manifestKey);
-    return new PublishResult(request.database(), request.table(), request.runId(), request.attempt(), request.runDate(),
-        manifestKey, files.size(), rows, bytes, strays, latest);
+    return new PublishResult(request.source(), request.database(), request.table(), request.runId(), request.attempt(),
+        request.runDate(), manifestKey, files.size(), rows, bytes, strays, latest);
   }
 
   private Manifest readManifest(String table, String key) {
@@ -273,13 +280,18 @@ public final class TablePublisher {
     } catch (DateTimeParseException e) {
       throw new InvalidInputException("runDate must be YYYY-MM-DD; got '" + r.runDate() + "'");
     }
-    String table = r.database() + "." + r.table();
+    if (r.source() != null && !r.source().matches(dev.rds2bq.config.PipelineConfig.SOURCE_NAME_PATTERN)) {
+      throw new InvalidInputException("source must be a source name of the config (lower-case letters and digits);"
+          + " got '" + r.source() + "'");
+    }
+    String table = (r.source() == null ? "" : r.source() + ".") + r.database() + "." + r.table();
     Set<String> labels = new HashSet<>();
     for (AnyExportResult e : r.exports()) {
       if (e == null) {
         throw new InvalidInputException(table + ": an entry of exports is null; pass the ExportTable outputs");
       }
-      if (!r.runId().equals(e.runId()) || !r.runDate().equals(e.runDate()) || !r.database().equals(e.database())
+      if (!r.runId().equals(e.runId()) || !r.runDate().equals(e.runDate())
+          || !java.util.Objects.equals(r.source(), e.source()) || !r.database().equals(e.database())
           || !r.table().equals(e.table()) || !r.attempt().equals(e.attempt())) {
         throw new InvalidInputException(table + ": an export result of " + e.database() + "." + e.table() + " run "
             + e.runId() + "/" + e.runDate() + " attempt " + e.attempt() + " was passed to the publish of run "
@@ -326,7 +338,7 @@ public final class TablePublisher {
 
   /** Counts every range in one snapshot of the source; a difference fails the publish. */
   private void verifySourceCounts(String table, PublishRequest r, List<ExportResult> exports) {
-    try (SourceSnapshot snapshot = source.snapshot(r.database())) {
+    try (SourceSnapshot snapshot = sources.get(r.source()).snapshot(r.database())) {
       TableSchema schema = snapshot.table(r.table());
       for (ExportResult e : exports) {
         long counted = snapshot.count(schema, e.range());

@@ -21,9 +21,16 @@ public record RunOutcome(String runId, String runDate, Boolean load, List<TableO
   /** A table after export and publish: {@code PUBLISHED} with the publish result, or {@code FAILED} with the error. */
   @JsonIgnoreProperties(ignoreUnknown = true)
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record TableOutcome(String database, String table, String status, Published publish, ErrorInfo error) {
+  public record TableOutcome(String source, String database, String table, String status, Published publish,
+      ErrorInfo error) {
+    /** A table of the config's single {@code source}. */
+    public TableOutcome(String database, String table, String status, Published publish, ErrorInfo error) {
+      this(null, database, table, status, publish, error);
+    }
+
+    /** {@code database.table}, or {@code source.database.table} for a named source. */
     public String name() {
-      return database + "." + table;
+      return (source == null ? "" : source + ".") + database + "." + table;
     }
   }
 
@@ -42,6 +49,16 @@ public record RunOutcome(String runId, String runDate, Boolean load, List<TableO
 
   /** One table's load: {@code state} is PENDING, RUNNING, SUCCEEDED, FAILED or CANCELLED. */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Load(String database, String table, String destination, String transferConfig, String runName,
-      String state, List<String> errors) {}
+  public record Load(String source, String database, String table, String destination, String transferConfig,
+      String runName, String state, List<String> errors) {
+    /** A load of a table of the config's single {@code source}. */
+    public Load(String database, String table, String destination, String transferConfig, String runName,
+        String state, List<String> errors) {
+      this(null, database, table, destination, transferConfig, runName, state, errors);
+    }
+
+    public String name() {
+      return (source == null ? "" : source + ".") + database + "." + table;
+    }
+  }
 }

@@ -33,7 +33,7 @@ public final class RunSummarizer {
     Map<String, Load> loads = new HashMap<>();
     if (run.loads() != null && run.loads().loads() != null) {
       for (Load l : run.loads().loads()) {
-        loads.put(l.database() + "." + l.table(), l);
+        loads.put(l.name(), l);
       }
     }
     List<TableLine> lines = new ArrayList<>();
@@ -66,7 +66,7 @@ public final class RunSummarizer {
               : ": " + oneLine(String.join("; ", l.errors())));
         }
       }
-      lines.add(new TableLine(t.database(), t.table(), published, published ? t.publish().rows() : null,
+      lines.add(new TableLine(t.source(), t.database(), t.table(), published, published ? t.publish().rows() : null,
           published ? t.publish().files() : null, load, error));
       if (error != null) {
         failed.add(t.name());

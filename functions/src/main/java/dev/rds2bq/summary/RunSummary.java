@@ -21,6 +21,8 @@ public record RunSummary(String runId, String runDate, String status, List<Strin
    * @param error why the table failed, on one line; absent when it did not
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record TableLine(String database, String table, boolean exported, Long rows, Integer files, String load,
-      String error) {}
+  public record TableLine(
+      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+      String source, String database, String table, boolean exported, Long rows, Integer files,
+      String load, String error) {}
 }

@@ -27,6 +27,17 @@ class ExportBenchmarkTest {
   }
 
   @Test
+  void thePostgresBenchmarkRunsEveryPathOfBothEngines() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    List<ExportBenchmark.Figure> figures = PostgresExportBenchmark.run(LocalStack.get(), 3_000, 1,
+        new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    String out = bytes.toString(StandardCharsets.UTF_8);
+    assertEquals(5, figures.size(), out);
+    assertTrue(figures.stream().allMatch(f -> f.rows() == 3_000 && f.seconds() > 0), out);
+    assertTrue(out.contains("pg    a  cursor read") && out.contains("vs MySQL b"), out);
+  }
+
+  @Test
   void theRangeBenchmarkRunsEachWorkerCount() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     List<RangeBenchmark.Figure> figures = RangeBenchmark.run(LocalStack.get(), 4_000, new int[] {1, 2},

@@ -166,7 +166,7 @@ public final class Rds2bqStack extends Stack {
 
   private void grantPlanRun(Deployment d) {
     PipelineFunction f = functions.get(FunctionSpec.PLAN_RUN);
-    f.allow(secretRead("ReadSourceLogin", List.of(d.config().source().secretArn())));
+    f.allow(secretRead("ReadSourceLogin", d.config().sourceSecretArns()));
     f.allow(s3("WriteLargePlans", List.of("s3:PutObject"), exports.objectsArn(BucketLayout.PLANS_PATTERN)));
     f.allow(PolicyStatement.Builder.create()
         .sid("OneRunAtATime")
@@ -182,7 +182,7 @@ public final class Rds2bqStack extends Stack {
 
   private void grantExportTable(Deployment d) {
     PipelineFunction f = functions.get(FunctionSpec.EXPORT_TABLE);
-    List<String> secrets = new ArrayList<>(List.of(d.config().source().secretArn()));
+    List<String> secrets = new ArrayList<>(d.config().sourceSecretArns());
     if (d.config().masking().hashKeySecretArn() != null) {
       secrets.add(d.config().masking().hashKeySecretArn());
     }
@@ -205,7 +205,7 @@ public final class Rds2bqStack extends Stack {
     list.setSid("ListUnderPrefix");
     f.allow(list);
     if (d.verifySourceCount()) {
-      f.allow(secretRead("ReadSourceLogin", List.of(d.config().source().secretArn())));
+      f.allow(secretRead("ReadSourceLogin", d.config().sourceSecretArns()));
     }
     f.allow(exports.keyUse(true));
     f.suppress("AwsSolutions-IAM5", "checks, cleans and publishes the run folders of tables discovered at run time"

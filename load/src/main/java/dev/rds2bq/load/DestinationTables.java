@@ -39,9 +39,10 @@ final class DestinationTables {
 
   /** Returns what it did: "created", "schema updated (added: a, b)", "unchanged" or "descriptions updated". */
   String ensure(Manifest manifest) {
-    String what = "table " + manifest.database() + "." + manifest.table();
+    String what = "table " + (manifest.source() == null ? "" : manifest.source() + ".") + manifest.database() + "."
+        + manifest.table();
     ensureDataset(what);
-    TableId id = TableId.of(config.projectId(), config.dataset(), config.tableFor(manifest.database(), manifest.table()));
+    TableId id = TableId.of(config.projectId(), config.dataset(), config.tableFor(manifest.source(), manifest.database(), manifest.table()));
     List<Field> wanted = manifest.bigQuerySchema().stream().map(DestinationTables::field).toList();
     try {
       Table existing = bigQuery.getTable(id);
@@ -132,7 +133,8 @@ final class DestinationTables {
   }
 
   private static String description(Manifest m) {
-    String source = "MySQL " + m.database() + "." + m.table() + ", loaded by rds2bq";
+    String source = (m.source() == null ? "MySQL " + m.database() : "source " + m.source() + ", " + m.database())
+        + "." + m.table() + ", loaded by rds2bq";
     return m.tableComment() == null || m.tableComment().isBlank() ? source : m.tableComment() + " (" + source + ")";
   }
 }

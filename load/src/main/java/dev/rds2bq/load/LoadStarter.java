@@ -89,27 +89,29 @@ public final class LoadStarter {
    * this table's FAILED load with a one-line cause, and the other tables' loads go on.
    */
   private TableLoad startOne(TableOutcome outcome, String runId) {
-    String what = "table " + outcome.database() + "." + outcome.table();
-    String destinationTable = config.tableFor(outcome.database(), outcome.table());
+    String what = "table " + outcome.qualifiedName();
+    String destinationTable = config.tableFor(outcome.source(), outcome.database(), outcome.table());
     String destination = config.projectId() + "." + config.dataset() + "." + destinationTable;
     Long rows = outcome.publish().rows();
     String change = null;
     try {
       Manifest manifest = manifest(what, outcome.publish().manifestKey(), runId);
-      if (!outcome.database().equals(manifest.database()) || !outcome.table().equals(manifest.table())) {
+      if (!java.util.Objects.equals(outcome.source(), manifest.source())
+          || !outcome.database().equals(manifest.database()) || !outcome.table().equals(manifest.table())) {
         throw new InvalidInputException(what + ": manifest " + outcome.publish().manifestKey() + " describes "
-            + manifest.database() + "." + manifest.table());
+            + (manifest.source() == null ? "" : manifest.source() + ".") + manifest.database() + "."
+            + manifest.table());
       }
       rows = manifest.rows();
       String path = dataPath(what, manifest);
       change = tables.ensure(manifest);
       String[] started = transfers.start(what + ": starting its transfer", manifest.database(), manifest.table(),
           destinationTable, path, publishedAt(manifest));
-      return new TableLoad(manifest.database(), manifest.table(), destination, started[0], started[1], "PENDING",
-          manifest.rows(), null, change, null, outcome.publish().manifestKey(), null);
+      return new TableLoad(manifest.source(), manifest.database(), manifest.table(), destination, started[0],
+          started[1], "PENDING", manifest.rows(), null, change, null, outcome.publish().manifestKey(), null);
     } catch (RuntimeException e) {
-      return new TableLoad(outcome.database(), outcome.table(), destination, null, null, "FAILED", rows, null, change,
-          List.of("ERROR: " + TableLoad.describe(what, e, "")));
+      return new TableLoad(outcome.source(), outcome.database(), outcome.table(), destination, null, null, "FAILED",
+          rows, null, change, List.of("ERROR: " + TableLoad.describe(what, e, "")));
     }
   }
 

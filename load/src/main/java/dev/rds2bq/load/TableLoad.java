@@ -13,15 +13,30 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record TableLoad(String database, String table, String destination, String transferConfig, String runName,
-    String state, Long rowsPublished, Long destinationRows, String tableChange, List<String> errors,
+public record TableLoad(String source, String database, String table, String destination, String transferConfig,
+    String runName, String state, Long rowsPublished, Long destinationRows, String tableChange, List<String> errors,
     String manifestKey, Long receiptBytes) {
 
+  /** A load of a table of the config's single {@code source}. */
+  public TableLoad(String database, String table, String destination, String transferConfig, String runName,
+      String state, Long rowsPublished, Long destinationRows, String tableChange, List<String> errors,
+      String manifestKey, Long receiptBytes) {
+    this(null, database, table, destination, transferConfig, runName, state, rowsPublished, destinationRows,
+        tableChange, errors, manifestKey, receiptBytes);
+  }
+
   /** A load whose manifest is not known (its receipt is not checked). */
+  public TableLoad(String source, String database, String table, String destination, String transferConfig,
+      String runName, String state, Long rowsPublished, Long destinationRows, String tableChange, List<String> errors) {
+    this(source, database, table, destination, transferConfig, runName, state, rowsPublished, destinationRows,
+        tableChange, errors, null, null);
+  }
+
+  /** A load of the single {@code source} whose manifest is not known (its receipt is not checked). */
   public TableLoad(String database, String table, String destination, String transferConfig, String runName,
       String state, Long rowsPublished, Long destinationRows, String tableChange, List<String> errors) {
-    this(database, table, destination, transferConfig, runName, state, rowsPublished, destinationRows, tableChange,
-        errors, null, null);
+    this(null, database, table, destination, transferConfig, runName, state, rowsPublished, destinationRows,
+        tableChange, errors, null, null);
   }
 
   public static final List<String> TERMINAL = List.of("SUCCEEDED", "FAILED", "CANCELLED");
@@ -67,13 +82,13 @@ public record TableLoad(String database, String table, String destination, Strin
   }
 
   TableLoad withState(String newState, Long rows, List<String> newErrors) {
-    return new TableLoad(database, table, destination, transferConfig, runName, newState, rowsPublished, rows,
-        tableChange, newErrors, manifestKey, receiptBytes);
+    return new TableLoad(source, database, table, destination, transferConfig, runName, newState, rowsPublished,
+        rows, tableChange, newErrors, manifestKey, receiptBytes);
   }
 
   /** The same load with the bytes its receipt query processed. */
   TableLoad withReceiptBytes(Long bytes) {
-    return new TableLoad(database, table, destination, transferConfig, runName, state, rowsPublished, destinationRows,
-        tableChange, errors, manifestKey, bytes);
+    return new TableLoad(source, database, table, destination, transferConfig, runName, state, rowsPublished,
+        destinationRows, tableChange, errors, manifestKey, bytes);
   }
 }

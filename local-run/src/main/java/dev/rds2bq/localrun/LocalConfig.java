@@ -28,10 +28,35 @@ record LocalConfig(PipelineConfig config, Path policyFile, List<String> override
 
   /** The demo's config: the local bucket, the embedded source, the warehouse dataset. */
   static LocalConfig demo(List<String> databases, long rowsPerRange) {
+    return demo(PipelineConfig.Engine.MYSQL, null, databases, rowsPerRange);
+  }
+
+  /** A config of one source ({@code --jdbc-url}, or the MariaDB demo with {@code --databases}). */
+  static LocalConfig demo(PipelineConfig.Engine engine, String engineDatabase, List<String> databases,
+      long rowsPerRange) {
+    return parsed("source: {engine: " + engine.name().toLowerCase(java.util.Locale.ROOT) + ", secretId: "
+        + LocalRun.SOURCE_SECRET + ", tls: disabled" + (engineDatabase == null ? "" : ", database: " + engineDatabase)
+        + "}\ndatabases: [" + String.join(", ", databases) + "]\n", rowsPerRange);
+  }
+
+  /**
+   * The default run's config: two sources, the MariaDB demo databases and the PostgreSQL demo
+   * database's schemas, in the local bucket under their own folders.
+   */
+  static LocalConfig demoSources(List<String> mysqlDatabases, String postgresDatabase, List<String> schemas,
+      long rowsPerRange) {
+    return parsed("sources:\n"
+        + "  " + LocalRun.MYSQL_SOURCE + ": {secretId: " + LocalRun.MYSQL_SECRET + ", tls: disabled, databases: ["
+        + String.join(", ", mysqlDatabases) + "]}\n"
+        + "  " + LocalRun.POSTGRES_SOURCE + ": {engine: postgresql, secretId: " + LocalRun.POSTGRES_SECRET
+        + ", tls: disabled, database: " + postgresDatabase + ", databases: [" + String.join(", ", schemas) + "]}\n",
+        rowsPerRange);
+  }
+
+  private static LocalConfig parsed(String sourcesYaml, long rowsPerRange) {
     PipelineConfig config = PipelineConfig.parse("local run", "bucket: " + LocalRun.BUCKET + "\nprefix: exports\n"
-        + "source: {secretId: " + LocalRun.SOURCE_SECRET + ", tls: disabled}\n"
+        + sourcesYaml
         + "masking: {policyFile: masking.yaml, hashKeySecretId: " + LocalRun.HASH_SECRET + "}\n"
-        + "databases: [" + String.join(", ", databases) + "]\n"
         + "planning: {rowsPerRange: " + rowsPerRange + ", bigTableRows: " + rowsPerRange + "}\n"
         + "run: {tableConcurrency: " + MAX_LOCAL_CONCURRENCY + ", rangeConcurrency: " + MAX_LOCAL_CONCURRENCY
         + ", loadVisibilityDelaySeconds: 0, loadPollSeconds: 1, loadTimeoutMinutes: " + LOCAL_LOAD_TIMEOUT_MINUTES + "}\n"
@@ -56,6 +81,10 @@ record LocalConfig(PipelineConfig config, Path policyFile, List<String> override
       throw new ConfigException("cannot read the config " + file + ": " + e.getMessage(), e);
     }
     PipelineConfig original = PipelineConfig.parse(file.toString(), text); // the file's own errors name the file
+    if (original.sources() != null) {
+      throw new ConfigException("config " + file + " names several sources (key 'sources'); --config runs a config"
+          + " with a single 'source', whose login --jdbc-url replaces. Fix: copy one source into a config of its own");
+    }
     ObjectNode root;
     try {
       root = (ObjectNode) YAML.readTree(text);

@@ -16,6 +16,8 @@ import dev.rds2bq.contract.ExportResultStore;
 import dev.rds2bq.contract.RunTable;
 import dev.rds2bq.localstack.DemoData;
 import dev.rds2bq.localstack.EmbeddedMySql;
+import dev.rds2bq.localstack.EmbeddedPostgreSql;
+import dev.rds2bq.localstack.PostgresDemoData;
 import dev.rds2bq.load.S3AccessKey;
 import dev.rds2bq.localgcp.LocalDataTransferService;
 import dev.rds2bq.localgcp.LocalGoogleCloud;
@@ -56,6 +58,11 @@ import org.apache.parquet.io.LocalInputFile;
 public final class LocalRun {
   static final String BUCKET = "rds2bq-local";
   static final String SOURCE_SECRET = "local/source";
+  /** The demo's two sources: the MariaDB demo databases and the PostgreSQL one, and their logins. */
+  static final String MYSQL_SOURCE = "mysql";
+  static final String POSTGRES_SOURCE = "postgres";
+  static final String MYSQL_SECRET = "local/mysql";
+  static final String POSTGRES_SECRET = "local/postgres";
   static final String HASH_SECRET = "local/hash-key";
   /** The DuckDB warehouse plays this BigQuery project and dataset. */
   static final String WAREHOUSE_PROJECT = "local-project";
@@ -166,19 +173,28 @@ public final class LocalRun {
     try (EmbeddedMySql embedded = o.jdbcUrl() == null ? startDemo(o) : null) {
       String secret;
       List<String> databases;
+      PipelineConfig.Engine engine = PipelineConfig.Engine.MYSQL;
+      String engineDatabase = null;
       if (embedded != null) {
         secret = embedded.secretJson(DemoData.SAKILA);
         databases = o.databases().isEmpty() ? List.of(DemoData.HEALTHAPP, DemoData.SAKILA) : o.databases();
       } else {
         JdbcTarget target = JdbcTarget.parse(o.jdbcUrl());
         secret = target.secretJson(o.user(), env.getOrDefault("RDS2BQ_SOURCE_PASSWORD", ""));
-        databases = !o.databases().isEmpty() ? o.databases() : target.database() == null ? List.of() : List.of(target.database());
+        engine = target.engine();
+        if (engine == PipelineConfig.Engine.POSTGRESQL) {
+          engineDatabase = target.database();
+          databases = o.databases().isEmpty() ? List.of("public") : o.databases();
+        } else {
+          databases = !o.databases().isEmpty() ? o.databases()
+              : target.database() == null ? List.of() : List.of(target.database());
+        }
         if (databases.isEmpty()) {
           throw new IllegalArgumentException("--jdbc-url names no database; add one to the URL or pass --databases");
         }
       }
-      PipelineConfig.SourceConfig source = new PipelineConfig.SourceConfig(SOURCE_SECRET, PipelineConfig.TlsMode.DISABLED,
-          null, null, null);
+      PipelineConfig.SourceConfig source = new PipelineConfig.SourceConfig(engine, SOURCE_SECRET,
+          PipelineConfig.TlsMode.DISABLED, null, null, null, engineDatabase);
       Source connector = Engines.source(source, new MapSecretSource(Map.of(SOURCE_SECRET, secret)));
       out.println("reading the schemas of " + databases + " and sampling their text columns...");
       return new PolicyDrafter(connector, PipelineConfig.ValueScanConfig.defaults()).draft(databases,
@@ -197,13 +213,19 @@ public final class LocalRun {
     String runId = "local-" + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"));
     Path s3Root = o.dataDir().resolve("s3").toAbsolutePath();
     Path warehouseFile = o.dataDir().resolve("warehouse.duckdb").toAbsolutePath();
+    // The default run shows both engines: the MariaDB demo databases and the PostgreSQL one, as two
+    // sources of one config. --databases, --config or --jdbc-url narrow it to a single source.
+    boolean twoSources = o.jdbcUrl() == null && o.config() == null && o.databases().isEmpty();
     try (LocalS3 s3 = LocalS3.start(s3Root); EmbeddedMySql embedded = o.jdbcUrl() == null ? startDemo(o) : null;
+        EmbeddedPostgreSql postgres = twoSources ? startPostgresDemo(o) : null;
         LocalGoogleCloud google = new LocalGoogleCloud(warehouseFile, s3.endpoint(),
             LocalDataTransferService.Pace.IMMEDIATE)) {
       s3.createBucket(BUCKET);
       Map<String, String> secrets = new HashMap<>();
       List<String> sourceDatabases;
       String sourceName;
+      PipelineConfig.Engine engine = PipelineConfig.Engine.MYSQL;
+      String engineDatabase = null;
       if (embedded != null) {
         secrets.put(SOURCE_SECRET, embedded.secretJson(DemoData.SAKILA));
         sourceDatabases = List.of(DemoData.HEALTHAPP, DemoData.SAKILA);
@@ -211,30 +233,44 @@ public final class LocalRun {
       } else {
         JdbcTarget target = JdbcTarget.parse(o.jdbcUrl());
         secrets.put(SOURCE_SECRET, target.secretJson(o.user(), env.getOrDefault("RDS2BQ_SOURCE_PASSWORD", "")));
-        sourceDatabases = target.database() == null ? List.of() : List.of(target.database());
+        engine = target.engine();
+        if (engine == PipelineConfig.Engine.POSTGRESQL) {
+          // PostgreSQL: the URL names the database; its schemas are what a run exports.
+          engineDatabase = target.database();
+          sourceDatabases = List.of("public");
+        } else {
+          sourceDatabases = target.database() == null ? List.of() : List.of(target.database());
+        }
         sourceName = o.user() + "@" + target.host() + ":" + target.port() + " (--jdbc-url)";
       }
       secrets.put(HASH_SECRET, env.getOrDefault("RDS2BQ_HASH_KEY", DEMO_HASH_KEY));
 
       LocalConfig local;
-      if (o.config() == null) {
+      long rowsPerRange = o.rowsPerRange() == null ? 2_000_000 : o.rowsPerRange();
+      if (twoSources) {
+        secrets.put(MYSQL_SECRET, embedded.secretJson(DemoData.SAKILA));
+        secrets.put(POSTGRES_SECRET, postgres.secretJson(PostgresDemoData.DATABASE));
+        local = LocalConfig.demoSources(sourceDatabases, PostgresDemoData.DATABASE, List.of(PostgresDemoData.SCHEMA),
+            rowsPerRange);
+      } else if (o.config() == null) {
         List<String> databases = o.databases().isEmpty() ? sourceDatabases : o.databases();
         if (databases.isEmpty()) {
           throw new IllegalArgumentException("--jdbc-url names no database; add one to the URL or pass --databases");
         }
-        local = LocalConfig.demo(databases, o.rowsPerRange() == null ? 2_000_000 : o.rowsPerRange());
+        local = LocalConfig.demo(engine, engineDatabase, databases, rowsPerRange);
       } else {
         local = LocalConfig.fromFile(o.config(), sourceName, o.databases(), sourceDatabases, o.rowsPerRange());
         out.printf("config %s; replaced to run on this machine:%n", o.config());
         local.overrides().forEach(out::println);
       }
       PipelineConfig config = local.config();
-      List<String> databases = config.databases();
-      MaskingPolicy policy = readPolicy(o.policy() != null ? o.policy() : local.policyFile());
+      List<String> databases = config.sourceList().stream()
+          .flatMap(src -> src.databases().stream().map(src::qualify)).toList();
+      MaskingPolicy policy = o.policy() == null && twoSources ? demoSourcesPolicy()
+          : readPolicy(o.policy() != null ? o.policy() : local.policyFile());
       MapSecretSource secretSource = new MapSecretSource(secrets);
       S3ObjectStore store = new S3ObjectStore(s3.client(), BUCKET, config.parquet().uploadPartMiB() << 20);
       Engines engines = new Engines(config, secretSource, store);
-      Source source = engines.source();
 
       Map<String, RequestStreamHandler> functions = LocalFunctions.exportAndPublish(engines, policy, new Progress(out),
           Clock.systemUTC());
@@ -268,7 +304,7 @@ public final class LocalRun {
       }
 
       Map<String, String> errors = progress.tableErrors(execution);
-      List<SummaryRow> rows = summaryRows(progress, errors, source, s3Root.resolve(BUCKET), google.warehouse(),
+      List<SummaryRow> rows = summaryRows(progress, errors, engines, s3Root.resolve(BUCKET), google.warehouse(),
           config.bigquery());
       // Every handler output (plan, export and publish results, summary) and how the execution
       // ended: printed with --print-results, always kept next to the data.
@@ -286,22 +322,21 @@ public final class LocalRun {
       BucketLayout layout = BucketLayout.of(config);
       String runDate = progress.plan.runDate();
       out.printf("%nHandler outputs (plan, export and publish results, summary): %s%n", resultsFile);
-      out.printf("Files (S3 bucket '%s' on disk): %s/%s%n", BUCKET, bucketDir,
-          layout.runFolder(RunTable.of("<database>", "<table>", runDate, runId, BucketLayout.FIRST_ATTEMPT)));
-      String example = rows.stream().filter(r -> r.error() == null).map(SummaryRow::table).findFirst()
-          .orElse("healthapp.users");
-      String[] dbTable = example.split("\\.", 2);
-      String exampleAttempt = progress.plan.tables().stream()
-          .filter(t -> (t.database() + "." + t.table()).equals(example)).map(RunPlan.TablePlan::attempt)
-          .findFirst().orElse(BucketLayout.FIRST_ATTEMPT);
+      out.printf("Files (S3 bucket '%s' on disk): %s/%s%n", BUCKET, bucketDir, layout.runFolder(RunTable.of(
+          config.sources() == null ? null : "<source>", "<database>", "<table>", runDate, runId,
+          BucketLayout.FIRST_ATTEMPT)));
+      RunPlan.TablePlan example = progress.plan.tables().stream()
+          .filter(t -> rows.stream().anyMatch(r -> r.error() == null
+              && r.table().equals(RunProgress.name(t.source(), t.database(), t.table()))))
+          .findFirst().orElse(progress.plan.tables().get(0));
       out.printf("Query them, e.g. with the DuckDB CLI:%n  duckdb -c \"SELECT * FROM read_parquet('%s/%s*.parquet', hive_partitioning=false) LIMIT 5\"%n",
-          bucketDir, layout.runFolder(RunTable.of(dbTable[0], dbTable.length > 1 ? dbTable[1] : "", runDate, runId,
-              exampleAttempt)));
+          bucketDir, layout.runFolder(RunTable.of(example.source(), example.database(), example.table(), runDate,
+              runId, example.attempt())));
       if (config.bigquery() != null) {
         String dataset = config.bigquery().dataset();
         out.printf("The warehouse (DuckDB standing in for BigQuery dataset %s): %s%n  ./rds2bq-local%s --query \"SELECT * FROM %s.%s LIMIT 5\"%n",
             dataset, warehouseFile, o.dataDir().equals(Path.of("local-data")) ? "" : " --data-dir " + o.dataDir(),
-            dataset, config.bigquery().tableFor(dbTable[0], dbTable.length > 1 ? dbTable[1] : ""));
+            dataset, config.bigquery().tableFor(example.source(), example.database(), example.table()));
       }
       long failed = rows.stream().filter(r -> r.error() != null).count();
       errors.entrySet().stream().sorted(Map.Entry.comparingByKey())
@@ -322,12 +357,12 @@ public final class LocalRun {
 
   /** A line per planned table: rows in MySQL, in the Parquet footers, as published, or why it failed. */
   private static List<SummaryRow> summaryRows(RunProgress progress, Map<String, String> errors,
-      Source source, Path bucketDir, Warehouse warehouse, PipelineConfig.BigQueryConfig bigquery)
+      Engines engines, Path bucketDir, Warehouse warehouse, PipelineConfig.BigQueryConfig bigquery)
       throws SQLException, IOException {
     List<SummaryRow> rows = new ArrayList<>();
     for (RunPlan.TablePlan t : progress.plan.tables()) {
-      String name = t.database() + "." + t.table();
-      long sourceRows = countRows(source, t.database(), t.table());
+      String name = RunProgress.name(t.source(), t.database(), t.table());
+      long sourceRows = countRows(engines.source(t.source()), t.database(), t.table());
       PublishResult published = progress.published.get(name);
       String error = errors.get(name);
       if (published != null) {
@@ -341,11 +376,12 @@ public final class LocalRun {
         SummaryRow row = SummaryRow.of(results, sourceRows, parquetRows, published);
         if (bigquery != null && progress.loaded(name)) {
           // Counted in the warehouse itself, not taken from CheckLoads' report.
-          row = row.withWarehouseRows(warehouse.count(bigquery.dataset(), bigquery.tableFor(t.database(), t.table())));
+          row = row.withWarehouseRows(warehouse.count(bigquery.dataset(),
+              bigquery.tableFor(t.source(), t.database(), t.table())));
         }
         rows.add(error == null ? row : row.withError(error.replaceFirst(":.*", ""))); // e.g. its load failed
       } else {
-        rows.add(SummaryRow.failed(t.database(), t.table(), sourceRows,
+        rows.add(SummaryRow.failed(name, sourceRows,
             error == null ? "not published" : error.replaceFirst(":.*", "")));
       }
     }
@@ -363,6 +399,37 @@ public final class LocalRun {
       throw e;
     }
     return mysql;
+  }
+
+  private EmbeddedPostgreSql startPostgresDemo(LocalRunOptions o) throws SQLException {
+    out.println("starting embedded PostgreSQL 17 and loading the demo database (" + PostgresDemoData.DATABASE + ": "
+        + PostgresDemoData.SCHEMA + ".users, " + PostgresDemoData.SCHEMA + ".invoices)...");
+    EmbeddedPostgreSql pg = EmbeddedPostgreSql.start();
+    try {
+      PostgresDemoData.createDemo(pg, o.users());
+    } catch (SQLException | RuntimeException e) {
+      pg.close();
+      throw e;
+    }
+    return pg;
+  }
+
+  /**
+   * The demo policy of the two-source run: the MariaDB demo's rules (demo/masking.yaml) and the
+   * PostgreSQL demo's (demo/masking-postgres.yaml), each under its source.
+   */
+  static MaskingPolicy demoSourcesPolicy() throws IOException {
+    ObjectMapper yaml = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+    ObjectNode root = yaml.createObjectNode().put("version", 1);
+    ObjectNode sources = root.putObject("sources");
+    for (String[] part : new String[][] {{MYSQL_SOURCE, "/demo/masking.yaml"}, {POSTGRES_SOURCE,
+        "/demo/masking-postgres.yaml"}}) {
+      try (InputStream in = LocalRun.class.getResourceAsStream(part[1])) {
+        sources.putObject(part[0]).set("databases", yaml.readTree(in).get("databases"));
+      }
+    }
+    return MaskingPolicy.parse("demo/masking.yaml and demo/masking-postgres.yaml (local-stack/src/main/resources)",
+        yaml.writeValueAsString(root));
   }
 
   private static MaskingPolicy readPolicy(Path file) throws IOException {
@@ -395,15 +462,22 @@ public final class LocalRun {
     }
   }
 
-  /** host, port and database of a jdbc:mysql:// URL. */
-  record JdbcTarget(String host, int port, String database) {
+  /** Engine, host, port and database of a jdbc:mysql:// or jdbc:postgresql:// URL. */
+  record JdbcTarget(PipelineConfig.Engine engine, String host, int port, String database) {
     static JdbcTarget parse(String url) {
-      if (!url.startsWith("jdbc:mysql://")) {
-        throw new IllegalArgumentException("--jdbc-url must start with jdbc:mysql://, got '" + url + "'");
+      PipelineConfig.Engine engine;
+      if (url.startsWith("jdbc:mysql://")) {
+        engine = PipelineConfig.Engine.MYSQL;
+      } else if (url.startsWith("jdbc:postgresql://")) {
+        engine = PipelineConfig.Engine.POSTGRESQL;
+      } else {
+        throw new IllegalArgumentException("--jdbc-url must start with jdbc:mysql:// or jdbc:postgresql://, got '"
+            + url + "'");
       }
       URI u = URI.create(url.substring("jdbc:".length()));
       String path = u.getPath() == null ? "" : u.getPath().replaceFirst("^/", "");
-      return new JdbcTarget(u.getHost(), u.getPort() < 0 ? 3306 : u.getPort(), path.isEmpty() ? null : path);
+      int port = u.getPort() >= 0 ? u.getPort() : engine == PipelineConfig.Engine.POSTGRESQL ? 5432 : 3306;
+      return new JdbcTarget(engine, u.getHost(), port, path.isEmpty() ? null : path);
     }
 
     String secretJson(String user, String password) {

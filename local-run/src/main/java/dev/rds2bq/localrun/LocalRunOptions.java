@@ -39,11 +39,14 @@ record LocalRunOptions(
                             the run prints what it replaces to run here (bucket, source login and TLS,
                             secrets, load waits, concurrency above 2); --policy, --databases and
                             --rows-per-range still win over the file
-        --jdbc-url URL      export this server instead, e.g. jdbc:mysql://127.0.0.1:3306/app
-                            (the password comes from the environment variable RDS2BQ_SOURCE_PASSWORD)
+        --jdbc-url URL      export this server instead, e.g. jdbc:mysql://127.0.0.1:3306/app or
+                            jdbc:postgresql://127.0.0.1:5432/app (the password comes from the environment
+                            variable RDS2BQ_SOURCE_PASSWORD)
         --user NAME         login for --jdbc-url (default: root)
-        --databases A,B     databases to export (default: the demo ones, or the database of --jdbc-url)
-        --tables T1,T2      only these tables (names or database.table)
+        --databases A,B     databases to export (default: the demo's two sources, MariaDB and PostgreSQL;
+                            with this option the MariaDB demo only; the database of a MySQL --jdbc-url;
+                            for PostgreSQL, schemas, default public)
+        --tables T1,T2      only these tables (names, database.table, or source.database.table)
         --policy FILE       masking policy (default: the config's masking.policyFile, or the demo policy)
         --run-date DATE     the run date, YYYY-MM-DD (default: today in the config's runDateZone, UTC)
         --users N           demo app users (default 2000); --step-logs N (default 50000); --meals N (default 10000)

@@ -62,7 +62,7 @@ final class RunProgress implements StateMachineRunner.Listener {
       }
       case LocalFunctions.EXPORT_TABLE -> {
         AnyExportResult r = read(output, AnyExportResult.class);
-        String name = r.database() + "." + r.table();
+        String name = name(r.source(), r.database(), r.table());
         List<AnyExportResult> done = exports.computeIfAbsent(name, k -> new ArrayList<>());
         int count;
         synchronized (done) {
@@ -81,11 +81,12 @@ final class RunProgress implements StateMachineRunner.Listener {
       }
       case LocalFunctions.PUBLISH_TABLE -> {
         PublishResult p = read(output, PublishResult.class);
-        published.put(p.database() + "." + p.table(), p);
+        published.put(name(p.source(), p.database(), p.table()), p);
         synchronized (this) {
           publishOutputs.add(output);
         }
-        print("  %s: published, %,d rows in %d file(s)%n", p.database() + "." + p.table(), p.rows(), p.files());
+        print("  %s: published, %,d rows in %d file(s)%n", name(p.source(), p.database(), p.table()), p.rows(),
+            p.files());
       }
       case LocalFunctions.SUMMARIZE_RUN -> summary = output;
       default -> {
@@ -93,7 +94,7 @@ final class RunProgress implements StateMachineRunner.Listener {
           loadOutputs.add(JSON.createObjectNode().put("function", function).set("output", output));
         }
         for (JsonNode load : output.path("loads")) {
-          String name = load.path("database").asText() + "." + load.path("table").asText();
+          String name = name(load.path("source").asText(null), load.path("database").asText(), load.path("table").asText());
           String state = load.path("state").asText();
           if (!state.equals(loadStates.put(name, state))) {
             print("  %s: load %s%s%n", name, state, load.hasNonNull("destinationRows")
@@ -111,7 +112,7 @@ final class RunProgress implements StateMachineRunner.Listener {
       planError = error;
       return;
     }
-    String table = input.path("database").asText() + "." + input.path("table").asText();
+    String table = name(input.path("source").asText(null), input.path("database").asText(), input.path("table").asText());
     String what = function + (input.hasNonNull("range") ? " range " + input.get("range").path("id").asText()
         : input.hasNonNull("rangeId") ? " range " + input.get("rangeId").asText() : "");
     String message = error.getClass().getSimpleName() + ": " + String.valueOf(error.getMessage()).replaceAll("\\s+", " ");
@@ -148,7 +149,8 @@ final class RunProgress implements StateMachineRunner.Listener {
     if (summary != null) {
       for (JsonNode t : summary.path("tables")) {
         if (t.hasNonNull("error")) {
-          errors.put(t.get("database").asText() + "." + t.get("table").asText(), t.get("error").asText());
+          errors.put(name(t.path("source").asText(null), t.get("database").asText(), t.get("table").asText()),
+              t.get("error").asText());
         }
       }
       return errors;
@@ -156,7 +158,7 @@ final class RunProgress implements StateMachineRunner.Listener {
     errors.putAll(lastErrors);
     if (!execution.succeeded() && plan != null) {
       for (RunPlan.TablePlan t : plan.tables()) {
-        errors.putIfAbsent(t.database() + "." + t.table(), execution.error() + ": " + execution.cause());
+        errors.putIfAbsent(name(t.source(), t.database(), t.table()), execution.error() + ": " + execution.cause());
       }
     }
     return errors;
@@ -184,12 +186,17 @@ final class RunProgress implements StateMachineRunner.Listener {
     RunPlan p = plan;
     if (p != null) {
       for (RunPlan.TablePlan t : p.tables()) {
-        if (table.equals(t.database() + "." + t.table())) {
+        if (table.equals(name(t.source(), t.database(), t.table()))) {
           return t.expectedRanges();
         }
       }
     }
     return 0;
+  }
+
+  /** How the run names a table: {@code database.table}, or {@code source.database.table} for a named source. */
+  static String name(String source, String database, String table) {
+    return (source == null || source.isEmpty() ? "" : source + ".") + database + "." + table;
   }
 
   private void print(String format, Object... args) {

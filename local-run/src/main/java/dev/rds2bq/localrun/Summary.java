@@ -18,7 +18,7 @@ final class Summary {
     int width = Math.max(5, rows.stream().mapToInt(r -> r.table().length()).max().orElse(5));
     String format = "%-" + width + "s %12s %12s %12s %6s %6s %10s %8s  %s%n";
     out.println();
-    out.printf(format, "table", "MySQL rows", "Parquet rows", "warehouse", "ranges", "files", "bytes", "ms",
+    out.printf(format, "table", "source rows", "Parquet rows", "warehouse", "ranges", "files", "bytes", "ms",
         "masked columns");
     out.println("-".repeat(width + 80));
     long mysql = 0;

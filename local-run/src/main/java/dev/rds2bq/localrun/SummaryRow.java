@@ -17,13 +17,13 @@ record SummaryRow(String table, long mysqlRows, long parquetRows, long published
         .filter(c -> !c.policy().equals("keep"))
         .map(c -> c.source() + ":" + c.policy().replaceAll("\\(.*", ""))
         .toList();
-    return new SummaryRow(first.database() + "." + first.table(), mysqlRows, parquetRows, published.rows(), null,
+    return new SummaryRow(RunProgress.name(first.source(), first.database(), first.table()), mysqlRows, parquetRows, published.rows(), null,
         results.size(), masked, published.files(), published.bytes(),
         results.stream().mapToLong(ExportResult::durationMs).sum(), null);
   }
 
-  static SummaryRow failed(String db, String table, long mysqlRows, String error) {
-    return new SummaryRow(db + "." + table, mysqlRows, -1, -1, null, 0, List.of(), 0, 0, 0, error);
+  static SummaryRow failed(String name, long mysqlRows, String error) {
+    return new SummaryRow(name, mysqlRows, -1, -1, null, 0, List.of(), 0, 0, 0, error);
   }
 
   /** The same line with the rows the warehouse holds after the load. */

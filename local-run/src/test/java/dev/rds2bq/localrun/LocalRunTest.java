@@ -55,36 +55,47 @@ class LocalRunTest {
     String text = out.toString(StandardCharsets.UTF_8);
     assertEquals(0, failed, text);
     assertTrue(text.contains("all tables published"), text);
-    assertTrue(text.contains("The execution SUCCEEDED: 20 table(s) exported, published and loaded"), text);
+    assertTrue(text.contains("The execution SUCCEEDED: 22 table(s) exported, published and loaded"), text);
 
     // Nothing the run wrote holds a raw value of a masked personal column.
     java.util.Set<String> raw = LeakScan.rawValues(new dev.rds2bq.localstack.DemoData.Sizes(300, 2500, 500));
     assertTrue(raw.size() > 1000, "values to look for: " + raw.size());
     java.util.List<String> leaks = LeakScan.scan(dir, text + logs.toString(StandardCharsets.UTF_8), raw);
     assertEquals(java.util.List.of(), leaks, "raw personal values found in the run's output");
-    assertTrue(text.matches("(?s).*healthapp\\.step_logs\\s+2,500\\s+2,500\\s+2,500\\s+[3-4]\\s.*"),
+    assertTrue(text.matches("(?s).*mysql\\.healthapp\\.step_logs\\s+2,500\\s+2,500\\s+2,500\\s+[3-4]\\s.*"),
         "step_logs is split into ranges of about 1,000 rows: " + text);
-    assertTrue(Files.exists(dir.resolve("s3/rds2bq-local/exports/healthapp/step_logs/dt=2026-11-26")
+    assertTrue(Files.exists(dir.resolve("s3/rds2bq-local/exports/mysql/healthapp/step_logs/dt=2026-11-26")
         .toFile().listFiles()[0].toPath().resolve("attempt=1/_SUCCESS")), "published");
     assertTrue(text.contains("healthapp.users"), text);
     assertTrue(text.matches("(?s).*sakila\\.rental\\s+16,044\\s+16,044\\s+16,044\\s.*"), "in MySQL, Parquet and the warehouse: " + text);
     try (var warehouse = new dev.rds2bq.localgcp.Warehouse(dir.resolve("warehouse.duckdb"))) {
       // The warehouse file outlives the run, for the user to query; masked columns arrive masked.
-      assertEquals(599L, warehouse.count("rds2bq_local", "sakila__customer"));
-      assertEquals(0L, ((Number) warehouse.query("SELECT count(*) AS n FROM rds2bq_local.sakila__customer"
+      assertEquals(599L, warehouse.count("rds2bq_local", "mysql__sakila__customer"));
+      assertEquals(0L, ((Number) warehouse.query("SELECT count(*) AS n FROM rds2bq_local.mysql__sakila__customer"
           + " WHERE email LIKE '%@%'", java.util.List.of()).get(0).get("n")).longValue(), "emails are hashed");
-      assertTrue(warehouse.table("rds2bq_local", "sakila__customer").orElseThrow().fields().stream()
+      assertTrue(warehouse.table("rds2bq_local", "mysql__sakila__customer").orElseThrow().fields().stream()
           .noneMatch(f -> f.name().equals("first_name")), "a dropped column never reaches the warehouse");
     }
     // --query looks at that warehouse afterwards, with no server started.
     ByteArrayOutputStream queried = new ByteArrayOutputStream();
     int code = new LocalRun(new PrintStream(queried, true, StandardCharsets.UTF_8)).query(dir.resolve("warehouse.duckdb"),
-        "SELECT count(*) AS customers FROM rds2bq_local.sakila__customer");
+        "SELECT count(*) AS customers FROM rds2bq_local.mysql__sakila__customer");
     assertEquals(0, code, queried.toString(StandardCharsets.UTF_8));
     assertTrue(queried.toString(StandardCharsets.UTF_8).matches("(?s)customers\\s+599\\s+\\(1 row\\)\\s*"),
         queried.toString(StandardCharsets.UTF_8));
     assertTrue(text.contains("--query \"SELECT * FROM rds2bq_local."), "the run says how to query the warehouse");
-    assertTrue(Files.isDirectory(dir.resolve("s3/rds2bq-local/exports/healthapp/users/dt=2026-11-26")));
+    assertTrue(Files.isDirectory(dir.resolve("s3/rds2bq-local/exports/mysql/healthapp/users/dt=2026-11-26")));
+    // The PostgreSQL source ran in the same execution: its tables, masked, in its own folder and tables.
+    assertTrue(text.matches("(?s).*postgres\\.billing\\.users\\s+300\\s+300\\s+300\\s.*"), text);
+    assertTrue(text.matches("(?s).*postgres\\.billing\\.invoices\\s+900\\s+900\\s+900\\s.*"), text);
+    assertTrue(Files.isDirectory(dir.resolve("s3/rds2bq-local/exports/postgres/billing/users/dt=2026-11-26")));
+    try (var warehouse = new dev.rds2bq.localgcp.Warehouse(dir.resolve("warehouse.duckdb"))) {
+      assertEquals(300L, warehouse.count("rds2bq_local", "postgres__billing__users"));
+      assertEquals(0L, ((Number) warehouse.query("SELECT count(*) AS n FROM rds2bq_local.postgres__billing__invoices"
+          + " WHERE billing_email LIKE '%@%'", java.util.List.of()).get(0).get("n")).longValue(), "hashed");
+      assertTrue(warehouse.table("rds2bq_local", "postgres__billing__users").orElseThrow().fields().stream()
+          .noneMatch(f -> f.name().equals("name")), "a dropped column never reaches the warehouse");
+    }
     try (var results = Files.list(dir.resolve("results"))) {
       Path file = results.findFirst().orElseThrow();
       com.fasterxml.jackson.databind.JsonNode outputs = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
@@ -214,8 +225,12 @@ class LocalRunTest {
     assertEquals("reader", secret.get("username").asText());
     assertEquals("p\"w", secret.get("password").asText(), "quotes in a password survive");
     assertEquals(3306, LocalRun.JdbcTarget.parse("jdbc:mysql://h/x").port());
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> LocalRun.JdbcTarget.parse("jdbc:postgresql://h/x"))
-        .getMessage().contains("jdbc:mysql://"));
+    LocalRun.JdbcTarget pg = LocalRun.JdbcTarget.parse("jdbc:postgresql://pg.internal/ledger");
+    assertEquals(dev.rds2bq.config.PipelineConfig.Engine.POSTGRESQL, pg.engine());
+    assertEquals(5432, pg.port());
+    assertEquals("ledger", pg.database());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> LocalRun.JdbcTarget.parse("jdbc:oracle:thin:@h:1521/x"))
+        .getMessage().contains("jdbc:mysql:// or jdbc:postgresql://"));
   }
 
   @Test

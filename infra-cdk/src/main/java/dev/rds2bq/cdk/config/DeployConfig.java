@@ -17,6 +17,7 @@ public record DeployConfig(
     String stackName,
     Aws aws,
     Source source,
+    Map<String, Source> sources,
     Network network,
     Tables tables,
     Masking masking,
@@ -39,21 +40,90 @@ public record DeployConfig(
     logRetentionDays = logRetentionDays == null ? 90 : logRetentionDays;
     functions = functions == null ? Map.of() : Map.copyOf(functions);
     engine = engine == null ? Map.of() : engine;
+    sources = sources == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sources));
+  }
+
+  /**
+   * The way from the database functions to one source: its login secret, and the security group
+   * and port its replica listens on.
+   *
+   * @param name null for the single {@code source}
+   */
+  public record SourcePath(String name, String secretArn, String securityGroupId, int port, boolean addIngressRule,
+      String engine) {
+    /** A name for construct ids and rule descriptions: {@code Replica}, or {@code Replica-<name>}. */
+    public String id() {
+      return name == null ? "Replica" : "Replica-" + name;
+    }
+  }
+
+  /** Every source's path, in file order: the single {@code source} through {@code network}'s replica settings. */
+  public java.util.List<SourcePath> sourcePaths() {
+    if (sources == null) {
+      return java.util.List.of(new SourcePath(null, source.secretArn(), network.replicaSecurityGroupId(),
+          network.replicaPort(), network.addReplicaIngressRule(), "mysql"));
+    }
+    java.util.List<SourcePath> paths = new java.util.ArrayList<>();
+    sources.forEach((name, s) -> paths.add(new SourcePath(name, s.secretArn(), s.securityGroupId(), s.portOrDefault(),
+        s.addsIngressRule(), s.engineOrDefault())));
+    return paths;
+  }
+
+  /** The login secrets of every source. */
+  public java.util.List<String> sourceSecretArns() {
+    return sourcePaths().stream().map(SourcePath::secretArn).toList();
+  }
+
+  /** The CA bundle every source verifies its server with (one RDS bundle per region covers every engine). */
+  public String caBundle() {
+    return sources == null ? source.caBundle() : sources.values().iterator().next().caBundle();
   }
 
   /** Where the stack goes. Both are required, so a synth never depends on the caller's profile. */
   public record Aws(String account, String region) {}
 
   /**
-   * The MySQL read replica: one login (an RDS-format secret) for every database listed.
+   * A read replica: one login (an RDS-format secret) for every database listed. Under
+   * {@code sources}, each entry also says its engine and how the functions reach it; the single
+   * {@code source} is MySQL, reached through {@code network}'s replica settings.
    *
    * @param secretArn full ARN of the replica's login secret, with its 6-character suffix
-   * @param databases the databases a run exports, in order
+   * @param databases the databases a run exports, in order (PostgreSQL: schemas)
    * @param caBundle local path of the RDS CA bundle (PEM), relative to this file; shipped as an asset
+   * @param engine {@code mysql} (default) or {@code postgresql}; under {@code sources} only
+   * @param database PostgreSQL's database (default: the secret's dbname); under {@code sources} only
+   * @param securityGroupId the replica's security group; under {@code sources} only
+   * @param port the replica's port (3306 for mysql, 5432 for postgresql); under {@code sources} only
+   * @param addIngressRule add an inbound rule for the functions to the replica's group (default true)
    */
-  public record Source(String secretArn, List<String> databases, String caBundle) {
+  public record Source(String secretArn, List<String> databases, String caBundle, String engine, String database,
+      String securityGroupId, Integer port, Boolean addIngressRule) {
     public Source {
       databases = databases == null ? List.of() : List.copyOf(databases);
+    }
+
+    public Source(String secretArn, List<String> databases, String caBundle) {
+      this(secretArn, databases, caBundle, null, null, null, null, null);
+    }
+
+    /** The engine: as set, or mysql. */
+    public String engineOrDefault() {
+      return engine == null ? "mysql" : engine;
+    }
+
+    /** The port: as set, or the engine's default. */
+    public int portOrDefault() {
+      return port != null ? port : "postgresql".equals(engine) ? 5432 : 3306;
+    }
+
+    /** Whether the stack adds the replica's inbound rule (default true). */
+    public boolean addsIngressRule() {
+      return addIngressRule == null || addIngressRule;
+    }
+
+    /** Whether a key that only an entry of {@code sources} may have is set. */
+    boolean hasSourcesKeys() {
+      return engine != null || database != null || securityGroupId != null || port != null || addIngressRule != null;
     }
   }
 

@@ -168,21 +168,65 @@ public final class DeployConfigLoader {
   }
 
   private void checkSource(DeployConfig c, Path baseDir, String account, String region) {
+    if (c.sources() != null) {
+      require(c.source() == null, "sources", "absent when 'source' is set", "both",
+          "keep one: 'source' for one MySQL replica, or name every replica under 'sources'");
+      require(!c.sources().isEmpty(), "sources", "a map from source name to {engine, secretArn, databases, ...}",
+          "{}", "name at least one source");
+      for (Map.Entry<String, DeployConfig.Source> e : c.sources().entrySet()) {
+        String key = "sources." + e.getKey();
+        require(e.getKey().matches(PipelineConfig.SOURCE_NAME_PATTERN), key, "named with 1-30 lower-case letters and"
+            + " digits, starting with a letter", e.getKey(), "the name is a bucket folder and the start of the"
+            + " source's BigQuery table names");
+        if (!require(e.getValue() != null, key, "a mapping", null, "add {engine, secretArn, databases, caBundle,"
+            + " securityGroupId}")) {
+          continue;
+        }
+        checkOneSource(key, e.getValue(), true, baseDir, account, region);
+        DeployConfig.Source s = e.getValue();
+        require(s.caBundle() == null || s.caBundle().equals(c.caBundle()), key + ".caBundle",
+            "the same file as the first source's", s.caBundle(), "use the RDS bundle of the region for every source");
+        require(s.securityGroupId() != null && s.securityGroupId().matches("sg-[0-9a-f]{8,17}"),
+            key + ".securityGroupId", "a security group id (sg-...)", s.securityGroupId(),
+            "use the security group attached to this replica");
+        require(s.portOrDefault() >= 1 && s.portOrDefault() <= 65535, key + ".port", "a TCP port (1-65535)", s.port(),
+            "use the replica's port (3306 for MySQL, 5432 for PostgreSQL by default)");
+      }
+      if (c.network() != null) {
+        require(c.network().replicaSecurityGroupId() == null, "network.replicaSecurityGroupId",
+            "absent with 'sources'", c.network().replicaSecurityGroupId(),
+            "give each source its securityGroupId (and port) under sources.<name>");
+      }
+      return;
+    }
     if (!present(c.source(), "source", "add source: {secretArn, databases, caBundle}")) {
       return;
     }
-    secretArn("source.secretArn", c.source().secretArn(), account, region, true,
+    checkOneSource("source", c.source(), false, baseDir, account, region);
+  }
+
+  private void checkOneSource(String key, DeployConfig.Source s, boolean named, Path baseDir, String account,
+      String region) {
+    secretArn(key + ".secretArn", s.secretArn(), account, region, true,
         "the ARN of the replica's login secret (RDS format, docs/configuration.md#database-secret)");
-    require(!c.source().databases().isEmpty(), "source.databases", "a non-empty list of database names", null,
-        "list the databases to export, e.g. [clinic, billing]");
-    for (int i = 0; i < c.source().databases().size(); i++) {
-      String db = c.source().databases().get(i);
-      require(db != null && db.matches("[A-Za-z0-9_$-]{1,64}"), "source.databases[" + i + "]",
-          "a MySQL database name (1-64 letters, digits, _ $ -)", db, "use the name as SHOW DATABASES prints it");
+    require(named || !s.hasSourcesKeys(), key, "without engine, database, securityGroupId, port or addIngressRule",
+        null, "the single source is MySQL reached through network.replicaSecurityGroupId; name sources under"
+            + " 'sources' for other engines");
+    require(List.of("mysql", "postgresql").contains(s.engineOrDefault()), key + ".engine", "mysql or postgresql", s.engine(),
+        "use mysql for MySQL and MariaDB, postgresql for PostgreSQL");
+    require(s.database() == null || "postgresql".equals(s.engineOrDefault()), key + ".database", "absent for engine mysql",
+        s.database(), "list MySQL databases under databases");
+    require(!s.databases().isEmpty(), key + ".databases", "a non-empty list of database names", null,
+        "list the databases (PostgreSQL: schemas) to export, e.g. [clinic, billing]");
+    for (int i = 0; i < s.databases().size(); i++) {
+      String db = s.databases().get(i);
+      require(db != null && db.matches("[A-Za-z0-9_$-]{1,64}"), key + ".databases[" + i + "]",
+          "a database name (1-64 letters, digits, _ $ -)", db,
+          "use the name as the server prints it (SHOW DATABASES, or \\dn for PostgreSQL schemas)");
     }
-    localFile("source.caBundle", c.source().caBundle(), baseDir, "-----BEGIN CERTIFICATE-----",
-        "download global-bundle.pem from https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem and give its"
-            + " path, relative to this file");
+    localFile(key + ".caBundle", s.caBundle(), baseDir, "-----BEGIN CERTIFICATE-----",
+        "download global-bundle.pem from https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem and give"
+            + " its path, relative to this file");
   }
 
   private void checkNetwork(DeployConfig c, String region) {
@@ -202,7 +246,8 @@ public final class DeployConfigLoader {
           "in distinct Availability Zones (an interface endpoint takes one subnet per zone)", zones,
           "keep one subnet per zone, or set network.endpoints.secretsManager and stepFunctions to false");
     }
-    require(n.replicaSecurityGroupId() != null && n.replicaSecurityGroupId().matches("sg-[0-9a-f]{8,17}"),
+    require(c.sources() != null || (n.replicaSecurityGroupId() != null
+        && n.replicaSecurityGroupId().matches("sg-[0-9a-f]{8,17}")),
         "network.replicaSecurityGroupId", "a security group id (sg-...)", n.replicaSecurityGroupId(),
         "use the security group attached to the read replica");
     require(n.replicaPort() >= 1 && n.replicaPort() <= 65535, "network.replicaPort", "a TCP port (1-65535)",

@@ -21,7 +21,7 @@ public record Deployment(Path file, DeployConfig config, Path policyFile, Path c
 
   static Deployment of(Path file, DeployConfig config, Path baseDir) {
     Path policy = baseDir.resolve(config.masking().policyFile()).normalize();
-    Path ca = baseDir.resolve(config.source().caBundle()).normalize();
+    Path ca = baseDir.resolve(config.caBundle()).normalize();
     String yaml = EngineConfig.render(file, config, policy, ca);
     PipelineConfig engine = EngineConfig.check(file, yaml);
     return new Deployment(file, config, policy, ca, yaml, engine);

@@ -26,6 +26,27 @@ final class EngineConfig {
 
   private EngineConfig() {}
 
+  /** One source of the engine config; {@code named}: an entry of {@code sources}, with its engine and databases. */
+  private static Map<String, Object> source(DeployConfig c, DeployConfig.Source s, Path caBundle, boolean named) {
+    Map<String, Object> source = new LinkedHashMap<>();
+    if (named) {
+      source.put("engine", s.engineOrDefault());
+    }
+    source.put("secretId", s.secretArn());
+    source.put("tls", "verify");
+    source.put("caBundle", caBundle.getFileName().toString());
+    if (named && s.database() != null) {
+      source.put("database", s.database());
+    }
+    if (c.engine().get("source") instanceof Map<?, ?> extra) {
+      extra.forEach((k, v) -> source.put(String.valueOf(k), v));
+    }
+    if (named) {
+      source.put("databases", s.databases());
+    }
+    return source;
+  }
+
   /**
    * The engine config's text. Deterministic (insertion-ordered maps only): its hash names the asset,
    * and a new hash means new function versions and SnapStart snapshots on the next deploy.
@@ -35,14 +56,13 @@ final class EngineConfig {
     root.put("bucket", c.bucket().name());
     root.put("prefix", c.bucket().prefix());
 
-    Map<String, Object> source = new LinkedHashMap<>();
-    source.put("secretId", c.source().secretArn());
-    source.put("tls", "verify");
-    source.put("caBundle", caBundle.getFileName().toString());
-    if (c.engine().get("source") instanceof Map<?, ?> extra) {
-      extra.forEach((k, v) -> source.put(String.valueOf(k), v));
+    if (c.sources() == null) {
+      root.put("source", source(c, c.source(), caBundle, false));
+    } else {
+      Map<String, Object> sources = new LinkedHashMap<>();
+      c.sources().forEach((name, s) -> sources.put(name, source(c, s, caBundle, true)));
+      root.put("sources", sources);
     }
-    root.put("source", source);
 
     Map<String, Object> masking = new LinkedHashMap<>();
     masking.put("policyFile", policyFile.getFileName().toString());
@@ -57,7 +77,9 @@ final class EngineConfig {
     }
     root.put("masking", masking);
 
-    root.put("databases", c.source().databases());
+    if (c.sources() == null) {
+      root.put("databases", c.source().databases());
+    }
     Map<String, Object> tables = new LinkedHashMap<>();
     tables.put("include", c.tables().include());
     tables.put("exclude", c.tables().exclude());

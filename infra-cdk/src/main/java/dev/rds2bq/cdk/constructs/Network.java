@@ -67,13 +67,19 @@ public final class Network extends Construct {
         .build();
     databaseGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(443),
         "HTTPS to S3, Secrets Manager and Step Functions through the VPC endpoints");
-    ISecurityGroup replica = SecurityGroup.fromSecurityGroupId(this, "Replica", settings.replicaSecurityGroupId(),
-        SecurityGroupImportOptions.builder().mutable(settings.addReplicaIngressRule()).allowAllOutbound(true).build());
-    Port mysql = Port.tcp(settings.replicaPort());
-    databaseGroup.addEgressRule(replica, mysql, "MySQL to the read replica");
-    if (settings.addReplicaIngressRule()) {
-      replica.addIngressRule(databaseGroup, mysql, "rds2bq functions reading the replica");
-      databasePath.add(replica);
+    // One way in per source: its replica's security group and port, nothing else.
+    for (DeployConfig.SourcePath source : deployment.config().sourcePaths()) {
+      ISecurityGroup replica = SecurityGroup.fromSecurityGroupId(this, source.id(), source.securityGroupId(),
+          SecurityGroupImportOptions.builder().mutable(source.addIngressRule()).allowAllOutbound(true).build());
+      Port port = Port.tcp(source.port());
+      String what = source.name() == null ? "the read replica" : "source " + source.name();
+      String engine = "postgresql".equals(source.engine()) ? "PostgreSQL" : "MySQL";
+      databaseGroup.addEgressRule(replica, port, engine + " to " + what);
+      if (source.addIngressRule()) {
+        replica.addIngressRule(databaseGroup, port, "rds2bq functions reading "
+            + (source.name() == null ? "the replica" : what));
+        databasePath.add(replica);
+      }
     }
     databasePath.add(databaseGroup);
 
