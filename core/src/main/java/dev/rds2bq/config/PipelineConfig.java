@@ -298,6 +298,30 @@ public record PipelineConfig(
   /** What StartLoads does when the destination table's schema differs from the snapshot's. */
   public enum SchemaChanges { ADD_COLUMNS, FAIL }
 
+  /** {@code daily}: each run's snapshot also lands in a day partition of {@code <table>__history}. */
+  public enum History { NONE, DAILY }
+
+  /** The unit of a table's time partitions (BigQuery's time-unit column partitioning). */
+  public enum Granularity { HOUR, DAY, MONTH, YEAR }
+
+  /**
+   * @param column a DATE, DATETIME or TIMESTAMP output column
+   * @param granularity DAY when not set
+   */
+  public record PartitionBy(String column, Granularity granularity) {
+    public PartitionBy {
+      granularity = granularity == null ? Granularity.DAY : granularity;
+    }
+  }
+
+  /**
+   * How one destination table is laid out when StartLoads creates it.
+   *
+   * @param partitionBy time-unit column partitioning, or none
+   * @param clusterBy up to 4 columns; when not set the table's primary key (its first 4 columns)
+   */
+  public record TableLayout(PartitionBy partitionBy, List<String> clusterBy) {}
+
   /**
    * The BigQuery side (docs/loading.md). Needed by StartLoads and CheckLoads only; absent means a run
    * cannot load.
@@ -316,8 +340,11 @@ public record PipelineConfig(
   public record BigQueryConfig(String projectId, String location, String dataset, String tableName,
       String credentialsSecretId, String s3AccessKeySecretId, WriteDisposition writeDisposition,
       SchemaChanges schemaChanges, List<String> decimalTargetTypes, Integer requestTimeoutSeconds,
-      Integer maxAttempts, GoogleEndpoints endpoints, Integer queryTimeoutSeconds, Boolean checkReceipts) {
+      Integer maxAttempts, GoogleEndpoints endpoints, Integer queryTimeoutSeconds, Boolean checkReceipts,
+      History history, Map<String, TableLayout> tables) {
     public BigQueryConfig {
+      history = history == null ? History.NONE : history;
+      tables = tables == null ? Map.of() : tables;
       location = location == null ? "US" : location;
       writeDisposition = writeDisposition == null ? WriteDisposition.WRITE_TRUNCATE : writeDisposition;
       schemaChanges = schemaChanges == null ? SchemaChanges.ADD_COLUMNS : schemaChanges;
@@ -336,7 +363,26 @@ public record PipelineConfig(
         SchemaChanges schemaChanges, List<String> decimalTargetTypes, Integer requestTimeoutSeconds,
         Integer maxAttempts, GoogleEndpoints endpoints) {
       this(projectId, location, dataset, tableName, credentialsSecretId, s3AccessKeySecretId, writeDisposition,
-          schemaChanges, decimalTargetTypes, requestTimeoutSeconds, maxAttempts, endpoints, null, null);
+          schemaChanges, decimalTargetTypes, requestTimeoutSeconds, maxAttempts, endpoints, null, null, null, null);
+    }
+
+    /** The layout the config gives {@code database.table}, or null. */
+    public TableLayout layoutOf(String database, String table) {
+      return tables.get(database + "." + table);
+    }
+
+    /** The same settings with another history setting. */
+    public BigQueryConfig withHistory(History newHistory) {
+      return new BigQueryConfig(projectId, location, dataset, tableName, credentialsSecretId, s3AccessKeySecretId,
+          writeDisposition, schemaChanges, decimalTargetTypes, requestTimeoutSeconds, maxAttempts, endpoints,
+          queryTimeoutSeconds, checkReceipts, newHistory, tables);
+    }
+
+    /** The same settings with these table layouts. */
+    public BigQueryConfig withTables(Map<String, TableLayout> newTables) {
+      return new BigQueryConfig(projectId, location, dataset, tableName, credentialsSecretId, s3AccessKeySecretId,
+          writeDisposition, schemaChanges, decimalTargetTypes, requestTimeoutSeconds, maxAttempts, endpoints,
+          queryTimeoutSeconds, checkReceipts, history, newTables);
     }
 
     /** The destination table's name for a table of the single source. */
@@ -613,6 +659,29 @@ public record PipelineConfig(
       require(origin, "bigquery.queryTimeoutSeconds", bigquery.queryTimeoutSeconds() >= 10
           && bigquery.queryTimeoutSeconds() <= 21600, "between 10 and 21600 (6 hours, BigQuery's own limit for a"
           + " query job)", bigquery.queryTimeoutSeconds());
+      require(origin, "bigquery.history", bigquery.history() == History.NONE
+          || bigquery.writeDisposition() == WriteDisposition.WRITE_TRUNCATE, "none when bigquery.writeDisposition is"
+          + " write_append (a history partition holds one whole snapshot)", bigquery.history());
+      for (Map.Entry<String, TableLayout> t : bigquery.tables().entrySet()) {
+        String where = "bigquery.tables." + t.getKey();
+        require(origin, "bigquery.tables", t.getKey().matches("[^.]+\\.[^.]+"),
+            "a map from database.table to {partitionBy, clusterBy}", t.getKey());
+        TableLayout layout = t.getValue();
+        require(origin, where, layout != null && (layout.partitionBy() != null || layout.clusterBy() != null),
+            "partitionBy, clusterBy or both", null);
+        if (layout.partitionBy() != null) {
+          require(origin, where + ".partitionBy.column", layout.partitionBy().column() != null
+              && !layout.partitionBy().column().isBlank(), "the name of a DATE, DATETIME or TIMESTAMP column"
+              + " of the table as loaded", layout.partitionBy().column());
+        }
+        if (layout.clusterBy() != null) {
+          require(origin, where + ".clusterBy", !layout.clusterBy().isEmpty() && layout.clusterBy().size() <= 4
+              && layout.clusterBy().stream().allMatch(c -> c != null && !c.isBlank())
+              && layout.clusterBy().stream().map(c -> c.toLowerCase(java.util.Locale.ROOT)).distinct().count()
+                  == layout.clusterBy().size(),
+              "1 to 4 distinct column names (BigQuery clusters by at most 4)", layout.clusterBy());
+        }
+      }
       GoogleEndpoints endpoints = bigquery.endpoints();
       if (endpoints != null) {
         require(origin, "bigquery.endpoints", endpoints.dataTransfer() != null || endpoints.bigQuery() != null,

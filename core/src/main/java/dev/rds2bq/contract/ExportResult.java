@@ -10,7 +10,8 @@ import java.util.Map;
  * What one export read and wrote. The publish step checks the files listed here against the bucket,
  * so only committed files appear. ExportTable keeps it in S3 ({@link ExportResultStore}) and returns
  * its {@link SlimExportResult}; PublishTable takes either form. {@code receipts} holds one
- * {@link ColumnReceipt} per output column, in output order.
+ * {@link ColumnReceipt} per output column, in output order; {@code primaryKey} the output names of the
+ * table's primary-key columns that are written, in key order.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonDeserialize(using = JsonDeserializer.None.class)
@@ -32,7 +33,8 @@ public record ExportResult(
     String hashKeyId,
     Map<String, Long> zeroDates,
     long durationMs,
-    List<ColumnReceipt> receipts) implements AnyExportResult {
+    List<ColumnReceipt> receipts,
+    List<String> primaryKey) implements AnyExportResult {
 
   /** A result without receipts (an export that did not compute them), of the config's single {@code source}. */
   public ExportResult(String runId, String attempt, String runDate, String database, String table,
@@ -40,7 +42,7 @@ public record ExportResult(
       List<ColumnEntry> columns, String schemaFingerprint, String policyFingerprint, String hashKeyId,
       Map<String, Long> zeroDates, long durationMs) {
     this(null, runId, attempt, runDate, database, table, tableComment, range, rowsRead, rowsWritten, files, columns,
-        schemaFingerprint, policyFingerprint, hashKeyId, zeroDates, durationMs, null);
+        schemaFingerprint, policyFingerprint, hashKeyId, zeroDates, durationMs, null, null);
   }
 
   public record FileEntry(String key, long bytes, long rows) {}

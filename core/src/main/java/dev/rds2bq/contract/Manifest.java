@@ -8,7 +8,9 @@ import java.util.Map;
  * {@code _manifest.json}: the complete description of one published snapshot of a table
  * (docs/data-contract.md). Readers take the file list from here, never from a listing. {@code receipts}
  * holds the aggregates of what was written, one {@link ColumnReceipt} per BigQuery column, which the
- * load checks against the loaded table (docs/data-contract.md#receipts); absent in older manifests.
+ * load checks against the loaded table (docs/data-contract.md#receipts); {@code primaryKey} the output
+ * names of the primary key's written columns, the default clustering of a new table; both absent in
+ * older manifests.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -31,7 +33,8 @@ public record Manifest(
     String policyFingerprint,
     String hashKeyId,
     Map<String, Long> zeroDates,
-    List<ColumnReceipt> receipts) implements RunTable {
+    List<ColumnReceipt> receipts,
+    List<String> primaryKey) implements RunTable {
 
   public static final int FORMAT_VERSION = 1;
 
@@ -41,7 +44,7 @@ public record Manifest(
       List<BigQueryField> bigQuerySchema, List<Column> columns, String schemaFingerprint, String policyFingerprint,
       String hashKeyId, Map<String, Long> zeroDates) {
     this(formatVersion, null, database, table, tableComment, runId, attempt, runDate, publishedAt, rows, bytes, files,
-        parquetSchema, bigQuerySchema, columns, schemaFingerprint, policyFingerprint, hashKeyId, zeroDates, null);
+        parquetSchema, bigQuerySchema, columns, schemaFingerprint, policyFingerprint, hashKeyId, zeroDates, null, null);
   }
 
   /** A data file; {@code range} is the label of the key range that wrote it. */

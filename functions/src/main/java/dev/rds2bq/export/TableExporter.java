@@ -228,7 +228,8 @@ public final class TableExporter {
           columnEntries(masking, parquetSchema),
           schemaFingerprint, masking.fingerprint(),
           key == null ? null : new HmacHasher(key).keyId(),
-          zeros.counts(), durationMs, receipts ? tallies.stream().map(t -> t.receipt(rows)).toList() : null);
+          zeros.counts(), durationMs, receipts ? tallies.stream().map(t -> t.receipt(rows)).toList() : null,
+          primaryKeyOutput(masking, schema.primaryKey()));
     } catch (IOException e) {
       throw new DataException("writing Parquet for " + (sourceName == null ? "" : sourceName + ".")
           + request.database() + "." + request.table()
@@ -238,6 +239,19 @@ public final class TableExporter {
         writer.abort();
       }
     }
+  }
+
+  /** The output names of the primary key's columns that are written, in key order. */
+  private static List<String> primaryKeyOutput(TableMasking masking, List<String> primaryKey) {
+    List<String> out = new ArrayList<>();
+    for (String k : primaryKey) {
+      for (ColumnDecision d : masking.columns()) {
+        if (!d.dropped() && d.sourceName().equalsIgnoreCase(k)) {
+          out.add(d.outputName());
+        }
+      }
+    }
+    return out;
   }
 
   /** What the receipt keeps of a column, from the type it is written as (docs/data-contract.md#receipts). */

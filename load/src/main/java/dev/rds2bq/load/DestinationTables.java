@@ -37,20 +37,43 @@ final class DestinationTables {
     this.config = config;
   }
 
+  /** The history table of a destination table: one day partition per run date. */
+  static String historyTable(String destinationTable) {
+    return destinationTable + "__history";
+  }
+
   /** Returns what it did: "created", "schema updated (added: a, b)", "unchanged" or "descriptions updated". */
   String ensure(Manifest manifest) {
+    return ensure(manifest, config.tableFor(manifest.source(), manifest.database(), manifest.table()), false);
+  }
+
+  /** The same for the table's history table ({@code bigquery.history: daily}). */
+  String ensureHistory(Manifest manifest) {
+    return ensure(manifest,
+        historyTable(config.tableFor(manifest.source(), manifest.database(), manifest.table())), true);
+  }
+
+  private String ensure(Manifest manifest, String tableName, boolean history) {
     String what = "table " + (manifest.source() == null ? "" : manifest.source() + ".") + manifest.database() + "."
         + manifest.table();
     ensureDataset(what);
-    TableId id = TableId.of(config.projectId(), config.dataset(), config.tableFor(manifest.source(), manifest.database(), manifest.table()));
+    TableId id = TableId.of(config.projectId(), config.dataset(), tableName);
     List<Field> wanted = manifest.bigQuerySchema().stream().map(DestinationTables::field).toList();
+    TableLayouts.Layout layout = TableLayouts.of(what, config, manifest, history);
     try {
       Table existing = bigQuery.getTable(id);
       if (existing == null) {
-        bigQuery.create(TableInfo.newBuilder(id, StandardTableDefinition.of(Schema.of(wanted)))
-            .setDescription(description(manifest)).build());
+        StandardTableDefinition.Builder definition = StandardTableDefinition.newBuilder().setSchema(Schema.of(wanted));
+        if (layout.partitioning() != null) {
+          definition.setTimePartitioning(layout.partitioning());
+        }
+        if (layout.clustering() != null) {
+          definition.setClustering(layout.clustering());
+        }
+        bigQuery.create(TableInfo.newBuilder(id, definition.build()).setDescription(description(manifest)).build());
         return "created";
       }
+      TableLayouts.requireSame(what, id, layout, existing.getDefinition());
       Schema current = existing.getDefinition().getSchema();
       List<Field> have = current == null ? List.of() : current.getFields();
       List<String> added = new ArrayList<>();
@@ -92,7 +115,8 @@ final class DestinationTables {
       for (String name : added) {
         merged.add(find(wanted, name));
       }
-      existing.toBuilder().setDefinition(StandardTableDefinition.of(Schema.of(merged)))
+      StandardTableDefinition had = existing.getDefinition();
+      existing.toBuilder().setDefinition(had.toBuilder().setSchema(Schema.of(merged)).build())
           .setDescription(description(manifest)).build().update();
       return added.isEmpty() ? "descriptions updated" : "schema updated (added: " + String.join(", ", added) + ")";
     } catch (BigQueryException e) {

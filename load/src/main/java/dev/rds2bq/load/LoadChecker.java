@@ -109,6 +109,10 @@ public final class LoadChecker {
 
   private TableLoad check(String what, TableLoad load, boolean late) {
     TransferLoads.RunState now = transfers.state(what + ": checking transfer run " + load.runName(), load.runName());
+    if (load.historyRunName() != null) {
+      now = withHistory(now, transfers.state(what + ": checking history transfer run " + load.historyRunName(),
+          load.historyRunName()));
+    }
     if (now.state().equals("SUCCEEDED")) {
       Long rows = rows(what, load);
       if (config.writeDisposition() == PipelineConfig.WriteDisposition.WRITE_TRUNCATE && rows != null
@@ -129,6 +133,25 @@ public final class LoadChecker {
           + " may still finish: check it in the BigQuery console before re-running"));
     }
     return load.withState(now.state(), null, null);
+  }
+
+  /**
+   * The state of a load with two runs, the table's and its history partition's: failed when either
+   * failed, succeeded when both did, else still going.
+   */
+  private static TransferLoads.RunState withHistory(TransferLoads.RunState main, TransferLoads.RunState history) {
+    for (TransferLoads.RunState r : List.of(main, history)) {
+      if (r.state().equals("FAILED") || r.state().equals("CANCELLED")) {
+        List<String> errors = r == history && r.errors() != null
+            ? r.errors().stream().map(e -> e.replaceFirst("^(\\w+): ", "$1: history partition: ")).toList() : r.errors();
+        return new TransferLoads.RunState(r.state(), errors);
+      }
+    }
+    if (main.state().equals("SUCCEEDED") && history.state().equals("SUCCEEDED")) {
+      return main;
+    }
+    boolean running = main.state().equals("RUNNING") || history.state().equals("RUNNING");
+    return new TransferLoads.RunState(running ? "RUNNING" : "PENDING", null);
   }
 
   /**
@@ -157,13 +180,22 @@ public final class LoadChecker {
       return load; // published before receipts existed
     }
     ReceiptCheck.Outcome outcome = receipts.check(what, "`" + load.destination() + "`", null, manifest);
-    TableLoad checked = load.withReceiptBytes(outcome.bytesProcessed());
-    if (outcome.differences().isEmpty()) {
+    List<String> differences = new ArrayList<>(outcome.differences());
+    long bytes = outcome.bytesProcessed();
+    if (load.historyRunName() != null) {
+      // The day's partition only: a filter on the partition prunes the scan to it.
+      ReceiptCheck.Outcome history = receipts.check(what, "`" + DestinationTables.historyTable(load.destination())
+          + "`", "_PARTITIONDATE = DATE '" + manifest.runDate() + "'", manifest);
+      history.differences().forEach(d -> differences.add("history partition " + manifest.runDate() + ": " + d));
+      bytes += history.bytesProcessed();
+    }
+    TableLoad checked = load.withReceiptBytes(bytes);
+    if (differences.isEmpty()) {
       return checked;
     }
     List<String> errors = new ArrayList<>();
     errors.add("ERROR: " + what + ": the loaded table " + load.destination() + " differs from the snapshot it was"
-        + " loaded from: " + String.join("; ", outcome.differences()) + ". A conversion in the load changed values"
+        + " loaded from: " + String.join("; ", differences) + ". A conversion in the load changed values"
         + " (see docs/data-contract.md#receipts); the table now holds them: fix the cause and re-run the date");
     return checked.withState("FAILED", checked.destinationRows(), TableLoad.brief(errors));
   }

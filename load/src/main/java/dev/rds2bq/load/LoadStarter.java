@@ -1,5 +1,6 @@
 package dev.rds2bq.load;
 
+import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.config.PipelineConfig.BigQueryConfig;
 import dev.rds2bq.error.InvalidInputException;
 import dev.rds2bq.handler.JsonHandler;
@@ -107,8 +108,15 @@ public final class LoadStarter {
       change = tables.ensure(manifest);
       String[] started = transfers.start(what + ": starting its transfer", manifest.database(), manifest.table(),
           destinationTable, path, publishedAt(manifest));
+      String historyRun = null;
+      if (config.history() == PipelineConfig.History.DAILY) {
+        String history = DestinationTables.historyTable(destinationTable);
+        tables.ensureHistory(manifest);
+        historyRun = transfers.startHistory(what + ": starting its history transfer", manifest.database(),
+            manifest.table(), history, path, publishedAt(manifest), java.time.LocalDate.parse(manifest.runDate()))[1];
+      }
       return new TableLoad(manifest.source(), manifest.database(), manifest.table(), destination, started[0],
-          started[1], "PENDING", manifest.rows(), null, change, null, outcome.publish().manifestKey(), null);
+          started[1], "PENDING", manifest.rows(), null, change, null, outcome.publish().manifestKey(), null, historyRun);
     } catch (RuntimeException e) {
       return new TableLoad(outcome.source(), outcome.database(), outcome.table(), destination, null, null, "FAILED",
           rows, null, change, List.of("ERROR: " + TableLoad.describe(what, e, "")));

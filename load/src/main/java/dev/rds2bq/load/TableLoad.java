@@ -9,13 +9,23 @@ import java.util.List;
  * RUNNING, SUCCEEDED, FAILED, CANCELLED). {@code errors} holds the transfer log's warnings and
  * errors of a failed run; {@code destinationRows} the table's row count after a successful one;
  * {@code manifestKey} the snapshot's manifest, whose receipts CheckLoads compares with the loaded
- * table, and {@code receiptBytes} the bytes that comparison's query processed.
+ * table, and {@code receiptBytes} the bytes that comparison's query processed; {@code historyRunName}
+ * the second transfer run, into the day partition of the history table ({@code bigquery.history:
+ * daily}), which must succeed too.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record TableLoad(String source, String database, String table, String destination, String transferConfig,
     String runName, String state, Long rowsPublished, Long destinationRows, String tableChange, List<String> errors,
-    String manifestKey, Long receiptBytes) {
+    String manifestKey, Long receiptBytes, String historyRunName) {
+
+  /** A load without a history transfer. */
+  public TableLoad(String source, String database, String table, String destination, String transferConfig,
+      String runName, String state, Long rowsPublished, Long destinationRows, String tableChange, List<String> errors,
+      String manifestKey, Long receiptBytes) {
+    this(source, database, table, destination, transferConfig, runName, state, rowsPublished, destinationRows,
+        tableChange, errors, manifestKey, receiptBytes, null);
+  }
 
   /** A load of a table of the config's single {@code source}. */
   public TableLoad(String database, String table, String destination, String transferConfig, String runName,
@@ -36,7 +46,7 @@ public record TableLoad(String source, String database, String table, String des
   public TableLoad(String database, String table, String destination, String transferConfig, String runName,
       String state, Long rowsPublished, Long destinationRows, String tableChange, List<String> errors) {
     this(null, database, table, destination, transferConfig, runName, state, rowsPublished, destinationRows,
-        tableChange, errors, null, null);
+        tableChange, errors, null, null, null);
   }
 
   public static final List<String> TERMINAL = List.of("SUCCEEDED", "FAILED", "CANCELLED");
@@ -83,12 +93,12 @@ public record TableLoad(String source, String database, String table, String des
 
   TableLoad withState(String newState, Long rows, List<String> newErrors) {
     return new TableLoad(source, database, table, destination, transferConfig, runName, newState, rowsPublished,
-        rows, tableChange, newErrors, manifestKey, receiptBytes);
+        rows, tableChange, newErrors, manifestKey, receiptBytes, historyRunName);
   }
 
   /** The same load with the bytes its receipt query processed. */
   TableLoad withReceiptBytes(Long bytes) {
     return new TableLoad(source, database, table, destination, transferConfig, runName, state, rowsPublished,
-        destinationRows, tableChange, errors, manifestKey, bytes);
+        destinationRows, tableChange, errors, manifestKey, bytes, historyRunName);
   }
 }

@@ -69,11 +69,33 @@ final class TransferLoads {
    */
   String[] start(String what, String database, String table, String destinationTable, String dataPath,
       java.time.Instant publishedAt) {
+    return start(what, displayName(database, table, config.dataset(), destinationTable), destinationTable, dataPath,
+        null, run -> run.getRunTime().getSeconds() >= publishedAt.getEpochSecond());
+  }
+
+  /**
+   * The run that loads this snapshot into the day partition {@code runDate} of the history table:
+   * the destination ends in DTS's partition decorator ({@code $} and run_time as %Y%m%d), and the run is
+   * requested for a time on that day (so the decorator names it, as for a backfill). The second of
+   * the day is the publish time's, so a run of an earlier publish of the same run id is told apart
+   * and never reused.
+   */
+  String[] startHistory(String what, String database, String table, String historyTable, String dataPath,
+      java.time.Instant publishedAt, java.time.LocalDate runDate) {
+    long runTime = runDate.atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond()
+        + Math.floorMod(publishedAt.getEpochSecond(), 86_400L);
+    Timestamp requested = Timestamp.newBuilder().setSeconds(runTime).build();
+    return start(what, displayName(database, table, config.dataset(), historyTable),
+        historyTable + "${run_time|\"%Y%m%d\"}", dataPath, requested, run -> run.getRunTime().getSeconds() == runTime);
+  }
+
+  private String[] start(String what, String displayName, String destinationTemplate, String dataPath,
+      Timestamp requested, java.util.function.Predicate<TransferRun> ofThisPublish) {
     TransferConfig desired = TransferConfig.newBuilder()
-        .setDisplayName(displayName(database, table, config.dataset(), destinationTable))
+        .setDisplayName(displayName)
         .setDataSourceId(DATA_SOURCE)
         .setDestinationDatasetId(config.dataset())
-        .setParams(params(destinationTable, dataPath))
+        .setParams(params(destinationTemplate, dataPath))
         .setScheduleOptions(ScheduleOptions.newBuilder().setDisableAutoScheduling(true))
         .build();
     try {
@@ -93,11 +115,11 @@ final class TransferLoads {
                 .addPaths("schedule_options").build());
       }
       String configName = stored.getName();
-      Optional<TransferRun> already = runFor(configName, dataPath, publishedAt);
+      Optional<TransferRun> already = runFor(configName, dataPath, ofThisPublish);
       if (already.isPresent()) {
         return new String[] {configName, already.get().getName()};
       }
-      return new String[] {configName, startRun(configName, dataPath, publishedAt)};
+      return new String[] {configName, startRun(configName, dataPath, requested, ofThisPublish)};
     } catch (ApiException e) {
       throw LoadErrors.transfer(what, e, config);
     }
@@ -115,8 +137,10 @@ final class TransferLoads {
     }
   }
 
-  private String startRun(String configName, String dataPath, java.time.Instant publishedAt) {
-    Timestamp now = Timestamp.newBuilder().setSeconds(clock.instant().getEpochSecond()).build();
+  private String startRun(String configName, String dataPath, Timestamp requested,
+      java.util.function.Predicate<TransferRun> ofThisPublish) {
+    Timestamp now = requested != null ? requested
+        : Timestamp.newBuilder().setSeconds(clock.instant().getEpochSecond()).build();
     DeadlineExceededException last = null;
     for (int attempt = 0; attempt < 2; attempt++) {
       try {
@@ -125,7 +149,7 @@ final class TransferLoads {
       } catch (DeadlineExceededException e) {
         // The run may have started even though the answer did not arrive; never start it twice.
         last = e;
-        Optional<TransferRun> started = runFor(configName, dataPath, publishedAt);
+        Optional<TransferRun> started = runFor(configName, dataPath, ofThisPublish);
         if (started.isPresent()) {
           return started.get().getName();
         }
@@ -134,12 +158,12 @@ final class TransferLoads {
     throw last;
   }
 
-  /** A run of this config for this exact data_path, requested since the publish, not failed or cancelled. */
-  private Optional<TransferRun> runFor(String configName, String dataPath, java.time.Instant publishedAt) {
+  /** A run of this config for this exact data_path, of this publish, not failed or cancelled. */
+  private Optional<TransferRun> runFor(String configName, String dataPath,
+      java.util.function.Predicate<TransferRun> ofThisPublish) {
     for (TransferRun run : client.listTransferRuns(configName).iterateAll()) {
       Value path = run.getParams().getFieldsMap().get("data_path");
-      if (path != null && dataPath.equals(path.getStringValue())
-          && run.getRunTime().getSeconds() >= publishedAt.getEpochSecond()
+      if (path != null && dataPath.equals(path.getStringValue()) && ofThisPublish.test(run)
           && run.getState() != TransferState.FAILED && run.getState() != TransferState.CANCELLED) {
         return Optional.of(run);
       }
@@ -158,9 +182,9 @@ final class TransferLoads {
         .min(Comparator.comparing(TransferConfig::getName));
   }
 
-  private Struct params(String destinationTable, String dataPath) {
+  private Struct params(String destinationTemplate, String dataPath) {
     Map<String, String> p = new TreeMap<>();
-    p.put("destination_table_name_template", destinationTable);
+    p.put("destination_table_name_template", destinationTemplate);
     p.put("data_path", dataPath);
     S3AccessKey key = accessKey;
     p.put("access_key_id", key.accessKeyId());

@@ -80,7 +80,10 @@ final class GoogleSql {
           Token next = next(tokens, i);
           Token previous = previous(tokens, i);
           boolean call = next != null && next.text.equals("(");
-          if (upper.equals("MERGE") && previous == null) {
+          if (upper.equals("_PARTITIONDATE")) {
+            // The pseudo-column of ingestion-time partitioned tables: the date of _PARTITIONTIME (UTC).
+            out.append("CAST(\"_PARTITIONTIME\" AS DATE)");
+          } else if (upper.equals("MERGE") && previous == null) {
             out.append("MERGE");
             if (next == null || !next.text.equalsIgnoreCase("INTO")) {
               out.append(" INTO");

@@ -225,7 +225,14 @@ public final class LocalBigQueryRest implements AutoCloseable {
           }
         }
         String description = body.has("description") ? body.get("description").asText() : existing.get().description();
-        Warehouse.Table updated = new Warehouse.Table(dataset, id, fields, description);
+        Warehouse.Table was = existing.get();
+        if (body.has("timePartitioning") && !samePartitioning(body.path("timePartitioning"), was)) {
+          error(ex, 400, "invalid", "Cannot change partitioning spec for table " + project + ":" + dataset + "." + id
+              + ". The partitioning spec of an existing table cannot be changed.");
+          return;
+        }
+        Warehouse.Table updated = new Warehouse.Table(dataset, id, fields, description, was.partitionType(),
+            was.partitionField(), was.clustering());
         warehouse.updateTable(updated);
         reply(ex, 200, tableJson(project, updated));
       }
@@ -262,9 +269,65 @@ public final class LocalBigQueryRest implements AutoCloseable {
         return;
       }
     }
-    Warehouse.Table table = new Warehouse.Table(dataset, id, fields, body.path("description").asText(null));
+    JsonNode partitioning = body.path("timePartitioning");
+    String partitionType = partitioning.isMissingNode() || partitioning.isNull() ? null
+        : partitioning.path("type").asText("DAY");
+    String partitionField = partitionType == null ? null : partitioning.path("field").asText(null);
+    List<String> clustering = new ArrayList<>();
+    body.path("clustering").path("fields").forEach(f -> clustering.add(f.asText()));
+    String refused = layoutRefusal(fields, partitionType, partitionField, clustering);
+    if (refused != null) {
+      error(ex, 400, "invalid", refused);
+      return;
+    }
+    Warehouse.Table table = new Warehouse.Table(dataset, id, fields, body.path("description").asText(null),
+        partitionType, partitionField, clustering);
     warehouse.createTable(table);
     reply(ex, 200, tableJson(project, table));
+  }
+
+  /**
+   * BigQuery's rules for a new table's layout (docs "Creating partitioned tables", "Creating clustered
+   * tables"): a partitioning column of type DATE, DATETIME or TIMESTAMP (HOUR not on DATE), at most
+   * four clustering columns, each a top-level column of an orderable type other than FLOAT64.
+   */
+  private static String layoutRefusal(List<Warehouse.Field> fields, String type, String field, List<String> clustering) {
+    if (type != null && !List.of("HOUR", "DAY", "MONTH", "YEAR").contains(type)) {
+      return "Invalid time partitioning type " + type;
+    }
+    if (field != null) {
+      Warehouse.Field f = fields.stream().filter(x -> x.name().equalsIgnoreCase(field)).findFirst().orElse(null);
+      if (f == null) {
+        return "The field specified for time partitioning can only be found in the schema: " + field + " is not";
+      }
+      String t = canonical(f.type());
+      if (!List.of("DATE", "DATETIME", "TIMESTAMP").contains(t)) {
+        return "The field specified for time partitioning can only be of type TIMESTAMP, DATE or DATETIME. The type"
+            + " found is: " + t + ".";
+      }
+      if (t.equals("DATE") && type.equals("HOUR")) {
+        return "HOUR partitioning is not supported on DATE field " + field;
+      }
+    }
+    if (clustering.size() > 4) {
+      return "Too many clustering fields: " + clustering.size() + ", only 4 are allowed";
+    }
+    for (String c : clustering) {
+      Warehouse.Field f = fields.stream().filter(x -> x.name().equalsIgnoreCase(c)).findFirst().orElse(null);
+      if (f == null) {
+        return "The field specified for clustering cannot be found in the schema. Invalid field: " + c + ".";
+      }
+      if (List.of("FLOAT", "BYTES", "JSON").contains(canonical(f.type()))) {
+        return "Field " + c + " is of type " + f.type() + " which is not supported for clustering.";
+      }
+    }
+    return null;
+  }
+
+  private static boolean samePartitioning(JsonNode requested, Warehouse.Table table) {
+    String type = requested.isNull() ? null : requested.path("type").asText("DAY");
+    String field = requested.isNull() ? null : requested.path("field").asText(null);
+    return java.util.Objects.equals(type, table.partitionType()) && java.util.Objects.equals(field, table.partitionField());
   }
 
   /** The request's JSON; Google's HTTP client gzips request bodies. */
@@ -324,6 +387,16 @@ public final class LocalBigQueryRest implements AutoCloseable {
       if (f.description() != null) {
         fn.put("description", f.description());
       }
+    }
+    if (t.partitionType() != null) {
+      ObjectNode p = n.putObject("timePartitioning").put("type", t.partitionType());
+      if (t.partitionField() != null) {
+        p.put("field", t.partitionField());
+      }
+    }
+    if (!t.clustering().isEmpty()) {
+      ArrayNode c = n.putObject("clustering").putArray("fields");
+      t.clustering().forEach(c::add);
     }
     n.put("numRows", String.valueOf(warehouse.count(t.dataset(), t.id())));
     n.put("location", warehouse.dataset(t.dataset()).map(Warehouse.Dataset::location).orElse("US"));

@@ -287,7 +287,11 @@ public final class LocalDataTransferService extends DataTransferServiceGrpc.Data
     try {
       setState(runName, TransferState.RUNNING, null);
       Map<String, String> p = params(config);
-      String table = p.get("destination_table_name_template");
+      TransferRun started = runs.get(runName);
+      RuntimeParameters.Destination destination = RuntimeParameters.Destination.of(RuntimeParameters.render(
+          p.get("destination_table_name_template"), Instant.ofEpochSecond(started.getRunTime().getSeconds(),
+              started.getRunTime().getNanos())));
+      String table = destination.table();
       String dataset = config.getDestinationDatasetId();
       if (warehouse.table(dataset, table).isEmpty()) {
         fail(runName, "Not found: Table " + dataset + "." + table + " was not found in location "
@@ -306,7 +310,7 @@ public final class LocalDataTransferService extends DataTransferServiceGrpc.Data
       }
       boolean truncate = "WRITE_TRUNCATE".equals(p.getOrDefault("write_disposition", "WRITE_APPEND"));
       // No matching file: nothing is loaded and the table is left as it was, truncate or not.
-      long rows = files.isEmpty() ? 0 : warehouse.load(dataset, table, files, truncate);
+      long rows = files.isEmpty() ? 0 : warehouse.load(dataset, table, files, truncate, destination.day());
       String altered = alterAfterLoad.remove(dataset + "." + table);
       if (altered != null) {
         warehouse.execute(altered);
@@ -405,6 +409,11 @@ public final class LocalDataTransferService extends DataTransferServiceGrpc.Data
       if (p.getOrDefault(key, "").isBlank()) {
         throw invalid("Missing required parameter: " + key);
       }
+    }
+    try {
+      RuntimeParameters.Destination.of(RuntimeParameters.render(p.get("destination_table_name_template"), Instant.EPOCH));
+    } catch (IllegalArgumentException e) {
+      throw invalid(e.getMessage());
     }
     var uri = S3_URI.matcher(p.get("data_path"));
     if (!uri.matches()) {

@@ -137,8 +137,9 @@ final class LocalQueryJobs {
       return Reply.error(404, "notFound", "Not found: Table " + dataset + "." + table);
     }
     try {
-      return Reply.ok(tableData(warehouse.run("SELECT * FROM " + Warehouse.qualified(dataset, table), List.of(), null,
-          false), params));
+      boolean hidden = warehouse.table(dataset, table).get().ingestionTimePartitioned();
+      return Reply.ok(tableData(warehouse.run("SELECT *" + (hidden ? " EXCLUDE (" + Warehouse.quote(Warehouse.PARTITION_TIME)
+          + ")" : "") + " FROM " + Warehouse.qualified(dataset, table), List.of(), null, false), params));
     } catch (SQLException e) {
       return Reply.error(500, "internalError", e.getMessage());
     }

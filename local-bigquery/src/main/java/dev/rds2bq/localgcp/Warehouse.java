@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.time.LocalDate;
 
 /**
  * The local warehouse: one DuckDB file standing in for a BigQuery project. A dataset is a DuckDB
@@ -30,7 +31,30 @@ public final class Warehouse implements AutoCloseable {
 
   public record Dataset(String id, String location) {}
 
-  public record Table(String dataset, String id, List<Field> fields, String description) {}
+  /**
+   * A BigQuery table. {@code partitionType} (HOUR, DAY, MONTH, YEAR) is set for a partitioned table,
+   * with {@code partitionField} for column partitioning or null for ingestion-time partitioning,
+   * whose rows carry a hidden {@code _PARTITIONTIME} column here; {@code clustering} lists the
+   * clustering columns (empty when none).
+   */
+  public record Table(String dataset, String id, List<Field> fields, String description, String partitionType,
+      String partitionField, List<String> clustering) {
+    public Table {
+      clustering = clustering == null ? List.of() : List.copyOf(clustering);
+    }
+
+    public Table(String dataset, String id, List<Field> fields, String description) {
+      this(dataset, id, fields, description, null, null, List.of());
+    }
+
+    /** Whether rows get their partition from the load (a decorator, or the load's date), not from a column. */
+    public boolean ingestionTimePartitioned() {
+      return partitionType != null && partitionField == null;
+    }
+  }
+
+  /** The hidden column of an ingestion-time partitioned table; GoogleSQL's pseudo-column of the same name. */
+  public static final String PARTITION_TIME = "_PARTITIONTIME";
 
   /** A top-level column of a Parquet file as its footer declares it, e.g. BYTE_ARRAY with UTF8 or JSON. */
   public record ParquetColumn(String file, String name, String physicalType, String convertedType, String logicalType) {}
@@ -50,6 +74,10 @@ public final class Warehouse implements AutoCloseable {
         s.execute("CREATE TABLE IF NOT EXISTS _bq_meta.datasets (dataset VARCHAR PRIMARY KEY, location VARCHAR)");
         s.execute("CREATE TABLE IF NOT EXISTS _bq_meta.tables (dataset VARCHAR, tbl VARCHAR, fields VARCHAR,"
             + " description VARCHAR, PRIMARY KEY (dataset, tbl))");
+        // Warehouse files from before partitioning gain the columns, empty.
+        s.execute("ALTER TABLE _bq_meta.tables ADD COLUMN IF NOT EXISTS partition_type VARCHAR");
+        s.execute("ALTER TABLE _bq_meta.tables ADD COLUMN IF NOT EXISTS partition_field VARCHAR");
+        s.execute("ALTER TABLE _bq_meta.tables ADD COLUMN IF NOT EXISTS clustering VARCHAR");
       }
     } catch (Exception e) {
       throw new IllegalStateException("cannot open the local warehouse " + file + ": " + e.getMessage(), e);
@@ -71,9 +99,12 @@ public final class Warehouse implements AutoCloseable {
   }
 
   public synchronized Optional<Table> table(String dataset, String id) {
-    return query("SELECT fields, description FROM _bq_meta.tables WHERE dataset = ? AND tbl = ?", List.of(dataset, id))
+    return query("SELECT fields, description, partition_type, partition_field, clustering FROM _bq_meta.tables"
+        + " WHERE dataset = ? AND tbl = ?", List.of(dataset, id))
         .stream().findFirst().map(row -> new Table(dataset, id, readFields((String) row.get("fields")),
-            (String) row.get("description")));
+            (String) row.get("description"), (String) row.get("partition_type"), (String) row.get("partition_field"),
+            row.get("clustering") == null || ((String) row.get("clustering")).isEmpty() ? List.of()
+                : List.of(((String) row.get("clustering")).split(","))));
   }
 
   public synchronized void createTable(Table table) {
@@ -82,9 +113,17 @@ public final class Warehouse implements AutoCloseable {
       Field f = table.fields().get(i);
       ddl.append(i == 0 ? "" : ", ").append(quote(f.name())).append(' ').append(duckType(f.type()));
     }
+    if (table.ingestionTimePartitioned()) {
+      ddl.append(", ").append(quote(PARTITION_TIME)).append(" TIMESTAMPTZ");
+    }
     exec(ddl.append(')').toString());
-    update("INSERT INTO _bq_meta.tables VALUES (?, ?, ?, ?)",
-        List.of(table.dataset(), table.id(), writeFields(table.fields()), table.description() == null ? "" : table.description()));
+    java.util.ArrayList<Object> values = new java.util.ArrayList<>(List.of(table.dataset(), table.id(),
+        writeFields(table.fields()), table.description() == null ? "" : table.description()));
+    values.add(table.partitionType());
+    values.add(table.partitionField());
+    values.add(String.join(",", table.clustering()));
+    update("INSERT INTO _bq_meta.tables (dataset, tbl, fields, description, partition_type, partition_field, clustering)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?)", values);
   }
 
   /** tables.delete: the rows and the declared schema go. */
@@ -110,6 +149,23 @@ public final class Warehouse implements AutoCloseable {
    * does; with {@code truncate} the old rows go in the same transaction. Returns the rows loaded.
    */
   public synchronized long load(String dataset, String table, List<Path> files, boolean truncate) throws SQLException {
+    return load(dataset, table, files, truncate, null);
+  }
+
+  /**
+   * The same into one day partition of an ingestion-time partitioned table ({@code day} from a
+   * {@code $YYYYMMDD} decorator): {@code truncate} replaces that partition only. Without a day, rows
+   * of such a table get the load's date (UTC), as BigQuery gives them the load time.
+   */
+  public synchronized long load(String dataset, String table, List<Path> files, boolean truncate, LocalDate day)
+      throws SQLException {
+    Table t = table(dataset, table).orElseThrow();
+    if (day != null && !t.ingestionTimePartitioned()) {
+      throw new SQLException("Partition decorator on table " + dataset + "." + table + ", which the local stand-in"
+          + " does not partition by ingestion time; it loads decorators into ingestion-time partitioned tables only");
+    }
+    String partition = t.ingestionTimePartitioned()
+        ? "TIMESTAMPTZ '" + (day == null ? LocalDate.now(java.time.ZoneOffset.UTC) : day) + " 00:00:00+00'" : null;
     StringBuilder list = new StringBuilder("[");
     for (int i = 0; i < files.size(); i++) {
       list.append(i == 0 ? "" : ", ").append('\'').append(files.get(i).toAbsolutePath().toString().replace("'", "''")).append('\'');
@@ -119,10 +175,12 @@ public final class Warehouse implements AutoCloseable {
     connection.setAutoCommit(false);
     try (Statement s = connection.createStatement()) {
       if (truncate) {
-        s.execute("DELETE FROM " + qualified(dataset, table));
+        s.execute("DELETE FROM " + qualified(dataset, table)
+            + (day == null ? "" : " WHERE " + quote(PARTITION_TIME) + " = " + partition));
       }
       long rows = files.isEmpty() ? 0 : s.executeUpdate("INSERT INTO " + qualified(dataset, table)
-          + " BY NAME SELECT * FROM read_parquet(" + list + ", hive_partitioning = false)");
+          + " BY NAME SELECT *" + (partition == null ? "" : ", " + partition + " AS " + quote(PARTITION_TIME))
+          + " FROM read_parquet(" + list + ", hive_partitioning = false)");
       connection.commit();
       return rows;
     } catch (SQLException e) {
