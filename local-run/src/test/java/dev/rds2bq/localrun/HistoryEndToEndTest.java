@@ -65,7 +65,9 @@ class HistoryEndToEndTest {
   private static List<String> warehouse(String sql) {
     List<String> rows = new ArrayList<>();
     for (Map<String, Object> r : stack.google.warehouse().query(sql, List.of())) {
-      rows.add(((Number) r.get("id")).longValue() + "|" + r.get("page") + "|" + r.get("visited_at"));
+      Object at = r.get("visited_at");
+      rows.add(((Number) r.get("id")).longValue() + "|" + r.get("page") + "|"
+          + (at instanceof java.sql.Timestamp t ? t.toLocalDateTime() : at));
     }
     return rows;
   }
