@@ -402,7 +402,7 @@ public record PipelineConfig(
     public BigQueryConfig withTableName(String template) {
       return new BigQueryConfig(projectId, location, dataset, template, credentialsSecretId, s3AccessKeySecretId,
           writeDisposition, schemaChanges, decimalTargetTypes, requestTimeoutSeconds, maxAttempts, endpoints,
-          queryTimeoutSeconds, checkReceipts);
+          queryTimeoutSeconds, checkReceipts, history, tables);
     }
   }
 

@@ -171,7 +171,7 @@ public final class TablePublisher {
           first.columns().stream()
               .map(c -> new Manifest.Column(c.source(), c.sourceType(), c.output(), c.policy(), c.comment())).toList(),
           first.schemaFingerprint(), first.policyFingerprint(), first.hashKeyId(), zeroDates,
-          ColumnReceipt.combine(exports.stream().map(ExportResult::receipts).toList()));
+          ColumnReceipt.combine(exports.stream().map(ExportResult::receipts).toList()), first.primaryKey());
       // If-None-Match: a manifest, once there, is never replaced, even by a publish racing this one.
       published = store.putIf(manifestKey, json(manifest), "application/json", null) ? manifest
           : readManifest(table, manifestKey);

@@ -46,7 +46,7 @@ class HistoryEndToEndTest {
     PipelineConfig base = stack.config(bucket, "databases: [histdb]\n");
     PipelineConfig layout = PipelineConfig.parse("layout", "bucket: " + bucket + "\nsource: {secretId: s, tls: disabled}\n"
         + "masking: {policyFile: m.yaml}\n" + String.format(LAYOUT, TestStack.dataset(bucket), granularity));
-    return new PipelineConfig(base.bucket(), base.prefix(), base.source(), base.masking(), base.parquet(),
+    return new PipelineConfig(base.bucket(), base.prefix(), base.source(), base.sources(), base.masking(), base.parquet(),
         base.zeroDates(), base.databases(), base.tables(), base.planning(), base.runDateZone(), base.maxBackfillDays(),
         base.publish(), base.run(), layout.bigquery(), base.columnNames());
   }
