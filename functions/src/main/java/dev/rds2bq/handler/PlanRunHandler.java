@@ -80,34 +80,10 @@ public final class PlanRunHandler extends JsonHandler<JsonNode, RunPlan> {
         throw new InvalidInputException("PlanRun input has the unknown key '" + k + "'; allowed: " + INPUT_KEYS);
       }
     });
-    List<String> tables = new ArrayList<>();
-    JsonNode t = node.get("tables");
-    if (t != null && !t.isNull()) {
-      if (!t.isArray()) {
-        throw new InvalidInputException("'tables' must be a list of table names, e.g. [\"orders\", \"app.users\"]");
-      }
-      for (int i = 0; i < t.size(); i++) {
-        if (!t.get(i).isTextual() || t.get(i).asText().isBlank()) {
-          throw new InvalidInputException("'tables[" + i + "]' must be a table name as a string, e.g. \"orders\" or"
-              + " \"app.users\"; got " + t.get(i));
-        }
-        tables.add(t.get(i).asText());
-      }
-    }
-    List<String> sources = new ArrayList<>();
-    JsonNode src = node.get("sources");
-    if (src != null && !src.isNull()) {
-      if (!src.isArray()) {
-        throw new InvalidInputException("'sources' must be a list of the config's source names, e.g. [\"app\"]");
-      }
-      for (int i = 0; i < src.size(); i++) {
-        if (!src.get(i).isTextual() || src.get(i).asText().isBlank()) {
-          throw new InvalidInputException("'sources[" + i + "]' must be a source name as a string, e.g. \"app\";"
-              + " got " + src.get(i));
-        }
-        sources.add(src.get(i).asText());
-      }
-    }
+    List<String> tables = names(node, "tables", "a list of table names, e.g. [\"orders\", \"app.users\"]",
+        "a table name as a string, e.g. \"orders\" or \"app.users\"");
+    List<String> sources = names(node, "sources", "a list of the config's source names, e.g. [\"app\"]",
+        "a source name as a string, e.g. \"app\"");
     Boolean load = flag(node, "load");
     return new PlanInput(tables, text(node, "runDate"), load, text(node, "runId"), text(node, "startTime"),
         text(node, "executionArn"), Boolean.TRUE.equals(flag(node, "allowConcurrent")),
@@ -124,6 +100,25 @@ public final class PlanRunHandler extends JsonHandler<JsonNode, RunPlan> {
       throw new InvalidInputException("'" + key + "' must be a string; got " + v);
     }
     return v.asText();
+  }
+
+  /** The non-blank strings of a list field, empty when absent; anything else is refused naming the entry. */
+  private static List<String> names(JsonNode node, String key, String listShape, String itemShape) {
+    List<String> names = new ArrayList<>();
+    JsonNode list = node.get(key);
+    if (list == null || list.isNull()) {
+      return names;
+    }
+    if (!list.isArray()) {
+      throw new InvalidInputException("'" + key + "' must be " + listShape);
+    }
+    for (int i = 0; i < list.size(); i++) {
+      if (!list.get(i).isTextual() || list.get(i).asText().isBlank()) {
+        throw new InvalidInputException("'" + key + "[" + i + "]' must be " + itemShape + "; got " + list.get(i));
+      }
+      names.add(list.get(i).asText());
+    }
+    return names;
   }
 
   private static Boolean flag(JsonNode node, String key) {
