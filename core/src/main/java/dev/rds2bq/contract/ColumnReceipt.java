@@ -19,7 +19,9 @@ import java.util.function.BinaryOperator;
  * <ul>
  *   <li>every column: {@code nulls};
  *   <li>INT64, NUMERIC: {@code min}, {@code max}, {@code sum} as decimal text;
- *   <li>FLOAT64: {@code min}, {@code max} (a floating-point sum depends on the order of addition);
+ *   <li>FLOAT64: {@code min}, {@code max} of the values that are not NaN, and {@code nans}, how many
+ *       are NaN (BigQuery's MIN and MAX return NaN when any value is; a floating-point sum depends on
+ *       the order of addition);
  *   <li>DATE ({@code 2026-01-31}), DATETIME ({@code 2026-01-31T10:00:00[.ffffff]}), TIMESTAMP
  *       (microseconds since the epoch): {@code min}, {@code max};
  *   <li>BOOL: {@code trues};
@@ -30,7 +32,7 @@ import java.util.function.BinaryOperator;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ColumnReceipt(String column, String type, long nulls, String min, String max, String sum, Long bytes,
-    Long trues, Long keyChecksum) {
+    Long trues, Long keyChecksum, Long nans) {
 
   /** Whether {@code type} carries min, max and sum as numbers. */
   @JsonIgnore
@@ -46,7 +48,7 @@ public record ColumnReceipt(String column, String type, long nulls, String min, 
     }
     return new ColumnReceipt(column, type, nulls + other.nulls, pick(min, other.min, true), pick(max, other.max, false),
         combine(sum, other.sum, (a, b) -> a.add(b)), add(bytes, other.bytes, Long::sum), add(trues, other.trues, Long::sum),
-        add(keyChecksum, other.keyChecksum, (a, b) -> a ^ b));
+        add(keyChecksum, other.keyChecksum, (a, b) -> a ^ b), add(nans, other.nans, Long::sum));
   }
 
   /** The receipt of a whole table from its ranges' receipts, column by column. */

@@ -61,6 +61,7 @@ public final class ColumnTally {
   private BigInteger sumBig = BigInteger.ZERO;
   private long bytes;
   private long trues;
+  private long nans;
   private long checksum;
 
   /**
@@ -116,6 +117,10 @@ public final class ColumnTally {
 
   public void add(double v) {
     count++;
+    if (v != v) {
+      nans++; // NaN: counted apart, as the receipt query counts it (BigQuery's MIN and MAX would return it)
+      return;
+    }
     if (v < minDouble) {
       minDouble = v;
     }
@@ -167,8 +172,10 @@ public final class ColumnTally {
           total = number(s);
         }
         case FLOAT -> {
-          lo = Double.toString(minDouble);
-          hi = Double.toString(maxDouble);
+          if (count > nans) {
+            lo = Double.toString(minDouble);
+            hi = Double.toString(maxDouble);
+          }
         }
         case DATE -> {
           lo = LocalDate.ofEpochDay(min).toString();
@@ -187,7 +194,7 @@ public final class ColumnTally {
     }
     return new ColumnReceipt(column, bigQueryType, nulls, lo, hi, total,
         kind == Kind.TEXT ? (Long) bytes : null, kind == Kind.BOOLEAN ? (Long) trues : null,
-        md5 != null ? (Long) checksum : null);
+        md5 != null ? (Long) checksum : null, kind == Kind.FLOAT ? (Long) nans : null);
   }
 
   private String number(BigInteger unscaled) {

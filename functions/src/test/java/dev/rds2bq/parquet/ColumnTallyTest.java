@@ -58,6 +58,26 @@ class ColumnTallyTest {
     assertNull(new ColumnTally("x", "STRING", ColumnTally.Kind.TEXT, 0, false).receipt(0).keyChecksum());
   }
 
+  /** PostgreSQL's real and double hold NaN and ±Infinity: NaN is counted apart, infinities are values. */
+  @Test
+  void nanIsCountedApartFromTheMinimumAndMaximum() {
+    ColumnTally a = new ColumnTally("d", "FLOAT64", ColumnTally.Kind.FLOAT, 0, false);
+    a.add(Double.NaN);
+    a.add(Double.POSITIVE_INFINITY);
+    a.add(-2.5);
+    ColumnReceipt r = a.receipt(4);
+    assertEquals("-2.5", r.min());
+    assertEquals("Infinity", r.max());
+    assertEquals(1L, r.nans());
+    ColumnTally onlyNan = new ColumnTally("d", "FLOAT64", ColumnTally.Kind.FLOAT, 0, false);
+    onlyNan.add(Float.NaN);
+    assertNull(onlyNan.receipt(1).min(), "no value but NaN: no minimum, as MIN over NULLs in the query");
+    ColumnReceipt both = ColumnReceipt.combine(List.of(List.of(r), List.of(onlyNan.receipt(1)))).get(0);
+    assertEquals(2L, both.nans());
+    assertEquals("-2.5", both.min());
+    assertNull(new ColumnTally("n", "INT64", ColumnTally.Kind.INTEGER, 0, false).receipt(0).nans());
+  }
+
   @Test
   void rangesCombineIntoTheTablesReceipt() {
     ColumnTally a = new ColumnTally("t", "TIMESTAMP", ColumnTally.Kind.TIMESTAMP, 0, false);

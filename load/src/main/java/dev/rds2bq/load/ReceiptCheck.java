@@ -54,6 +54,9 @@ final class ReceiptCheck {
       if (r.trues() != null) {
         compareCount(differences, r, "TRUE count", r.trues(), row.get(c + "trues"));
       }
+      if (r.nans() != null) {
+        compareCount(differences, r, "NaN count", r.nans(), row.get(c + "nans"));
+      }
       if (r.keyChecksum() != null) {
         long loaded = row.get(c + "checksum").isNull() ? 0 : row.get(c + "checksum").getLongValue();
         if (loaded != r.keyChecksum()) {
@@ -85,8 +88,13 @@ final class ReceiptCheck {
       String c = "c" + i + "_";
       q.append(",\n  COUNTIF(").append(col).append(" IS NULL) AS ").append(c).append("nulls");
       if (hasFigure(r)) {
-        q.append(", MIN(").append(col).append(") AS ").append(c).append("min");
-        q.append(", MAX(").append(col).append(") AS ").append(c).append("max");
+        // NaN apart: BigQuery's MIN and MAX return NaN when any value is one, which would hide the rest.
+        String value = r.nans() == null ? col : "CASE WHEN IS_NAN(" + col + ") THEN NULL ELSE " + col + " END";
+        q.append(", MIN(").append(value).append(") AS ").append(c).append("min");
+        q.append(", MAX(").append(value).append(") AS ").append(c).append("max");
+      }
+      if (r.nans() != null) {
+        q.append(", COUNTIF(IS_NAN(").append(col).append(")) AS ").append(c).append("nans");
       }
       if (r.summed()) {
         // NUMERIC holds 29 integer digits: an INT64 sum over any real table fits, where SUM(INT64) could overflow.

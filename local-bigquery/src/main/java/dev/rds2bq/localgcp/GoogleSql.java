@@ -36,7 +36,7 @@ final class GoogleSql {
   /** Functions whose DuckDB name differs; the arguments stay as they are. */
   private static final Map<String, String> RENAMED = Map.of(
       "BYTE_LENGTH", "strlen", "SAFE_CAST", "TRY_CAST", "COUNTIF", "count_if", "LOGICAL_AND", "bool_and",
-      "LOGICAL_OR", "bool_or");
+      "LOGICAL_OR", "bool_or", "IS_NAN", "isnan");
 
   /** Things GoogleSQL has that DuckDB would read differently or not at all. */
   private static final Set<String> REFUSED_WORDS = Set.of("DECLARE", "BEGIN", "EXECUTE", "FARM_FINGERPRINT",
