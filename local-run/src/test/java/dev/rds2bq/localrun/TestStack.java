@@ -9,6 +9,7 @@ import dev.rds2bq.load.S3AccessKey;
 import dev.rds2bq.localgcp.LocalGoogleCloud;
 import dev.rds2bq.localstack.DemoData;
 import dev.rds2bq.localstack.EmbeddedMySql;
+import dev.rds2bq.localstack.EmbeddedPostgreSql;
 import dev.rds2bq.localstack.LocalS3;
 import dev.rds2bq.mask.MaskingPolicy;
 import dev.rds2bq.storage.S3ObjectStore;
@@ -35,7 +36,9 @@ import java.util.function.UnaryOperator;
 final class TestStack {
   static final String SOURCE_SECRET = "test/source";
   static final String HASH_SECRET = "test/hash-key";
+  static final String POSTGRES_SECRET = "test/postgres-source";
   private static TestStack instance;
+  private EmbeddedPostgreSql postgres;
 
   final EmbeddedMySql mysql;
   final LocalS3 s3;
@@ -86,6 +89,26 @@ final class TestStack {
     }
   }
 
+  /** The embedded PostgreSQL, started by the first test that needs it and stopped at exit. */
+  synchronized EmbeddedPostgreSql postgres() {
+    if (postgres == null) {
+      EmbeddedPostgreSql started = EmbeddedPostgreSql.start();
+      postgres = started;
+      Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+    }
+    return postgres;
+  }
+
+  /** Runs statements in a fresh PostgreSQL database. */
+  void postgresDatabase(String name, String... statements) throws SQLException {
+    postgres().recreateDatabase(name);
+    try (Connection c = postgres().connect(name); Statement s = c.createStatement()) {
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+    }
+  }
+
   static String demoPolicy() {
     try (InputStream in = DemoData.class.getResourceAsStream("/demo/masking.yaml")) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -96,13 +119,23 @@ final class TestStack {
 
   /** The config of a test run in its own bucket; {@code extraYaml} adds databases, planning, run and so on. */
   PipelineConfig config(String bucket, String extraYaml) {
+    return config(bucket, "{secretId: " + SOURCE_SECRET + ", tls: disabled}", extraYaml);
+  }
+
+  private PipelineConfig config(String bucket, String source, String extraYaml) {
     s3.createBucket(bucket);
     // The samples in events/ carry fixed run dates (2026-11-xx), which must stay plannable in later years.
     return PipelineConfig.parse("test-config", "bucket: " + bucket + "\nprefix: exports\nmaxBackfillDays: 36500\n"
-        + "source: {secretId: " + SOURCE_SECRET + ", tls: disabled}\n"
+        + "source: " + source + "\n"
         + "masking: {policyFile: masking.yaml, hashKeySecretId: " + HASH_SECRET + "}\n"
         + "bigquery: {projectId: local-project, dataset: " + dataset(bucket)
         + ", credentialsSecretId: test/google, s3AccessKeySecretId: test/s3-reader}\n" + extraYaml);
+  }
+
+  /** The same with the embedded PostgreSQL's {@code database} as the source. */
+  PipelineConfig postgresConfig(String bucket, String database, String extraYaml) {
+    return config(bucket, "{engine: postgresql, database: " + database + ", secretId: " + POSTGRES_SECRET
+        + ", tls: disabled}", extraYaml);
   }
 
   S3ObjectStore store(String bucket) {
@@ -112,8 +145,14 @@ final class TestStack {
   /** The handlers over this stack, as the local run builds them; {@code customize} may wrap or add some. */
   Map<String, RequestStreamHandler> functions(PipelineConfig config, String policyYaml,
       UnaryOperator<Map<String, RequestStreamHandler>> customize) {
-    MapSecretSource secrets = new MapSecretSource(Map.of(SOURCE_SECRET, mysql.secretJson("sakila"),
+    Map<String, String> logins = new java.util.HashMap<>(Map.of(SOURCE_SECRET, mysql.secretJson("sakila"),
         HASH_SECRET, "test-hash-key-0123456789abcdef0123456789"));
+    synchronized (this) {
+      if (postgres != null) {
+        logins.put(POSTGRES_SECRET, postgres.secretJson("postgres"));
+      }
+    }
+    MapSecretSource secrets = new MapSecretSource(logins);
     Map<String, RequestStreamHandler> functions = LocalFunctions.exportAndPublish(config,
         MaskingPolicy.parse("masking.yaml", policyYaml), secrets, store(config.bucket()), ExportListener.NONE,
         Clock.systemUTC());
