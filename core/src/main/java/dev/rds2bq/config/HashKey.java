@@ -29,11 +29,57 @@ public final class HashKey {
     };
   }
 
-  static byte[] load(SecretSource secrets, String secretId) {
+  /**
+   * The key by version: PlanRun pins the version that is current when a run is planned
+   * ({@link #currentVersion}), and every export of the run reads that version, so a rotation during
+   * a run cannot give one table two keys. Each version is read once per container; a null version
+   * (a run planned where the store keeps none, or an export started by hand) is the current value.
+   */
+  public static Versions versions(SecretSource secrets, String secretId) {
+    return new Versions(secrets, secretId);
+  }
+
+  public static final class Versions {
+    private final SecretSource secrets;
+    private final String secretId;
+    private final java.util.Map<String, byte[]> byVersion = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Supplier<byte[]> current;
+
+    private Versions(SecretSource secrets, String secretId) {
+      this.secrets = secrets;
+      this.secretId = secretId;
+      this.current = lazy(secrets, secretId);
+    }
+
+    /** The version a run pins: the current one now, or null where the store keeps no versions. */
+    public String currentVersion() {
+      requireId(secretId);
+      return secrets.currentVersion(secretId);
+    }
+
+    public byte[] key(String version) {
+      if (version == null) {
+        return current.get();
+      }
+      return byVersion.computeIfAbsent(version, v -> {
+        requireId(secretId);
+        return parse(secretId, secrets.secretString(secretId, v));
+      });
+    }
+  }
+
+  private static void requireId(String secretId) {
     if (secretId == null || secretId.isBlank()) {
       throw new ConfigException("the masking policy uses 'hash' but config key 'masking.hashKeySecretId' is not set");
     }
-    String value = secrets.secretString(secretId);
+  }
+
+  static byte[] load(SecretSource secrets, String secretId) {
+    requireId(secretId);
+    return parse(secretId, secrets.secretString(secretId));
+  }
+
+  private static byte[] parse(String secretId, String value) {
     String trimmed = value.trim();
     if (trimmed.startsWith("{")) {
       try {

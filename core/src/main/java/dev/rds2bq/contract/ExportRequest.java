@@ -5,10 +5,20 @@ import dev.rds2bq.error.InvalidInputException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 
-/** The ExportTable input (events/ExportTable/): one table, or one key range of it, for one attempt at a run. */
+/**
+ * The ExportTable input (events/ExportTable/): one table, or one key range of it, for one attempt at a
+ * run. {@code hashKeyVersion} is the hash key's secret version that PlanRun pinned for the run (null:
+ * the current one, for a run planned where the secret store keeps no versions).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExportRequest(String source, String runId, String attempt, String runDate, String database,
-    String table, KeyRange range) implements RunTable {
+    String table, KeyRange range, String hashKeyVersion) implements RunTable {
+  /** A request without a pinned hash key version. */
+  public ExportRequest(String source, String runId, String attempt, String runDate, String database, String table,
+      KeyRange range) {
+    this(source, runId, attempt, runDate, database, table, range, null);
+  }
+
   /** A table of the config's single {@code source}. */
   public ExportRequest(String runId, String attempt, String runDate, String database, String table, KeyRange range) {
     this(null, runId, attempt, runDate, database, table, range);

@@ -12,11 +12,19 @@ import java.util.List;
  * {@code planKey} is always written, {@code null} for an inline plan, so that the state machine can
  * pass it on without testing for it. {@code replaceNewer} (the input's, default false) lets publish
  * and load move a table back to this run's date when it already holds a later one. Each table
- * carries the {@code attempt} its exports and publish write under.
+ * carries the {@code attempt} its exports and publish write under. {@code hashKeyVersion} is the
+ * version of the hash key's secret that every export of the run reads (null: no table hashes, or a
+ * secret store without versions), always written so the state machine can pass it on.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunPlan(String runId, String runDate, boolean load, boolean replaceNewer, int tableCount, int rangeCount,
-    @JsonInclude(JsonInclude.Include.ALWAYS) String planKey, RunConfig settings, List<TablePlan> tables) {
+    @JsonInclude(JsonInclude.Include.ALWAYS) String planKey, RunConfig settings, List<TablePlan> tables,
+    @JsonInclude(JsonInclude.Include.ALWAYS) String hashKeyVersion) {
+  /** A plan that pins no hash key version. */
+  public RunPlan(String runId, String runDate, boolean load, boolean replaceNewer, int tableCount, int rangeCount,
+      String planKey, RunConfig settings, List<TablePlan> tables) {
+    this(runId, runDate, load, replaceNewer, tableCount, rangeCount, planKey, settings, tables, null);
+  }
 
   /**
    * @param ranges the key ranges, {@code []} for a table exported in one piece; absent in a plan kept in S3

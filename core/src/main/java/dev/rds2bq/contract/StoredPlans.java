@@ -65,11 +65,13 @@ public final class StoredPlans {
     }
     List<KeyRange> ranges = table.ranges() == null ? List.of() : table.ranges();
     if (ranges.isEmpty() && r.rangeId() == 0) {
-      return new ExportRequest(r.source(), r.runId(), table.attempt(), r.runDate(), r.database(), r.table(), null);
+      return new ExportRequest(r.source(), r.runId(), table.attempt(), r.runDate(), r.database(), r.table(), null,
+          loaded.plan().hashKeyVersion());
     }
     for (KeyRange range : ranges) {
       if (range.id() == r.rangeId()) {
-        return new ExportRequest(r.source(), r.runId(), table.attempt(), r.runDate(), r.database(), r.table(), range);
+        return new ExportRequest(r.source(), r.runId(), table.attempt(), r.runDate(), r.database(), r.table(), range,
+            loaded.plan().hashKeyVersion());
       }
     }
     throw new InvalidInputException("the plan " + r.planKey() + " has no range " + r.rangeId() + " for "

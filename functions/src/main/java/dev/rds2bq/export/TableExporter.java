@@ -1,5 +1,6 @@
 package dev.rds2bq.export;
 
+import dev.rds2bq.config.HashKey;
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.error.DataException;
 import dev.rds2bq.contract.BucketLayout;
@@ -43,7 +44,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
@@ -62,7 +62,7 @@ public final class TableExporter {
   private final PipelineConfig config;
   private final Sources sources;
   private final MaskingPolicy policy;
-  private final Supplier<byte[]> hashKey;
+  private final HashKey.Versions hashKey;
   private final ObjectStore store;
   private final ExportListener listener;
   private final BucketLayout layout;
@@ -72,20 +72,20 @@ public final class TableExporter {
 
   /** An exporter of one source, whatever the request names. */
   public TableExporter(PipelineConfig config, Source source, MaskingPolicy policy,
-      Supplier<byte[]> hashKey, ObjectStore store, ExportListener listener) {
+      HashKey.Versions hashKey, ObjectStore store, ExportListener listener) {
     this(config, Sources.only(source), policy, hashKey, store, listener, UnaryOperator.identity(), true,
         RollingParquetWriter.Path.COLUMNS);
   }
 
   /** An exporter of the config's sources, each request read from the source it names. */
   public TableExporter(PipelineConfig config, Sources sources, MaskingPolicy policy,
-      Supplier<byte[]> hashKey, ObjectStore store, ExportListener listener) {
+      HashKey.Versions hashKey, ObjectStore store, ExportListener listener) {
     this(config, sources, policy, hashKey, store, listener, UnaryOperator.identity(), true,
         RollingParquetWriter.Path.COLUMNS);
   }
 
   private TableExporter(PipelineConfig config, Sources sources, MaskingPolicy policy,
-      Supplier<byte[]> hashKey, ObjectStore store, ExportListener listener, UnaryOperator<RowSink> sinks,
+      HashKey.Versions hashKey, ObjectStore store, ExportListener listener, UnaryOperator<RowSink> sinks,
       boolean receipts, RollingParquetWriter.Path parquetPath) {
     this.sinks = sinks;
     this.receipts = receipts;
@@ -144,7 +144,7 @@ public final class TableExporter {
       TableMasking masking = sourcePolicy.resolve(schema, Map.of(), config.columnNames().names(sourceName));
       String qualified = (sourceName == null ? "" : sourceName + ".") + schema.qualifiedName();
       ZeroDateCounter zeros = new ZeroDateCounter(config.zeroDates(), qualified);
-      byte[] key = masking.usesHash() ? hashKey.get() : null;
+      byte[] key = masking.usesHash() ? hashKey.key(request.hashKeyVersion()) : null;
       MaskWriters.Context ctx = new MaskWriters.Context(runDate, () -> new HmacHasher(key), zeros);
 
       List<String> selected = new ArrayList<>();

@@ -100,7 +100,12 @@ public final class Engines {
 
   /** @param guard the one-run-at-a-time check; null where there is no state machine (the local run) */
   public RunPlanner planner(MaskingPolicy policy, Clock clock, RunGuard guard) {
-    return new RunPlanner(config, sources(), policy, store, clock, guard);
+    return new RunPlanner(config, sources(), policy, store, clock, guard).pinningHashKey(hashKeys());
+  }
+
+  /** The hash key by secret version, each read at first use: PlanRun pins one, ExportTable reads it. */
+  private HashKey.Versions hashKeys() {
+    return HashKey.versions(secrets, config.masking().hashKeySecretId());
   }
 
   /** The export engine; the hash key is read from its secret at the first table that hashes. */
@@ -108,8 +113,7 @@ public final class Engines {
     if (config.sources() == null) {
       source(null); // a single source's login is read, and checked, as the exporter is built
     }
-    return new TableExporter(config, sources(), policy, HashKey.lazy(secrets, config.masking().hashKeySecretId()),
-        store, listener);
+    return new TableExporter(config, sources(), policy, hashKeys(), store, listener);
   }
 
   /** The publisher; it reads the source only with {@code publish.verifySourceCount}. */

@@ -1,6 +1,7 @@
 package dev.rds2bq.plan;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rds2bq.config.HashKey;
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.error.ConfigException;
 import dev.rds2bq.error.InvalidInputException;
@@ -55,6 +56,7 @@ public final class RunPlanner {
   private final ObjectStore store;
   private final Clock clock;
   private final RunGuard guard;
+  private final HashKey.Versions hashKeys;
 
   public RunPlanner(PipelineConfig config, Source source, MaskingPolicy policy, ObjectStore store, Clock clock) {
     this(config, source, policy, store, clock, null);
@@ -69,12 +71,26 @@ public final class RunPlanner {
   /** @param guard the one-run-at-a-time check; null where there is no state machine (the local run) */
   public RunPlanner(PipelineConfig config, Sources sources, MaskingPolicy policy, ObjectStore store, Clock clock,
       RunGuard guard) {
+    this(config, sources, policy, store, clock, guard, null);
+  }
+
+  private RunPlanner(PipelineConfig config, Sources sources, MaskingPolicy policy, ObjectStore store, Clock clock,
+      RunGuard guard, HashKey.Versions hashKeys) {
+    this.hashKeys = hashKeys;
     this.guard = guard;
     this.config = config;
     this.sources = sources;
     this.policy = policy;
     this.store = store;
     this.clock = clock;
+  }
+
+  /**
+   * The same planner pinning the hash key: a run with a table that hashes records the key's current
+   * secret version in its plan, and every export of the run reads that version (docs/masking.md).
+   */
+  public RunPlanner pinningHashKey(HashKey.Versions keys) {
+    return new RunPlanner(config, sources, policy, store, clock, guard, keys);
   }
 
   /**
@@ -146,6 +162,7 @@ public final class RunPlanner {
     // A run id given in the input may have written attempts before; a new one has none to look for.
     Attempts attempts = input.runId() == null ? null : new Attempts(store, BucketLayout.of(config));
     List<TablePlan> tables = new ArrayList<>();
+    boolean[] hashes = {false};
     List<String> problems = new ArrayList<>();
     RangePlanner ranges = new RangePlanner(config.planning().rowsPerRange());
     // Keyed by the database as messages name it: "db", or "source.db" for a named source.
@@ -190,7 +207,8 @@ public final class RunPlanner {
           SourceCatalog sourceCatalog = catalogs.get(c.source(), c.database());
           MaskingPolicy sourcePolicy = policy.forSource(c.source().name());
           TableSchema schema = sourceCatalog.table(c.table());
-          sourcePolicy.resolve(schema, Map.of(), config.columnNames().names(c.source().name()));
+          boolean tableHashes =
+              sourcePolicy.resolve(schema, Map.of(), config.columnNames().names(c.source().name())).usesHash();
           ValueScan.Result scan = ValueScan.run(sourcePolicy, config.masking().valueScan(), schema, sourceCatalog);
           if (scan.columns() > 0) {
             LOG.info("value scan table={} columns={} rows={} ms={} budgetExhausted={} flagged={}",
@@ -198,8 +216,10 @@ public final class RunPlanner {
                 scan.findings().keySet());
           }
           if (!scan.findings().isEmpty()) {
-            sourcePolicy.resolve(schema, scan.findings(), config.columnNames().names(c.source().name()));
+            tableHashes = sourcePolicy.resolve(schema, scan.findings(), config.columnNames().names(c.source().name()))
+                .usesHash();
           }
+          hashes[0] |= tableHashes;
           schemas.put(c, schema);
         } catch (MaskingPolicyException e) {
           problems.add((c.source().name() == null ? "" : "source " + c.source().name() + ": ") + e.getMessage());
@@ -238,9 +258,11 @@ public final class RunPlanner {
     }
     int rangeCount = tables.stream().mapToInt(TablePlan::expectedRanges).sum();
     boolean load = input.load() == null || input.load();
+    // Read after every masking check passed: a refused plan needs no access to the key's secret.
+    String hashKeyVersion = hashes[0] && hashKeys != null ? hashKeys.currentVersion() : null;
     ExecutionLimits.checkHistory(tables.size(), rangeCount, load, config.run());
     RunPlan plan = new RunPlan(runId, runDate, load, input.replaceNewer(), tables.size(), rangeCount, null, config.run(),
-        tables);
+        tables, hashKeyVersion);
     byte[] json = json(plan);
     if (json.length <= config.planning().maxPlanKiB() * 1024 && widestRanges(tables) <= MAX_INLINE_RANGES_BYTES) {
       return plan;
@@ -252,7 +274,7 @@ public final class RunPlanner {
         t.note(), t.expectedRanges(), null,
         t.ranges().isEmpty() ? null : t.ranges().stream().map(KeyRange::id).toList())).toList();
     RunPlan reference = new RunPlan(runId, runDate, load, input.replaceNewer(), tables.size(), rangeCount, key,
-        config.run(), slim);
+        config.run(), slim, hashKeyVersion);
     if (json(reference).length > config.planning().maxPlanKiB() * 1024) {
       throw new ConfigException("even without its ranges the plan of " + tables.size() + " tables exceeds planning."
           + "maxPlanKiB (" + config.planning().maxPlanKiB() + " KiB); split the tables over several state machines"

@@ -167,6 +167,14 @@ public final class Rds2bqStack extends Stack {
   private void grantPlanRun(Deployment d) {
     PipelineFunction f = functions.get(FunctionSpec.PLAN_RUN);
     f.allow(secretRead("ReadSourceLogin", d.config().sourceSecretArns()));
+    if (d.config().masking().hashKeySecretArn() != null) {
+      // Which version of the hash key is current, to pin it in the plan; never the key itself.
+      f.allow(PolicyStatement.Builder.create()
+          .sid("PinHashKeyVersion")
+          .actions(List.of("secretsmanager:DescribeSecret"))
+          .resources(List.of(d.config().masking().hashKeySecretArn()))
+          .build());
+    }
     f.allow(s3("WriteLargePlans", List.of("s3:PutObject"), exports.objectsArn(BucketLayout.PLANS_PATTERN)));
     f.allow(PolicyStatement.Builder.create()
         .sid("OneRunAtATime")

@@ -227,6 +227,8 @@ class Rds2bqStackTest {
   void planRunMayReadItsLoginWriteLargePlansAndListItsStateMachinesExecutions() {
     List<Object> expected = commonStatements(FunctionSpec.PLAN_RUN, stack.configAssets());
     expected.add(statement("ReadSourceLogin", List.of("secretsmanager:GetSecretValue"), List.of(SOURCE_SECRET)));
+    // The hash key's versions, to pin one per run: DescribeSecret, never the key's value.
+    expected.add(statement("PinHashKeyVersion", List.of("secretsmanager:DescribeSecret"), List.of(HASH_SECRET)));
     expected.add(statement("WriteLargePlans", List.of("s3:PutObject"), List.of(objects("_plans/*"))));
     expected.add(statement("OneRunAtATime", List.of("states:ListExecutions"), List.of(Map.of("Fn::Join", List.of("",
         List.of("arn:", ref("AWS::Partition"), ":states:", ref("AWS::Region"), ":", ref("AWS::AccountId"),
