@@ -158,21 +158,23 @@ public record PipelineConfig(
    * @param hashKeySecretId Secrets Manager id of the HMAC key used by {@code hash}
    * @param requireDecisions which columns the policy must decide
    * @param valueScan the plan-time scan of sampled values (docs/masking.md#value-scan)
+   * @param boundsKeyId the KMS key that seals the key-range bounds of a table whose primary-key column
+   *     is masked (docs/data-contract.md#sealed-bounds); without it such a table is never split
    */
   public record MaskingConfig(String policyFile, String hashKeySecretId, RequireDecisions requireDecisions,
-      ValueScanConfig valueScan) {
+      ValueScanConfig valueScan, String boundsKeyId) {
     public MaskingConfig {
       requireDecisions = requireDecisions == null ? RequireDecisions.PERSONAL : requireDecisions;
       valueScan = valueScan == null ? ValueScanConfig.defaults() : valueScan;
     }
 
     public MaskingConfig(String policyFile, String hashKeySecretId) {
-      this(policyFile, hashKeySecretId, null, null);
+      this(policyFile, hashKeySecretId, null, null, null);
     }
 
     /** The same settings with another policy file. */
     public MaskingConfig withPolicyFile(String file) {
-      return new MaskingConfig(file, hashKeySecretId, requireDecisions, valueScan);
+      return new MaskingConfig(file, hashKeySecretId, requireDecisions, valueScan, boundsKeyId);
     }
   }
 

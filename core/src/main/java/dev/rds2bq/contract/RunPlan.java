@@ -15,15 +15,17 @@ import java.util.List;
  * carries the {@code attempt} its exports and publish write under. {@code hashKeyVersion} is the
  * version of the hash key's secret that every export of the run reads (null: no table hashes, or a
  * secret store without versions), always written so the state machine can pass it on.
+ * {@code boundsKey}, only in a plan kept in S3, is the KMS-encrypted data key that sealed the bounds
+ * of tables whose primary-key column is masked ({@link BoundSeal}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunPlan(String runId, String runDate, boolean load, boolean replaceNewer, int tableCount, int rangeCount,
     @JsonInclude(JsonInclude.Include.ALWAYS) String planKey, RunConfig settings, List<TablePlan> tables,
-    @JsonInclude(JsonInclude.Include.ALWAYS) String hashKeyVersion) {
+    @JsonInclude(JsonInclude.Include.ALWAYS) String hashKeyVersion, String boundsKey) {
   /** A plan that pins no hash key version. */
   public RunPlan(String runId, String runDate, boolean load, boolean replaceNewer, int tableCount, int rangeCount,
       String planKey, RunConfig settings, List<TablePlan> tables) {
-    this(runId, runDate, load, replaceNewer, tableCount, rangeCount, planKey, settings, tables, null);
+    this(runId, runDate, load, replaceNewer, tableCount, rangeCount, planKey, settings, tables, null, null);
   }
 
   /**

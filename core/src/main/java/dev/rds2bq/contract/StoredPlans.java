@@ -33,9 +33,17 @@ public final class StoredPlans {
 
   /** @param layout where PlanRun keeps plans: a planKey anywhere else is refused before it is read */
   public StoredPlans(ObjectStore store, BucketLayout layout) {
+    this(store, layout, null);
+  }
+
+  /** @param seal opens the sealed bounds of masked key columns; null where none can be opened */
+  public StoredPlans(ObjectStore store, BucketLayout layout, BoundSeal seal) {
     this.store = store;
     this.layout = layout;
+    this.seal = seal;
   }
+
+  private final BoundSeal seal;
 
   private record Loaded(RunPlan plan, Map<String, TablePlan> tables) {}
 
@@ -70,12 +78,26 @@ public final class StoredPlans {
     }
     for (KeyRange range : ranges) {
       if (range.id() == r.rangeId()) {
-        return new ExportRequest(r.source(), r.runId(), table.attempt(), r.runDate(), r.database(), r.table(), range,
-            loaded.plan().hashKeyVersion());
+        return new ExportRequest(r.source(), r.runId(), table.attempt(), r.runDate(), r.database(), r.table(),
+            opened(loaded.plan(), range), loaded.plan().hashKeyVersion());
       }
     }
     throw new InvalidInputException("the plan " + r.planKey() + " has no range " + r.rangeId() + " for "
         + name(r.source(), r.database(), r.table()) + "; it has " + table.expectedRanges());
+  }
+
+  /** The range with its bounds opened when the plan sealed them (a masked key column). */
+  private KeyRange opened(RunPlan plan, KeyRange range) {
+    if (!BoundSeal.isSealed(range.lo()) && !BoundSeal.isSealed(range.hi())) {
+      return range;
+    }
+    if (seal == null || plan.boundsKey() == null) {
+      throw new dev.rds2bq.error.ConfigException("the plan of run " + plan.runId() + " sealed the bounds of a masked"
+          + " key column, and this function has no key to open them: set config key 'masking.boundsKeyId' as PlanRun"
+          + " had it, and grant kms:Decrypt on that key to ExportTable");
+    }
+    java.util.function.UnaryOperator<String> open = seal.opener(plan.boundsKey());
+    return new KeyRange(range.id(), range.column(), open.apply(range.lo()), open.apply(range.hi()));
   }
 
   /** The lookup key of a table: its source (when named), database and table, NUL-separated. */

@@ -6,6 +6,7 @@ import dev.rds2bq.error.DataException;
 import dev.rds2bq.contract.BucketLayout;
 import dev.rds2bq.contract.RunDates;
 import dev.rds2bq.contract.ExportRequest;
+import dev.rds2bq.contract.KeyRange;
 import dev.rds2bq.contract.ExportResult;
 import dev.rds2bq.contract.ExportResult.ColumnEntry;
 import dev.rds2bq.contract.ExportResultStore;
@@ -223,7 +224,7 @@ public final class TableExporter {
       listener.progress(request, rows);
       return new ExportResult(sourceName, request.runId(), request.attempt(), request.runDate(), request.database(),
           request.table(),
-          schema.comment(), request.range(), rowsRead, rows,
+          schema.comment(), reportedRange(request.range(), masking, schema), rowsRead, rows,
           written.stream().map(f -> new FileEntry(f.key(), f.bytes(), f.rows())).toList(),
           columnEntries(masking, parquetSchema),
           schemaFingerprint, masking.fingerprint(),
@@ -239,6 +240,18 @@ public final class TableExporter {
         writer.abort();
       }
     }
+  }
+
+  /**
+   * The range as the result reports it: a masked key column's bounds are raw values of that column,
+   * so the result, which is kept in the bucket and read by PublishTable, names the range by its id
+   * only (docs/data-contract.md#sealed-bounds).
+   */
+  private static KeyRange reportedRange(KeyRange range, TableMasking masking, TableSchema schema) {
+    if (range == null || schema.primaryKey().isEmpty() || !masking.masks(schema.primaryKey().get(0))) {
+      return range;
+    }
+    return new KeyRange(range.id(), null, null, null);
   }
 
   /** The output names of the primary key's columns that are written, in key order. */

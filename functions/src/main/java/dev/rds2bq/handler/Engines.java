@@ -2,6 +2,9 @@ package dev.rds2bq.handler;
 
 import dev.rds2bq.config.DatabaseSecret;
 import dev.rds2bq.config.HashKey;
+import dev.rds2bq.contract.BoundSeal;
+import dev.rds2bq.mask.KmsBoundSeal;
+import software.amazon.awssdk.services.kms.KmsClient;
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.config.PipelineConfig.SourceConfig;
 import dev.rds2bq.config.SecretSource;
@@ -39,11 +42,32 @@ public final class Engines {
   private final SecretSource secrets;
   private final ObjectStore store;
   private final Map<String, Source> built = new HashMap<>();
+  private BoundSeal boundSeal;
 
   public Engines(PipelineConfig config, SecretSource secrets, ObjectStore store) {
     this.config = config;
     this.secrets = secrets;
     this.store = store;
+  }
+
+  /**
+   * The same engines sealing masked key bounds with this seal instead of the KMS key the config
+   * names (a test's KMS stand-in, for one).
+   */
+  public Engines withBoundSeal(BoundSeal seal) {
+    Engines e = new Engines(config, secrets, store);
+    e.boundSeal = seal;
+    return e;
+  }
+
+  /** The seal of masked key bounds: config key masking.boundsKeyId's KMS key, built at first use; null without it. */
+  private synchronized BoundSeal boundSeal() {
+    if (boundSeal == null && config.masking().boundsKeyId() != null) {
+      boundSeal = new KmsBoundSeal(KmsClient.builder()
+          .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()).build(),
+          config.masking().boundsKeyId());
+    }
+    return boundSeal;
   }
 
   /** The masking policy the config names, resolved next to the config file when relative. */
@@ -100,7 +124,8 @@ public final class Engines {
 
   /** @param guard the one-run-at-a-time check; null where there is no state machine (the local run) */
   public RunPlanner planner(MaskingPolicy policy, Clock clock, RunGuard guard) {
-    return new RunPlanner(config, sources(), policy, store, clock, guard).pinningHashKey(hashKeys());
+    return new RunPlanner(config, sources(), policy, store, clock, guard).pinningHashKey(hashKeys())
+        .sealingBounds(boundSeal());
   }
 
   /** The hash key by secret version, each read at first use: PlanRun pins one, ExportTable reads it. */
@@ -123,7 +148,7 @@ public final class Engines {
 
   /** Plans that PlanRun kept in S3, for ExportTable. */
   public StoredPlans plans() {
-    return new StoredPlans(store, BucketLayout.of(config));
+    return new StoredPlans(store, BucketLayout.of(config), boundSeal());
   }
 
   /** Where ExportTable keeps its full results and PublishTable reads them. */

@@ -2,6 +2,8 @@ package dev.rds2bq.plan;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rds2bq.config.HashKey;
+import dev.rds2bq.contract.BoundSeal;
+import dev.rds2bq.mask.TableMasking;
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.error.ConfigException;
 import dev.rds2bq.error.InvalidInputException;
@@ -33,8 +35,10 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -57,6 +61,7 @@ public final class RunPlanner {
   private final Clock clock;
   private final RunGuard guard;
   private final HashKey.Versions hashKeys;
+  private final BoundSeal boundSeal;
 
   public RunPlanner(PipelineConfig config, Source source, MaskingPolicy policy, ObjectStore store, Clock clock) {
     this(config, source, policy, store, clock, null);
@@ -71,12 +76,13 @@ public final class RunPlanner {
   /** @param guard the one-run-at-a-time check; null where there is no state machine (the local run) */
   public RunPlanner(PipelineConfig config, Sources sources, MaskingPolicy policy, ObjectStore store, Clock clock,
       RunGuard guard) {
-    this(config, sources, policy, store, clock, guard, null);
+    this(config, sources, policy, store, clock, guard, null, null);
   }
 
   private RunPlanner(PipelineConfig config, Sources sources, MaskingPolicy policy, ObjectStore store, Clock clock,
-      RunGuard guard, HashKey.Versions hashKeys) {
+      RunGuard guard, HashKey.Versions hashKeys, BoundSeal boundSeal) {
     this.hashKeys = hashKeys;
+    this.boundSeal = boundSeal;
     this.guard = guard;
     this.config = config;
     this.sources = sources;
@@ -90,7 +96,15 @@ public final class RunPlanner {
    * secret version in its plan, and every export of the run reads that version (docs/masking.md).
    */
   public RunPlanner pinningHashKey(HashKey.Versions keys) {
-    return new RunPlanner(config, sources, policy, store, clock, guard, keys);
+    return new RunPlanner(config, sources, policy, store, clock, guard, keys, boundSeal);
+  }
+
+  /**
+   * The same planner sealing the bounds of tables whose primary-key column is masked; without a seal
+   * such a table is planned in one piece, so that no raw key value is written anywhere.
+   */
+  public RunPlanner sealingBounds(BoundSeal seal) {
+    return new RunPlanner(config, sources, policy, store, clock, guard, hashKeys, seal);
   }
 
   /**
@@ -163,6 +177,7 @@ public final class RunPlanner {
     Attempts attempts = input.runId() == null ? null : new Attempts(store, BucketLayout.of(config));
     List<TablePlan> tables = new ArrayList<>();
     boolean[] hashes = {false};
+    BoundSeal.Sealing[] sealing = {null};
     List<String> problems = new ArrayList<>();
     RangePlanner ranges = new RangePlanner(config.planning().rowsPerRange());
     // Keyed by the database as messages name it: "db", or "source.db" for a named source.
@@ -202,13 +217,14 @@ public final class RunPlanner {
       ExecutionLimits.checkTables(chosen.size(), input.load() == null || input.load());
       // Every table's masking is decided before any range is planned: a refused run costs no key scans.
       Map<Chosen, TableSchema> schemas = new LinkedHashMap<>();
+      Map<Chosen, TableMasking> maskings = new HashMap<>();
       for (Chosen c : chosen) {
         try {
           SourceCatalog sourceCatalog = catalogs.get(c.source(), c.database());
           MaskingPolicy sourcePolicy = policy.forSource(c.source().name());
           TableSchema schema = sourceCatalog.table(c.table());
-          boolean tableHashes =
-              sourcePolicy.resolve(schema, Map.of(), config.columnNames().names(c.source().name())).usesHash();
+          TableMasking masking =
+              sourcePolicy.resolve(schema, Map.of(), config.columnNames().names(c.source().name()));
           ValueScan.Result scan = ValueScan.run(sourcePolicy, config.masking().valueScan(), schema, sourceCatalog);
           if (scan.columns() > 0) {
             LOG.info("value scan table={} columns={} rows={} ms={} budgetExhausted={} flagged={}",
@@ -216,10 +232,10 @@ public final class RunPlanner {
                 scan.findings().keySet());
           }
           if (!scan.findings().isEmpty()) {
-            tableHashes = sourcePolicy.resolve(schema, scan.findings(), config.columnNames().names(c.source().name()))
-                .usesHash();
+            masking = sourcePolicy.resolve(schema, scan.findings(), config.columnNames().names(c.source().name()));
           }
-          hashes[0] |= tableHashes;
+          hashes[0] |= masking.usesHash();
+          maskings.put(c, masking);
           schemas.put(c, schema);
         } catch (MaskingPolicyException e) {
           problems.add((c.source().name() == null ? "" : "source " + c.source().name() + ": ") + e.getMessage());
@@ -246,6 +262,22 @@ public final class RunPlanner {
             .map(k -> new KeyRange(k.id(), null, k.lo(), k.hi())).toList();
         String attempt = BucketLayout.FIRST_ATTEMPT;
         String note = r.note();
+        if (!compact.isEmpty() && maskings.get(c).masks(schema.primaryKey().get(0))) {
+          // The bounds are raw values of a masked column: sealed, or not written at all.
+          if (boundSeal == null) {
+            compact = List.of();
+            note = "one range: its key column " + schema.primaryKey().get(0) + " is masked and config key"
+                + " 'masking.boundsKeyId' is not set, so its values may not bound ranges";
+          } else {
+            if (sealing[0] == null) {
+              sealing[0] = boundSeal.start();
+            }
+            UnaryOperator<String> seal = sealing[0].seal();
+            compact = compact.stream().map(k -> new KeyRange(k.id(), null, seal.apply(k.lo()), seal.apply(k.hi())))
+                .toList();
+            note = note + "; bounds sealed (the key column is masked)";
+          }
+        }
         if (attempts != null) {
           Attempts.Choice choice = attempts.choose(c.source().name(), schema.database(), schema.table(), runDate, runId);
           attempt = choice.attempt();
@@ -262,19 +294,21 @@ public final class RunPlanner {
     String hashKeyVersion = hashes[0] && hashKeys != null ? hashKeys.currentVersion() : null;
     ExecutionLimits.checkHistory(tables.size(), rangeCount, load, config.run());
     RunPlan plan = new RunPlan(runId, runDate, load, input.replaceNewer(), tables.size(), rangeCount, null, config.run(),
-        tables, hashKeyVersion);
+        tables, hashKeyVersion, sealing[0] == null ? null : sealing[0].sealedKey());
     byte[] json = json(plan);
-    if (json.length <= config.planning().maxPlanKiB() * 1024 && widestRanges(tables) <= MAX_INLINE_RANGES_BYTES) {
+    if (sealing[0] == null && json.length <= config.planning().maxPlanKiB() * 1024
+        && widestRanges(tables) <= MAX_INLINE_RANGES_BYTES) {
       return plan;
     }
-    // Too big for the state machine's payload: the full plan goes to S3, the output keeps the counts
-    // and, per split table, the range ids that ExportTable takes with the plan's key.
+    // Too big for the state machine's payload, or with sealed bounds: the full plan goes to S3, the
+    // output keeps the counts and, per split table, the range ids that ExportTable takes with the
+    // plan's key. Sealed bounds never travel through the state machine, even sealed.
     String key = storePlan(runDate, runId, json);
     List<TablePlan> slim = tables.stream().map(t -> new TablePlan(t.source(), t.database(), t.table(), t.attempt(), t.estimatedRows(),
         t.note(), t.expectedRanges(), null,
         t.ranges().isEmpty() ? null : t.ranges().stream().map(KeyRange::id).toList())).toList();
     RunPlan reference = new RunPlan(runId, runDate, load, input.replaceNewer(), tables.size(), rangeCount, key,
-        config.run(), slim, hashKeyVersion);
+        config.run(), slim, hashKeyVersion, null);
     if (json(reference).length > config.planning().maxPlanKiB() * 1024) {
       throw new ConfigException("even without its ranges the plan of " + tables.size() + " tables exceeds planning."
           + "maxPlanKiB (" + config.planning().maxPlanKiB() + " KiB); split the tables over several state machines"

@@ -28,6 +28,7 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.Stage;
 import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.s3.assets.Asset;
 import software.constructs.Construct;
@@ -55,6 +56,7 @@ public final class Rds2bqStack extends Stack {
 
   private final Map<FunctionSpec, PipelineFunction> functions = new EnumMap<>(FunctionSpec.class);
   private final ExportBucket exports;
+  private final Key boundsKey;
   private final Pipeline pipeline;
   private final Monitoring monitoring;
   private final DtsReader dtsReader;
@@ -79,6 +81,13 @@ public final class Rds2bqStack extends Stack {
     }
 
     this.exports = new ExportBucket(this, "Exports", d);
+    // Seals the key-range bounds of tables whose key column is masked: PlanRun may only encrypt
+    // with it, ExportTable only decrypt, nobody else either (docs/data-contract.md#sealed-bounds).
+    this.boundsKey = Key.Builder.create(this, "RangeBoundsKey")
+        .alias(Deployment.boundsKeyAlias(d.stackName()))
+        .description("rds2bq " + d.stackName() + ": seals masked primary-key range bounds in stored plans")
+        .enableKeyRotation(true)
+        .build();
     this.dtsReader = new DtsReader(this, "DtsReader", exports, d.dtsReaderSecretName(),
         d.config().bigquery().dtsReaderKeySerial());
     this.network = new Network(this, "Network", d);
@@ -175,6 +184,11 @@ public final class Rds2bqStack extends Stack {
           .resources(List.of(d.config().masking().hashKeySecretArn()))
           .build());
     }
+    f.allow(PolicyStatement.Builder.create()
+        .sid("SealMaskedKeyBounds")
+        .actions(List.of("kms:GenerateDataKey"))
+        .resources(List.of(boundsKey.getKeyArn()))
+        .build());
     f.allow(s3("WriteLargePlans", List.of("s3:PutObject"), exports.objectsArn(BucketLayout.PLANS_PATTERN)));
     f.allow(PolicyStatement.Builder.create()
         .sid("OneRunAtATime")
@@ -198,6 +212,11 @@ public final class Rds2bqStack extends Stack {
     f.allow(s3("WriteParquet", List.of("s3:PutObject", "s3:AbortMultipartUpload"),
         exports.objectsArn(BucketLayout.ANY_OBJECT)));
     f.allow(s3("ReadLargePlans", List.of("s3:GetObject"), exports.objectsArn(BucketLayout.PLANS_PATTERN)));
+    f.allow(PolicyStatement.Builder.create()
+        .sid("OpenMaskedKeyBounds")
+        .actions(List.of("kms:Decrypt"))
+        .resources(List.of(boundsKey.getKeyArn()))
+        .build());
     f.allow(exports.keyUse(true));
     f.suppress("AwsSolutions-IAM5", "writes <prefix>/" + BucketLayout.RUN_FOLDER_SHAPE + "part-*.parquet for tables"
         + " discovered at run time, and reads plans under <prefix>/" + BucketLayout.PLANS + "; the wildcards stop at"
@@ -294,6 +313,11 @@ public final class Rds2bqStack extends Stack {
 
   public PipelineFunction function(FunctionSpec spec) {
     return functions.get(spec);
+  }
+
+  /** The KMS key that seals masked key bounds: PlanRun encrypts, ExportTable decrypts. */
+  public Key boundsKey() {
+    return boundsKey;
   }
 
   public ExportBucket exports() {

@@ -229,6 +229,9 @@ class Rds2bqStackTest {
     expected.add(statement("ReadSourceLogin", List.of("secretsmanager:GetSecretValue"), List.of(SOURCE_SECRET)));
     // The hash key's versions, to pin one per run: DescribeSecret, never the key's value.
     expected.add(statement("PinHashKeyVersion", List.of("secretsmanager:DescribeSecret"), List.of(HASH_SECRET)));
+    // Sealing masked key bounds: a data key from the stack's key, never a decrypt.
+    expected.add(statement("SealMaskedKeyBounds", List.of("kms:GenerateDataKey"),
+        List.of(getAtt(t.logicalId(stack.boundsKey()), "Arn"))));
     expected.add(statement("WriteLargePlans", List.of("s3:PutObject"), List.of(objects("_plans/*"))));
     expected.add(statement("OneRunAtATime", List.of("states:ListExecutions"), List.of(Map.of("Fn::Join", List.of("",
         List.of("arn:", ref("AWS::Partition"), ":states:", ref("AWS::Region"), ":", ref("AWS::AccountId"),
@@ -243,6 +246,8 @@ class Rds2bqStackTest {
         List.of(SOURCE_SECRET, HASH_SECRET)));
     expected.add(statement("WriteParquet", List.of("s3:PutObject", "s3:AbortMultipartUpload"), List.of(objects("*"))));
     expected.add(statement("ReadLargePlans", List.of("s3:GetObject"), List.of(objects("_plans/*"))));
+    expected.add(statement("OpenMaskedKeyBounds", List.of("kms:Decrypt"),
+        List.of(getAtt(t.logicalId(stack.boundsKey()), "Arn"))));
     assertJsonEquals(expected, statementsOf(FunctionSpec.EXPORT_TABLE), "ExportTable's statements");
   }
 

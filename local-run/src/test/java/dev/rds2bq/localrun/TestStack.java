@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rds2bq.config.MapSecretSource;
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.export.ExportListener;
+import dev.rds2bq.handler.Engines;
 import dev.rds2bq.load.S3AccessKey;
 import dev.rds2bq.localgcp.LocalGoogleCloud;
 import dev.rds2bq.localstack.DemoData;
@@ -145,6 +146,21 @@ final class TestStack {
   /** The handlers over this stack, as the local run builds them; {@code customize} may wrap or add some. */
   Map<String, RequestStreamHandler> functions(PipelineConfig config, String policyYaml,
       UnaryOperator<Map<String, RequestStreamHandler>> customize) {
+    return functions(new Engines(config, secrets(), store(config.bucket())), config, policyYaml, customize);
+  }
+
+  /** The same over engines the test built (e.g. with a seal of its own). */
+  Map<String, RequestStreamHandler> functions(Engines engines, PipelineConfig config, String policyYaml,
+      UnaryOperator<Map<String, RequestStreamHandler>> customize) {
+    Map<String, RequestStreamHandler> functions = LocalFunctions.exportAndPublish(engines,
+        MaskingPolicy.parse("masking.yaml", policyYaml), ExportListener.NONE, Clock.systemUTC());
+    LocalFunctions.addLoads(functions, config, store(config.bucket()), google,
+        new S3AccessKey(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY), Clock.systemUTC());
+    return customize.apply(functions);
+  }
+
+  /** The logins and the hash key of this stack, as the functions read them. */
+  MapSecretSource secrets() {
     Map<String, String> logins = new java.util.HashMap<>(Map.of(SOURCE_SECRET, mysql.secretJson("sakila"),
         HASH_SECRET, "test-hash-key-0123456789abcdef0123456789"));
     synchronized (this) {
@@ -152,13 +168,7 @@ final class TestStack {
         logins.put(POSTGRES_SECRET, postgres.secretJson("postgres"));
       }
     }
-    MapSecretSource secrets = new MapSecretSource(logins);
-    Map<String, RequestStreamHandler> functions = LocalFunctions.exportAndPublish(config,
-        MaskingPolicy.parse("masking.yaml", policyYaml), secrets, store(config.bucket()), ExportListener.NONE,
-        Clock.systemUTC());
-    LocalFunctions.addLoads(functions, config, store(config.bucket()), google,
-        new S3AccessKey(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY), Clock.systemUTC());
-    return customize.apply(functions);
+    return new MapSecretSource(logins);
   }
 
   Path file(String bucket, String key) {

@@ -69,6 +69,8 @@ final class EngineConfig {
     if (c.masking().hashKeySecretArn() != null) {
       masking.put("hashKeySecretId", c.masking().hashKeySecretArn());
     }
+    // The stack's key for sealed bounds, by alias: the engine config is written before the key exists.
+    masking.put("boundsKeyId", Deployment.boundsKeyAlias(c.stackName()));
     if (c.masking().requireDecisions() != null) {
       masking.put("requireDecisions", c.masking().requireDecisions().name().toLowerCase(java.util.Locale.ROOT));
     }
