@@ -116,6 +116,11 @@ record LocalConfig(PipelineConfig config, Path policyFile, List<String> override
       said.add(line("masking.hashKeySecretId", original.masking().hashKeySecretId(),
           "RDS2BQ_HASH_KEY, or the demo key when unset"));
     }
+    if (original.masking().boundsKeyId() != null) {
+      masking.remove("boundsKeyId");
+      said.add(line("masking.boundsKeyId", original.masking().boundsKeyId(),
+          "none: no KMS here, so a table whose key column is masked is exported in one piece"));
+    }
 
     if (!databases.isEmpty() || original.databases().isEmpty()) {
       List<String> chosen = databases.isEmpty() ? fallback : databases;

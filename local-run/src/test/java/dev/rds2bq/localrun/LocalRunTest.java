@@ -136,7 +136,7 @@ class LocalRunTest {
           bucket: acme-exports
           prefix: snap
           source: {secretId: rds2bq/replica, tls: verify, caBundle: /opt/rds/global-bundle.pem}
-          masking: {policyFile: policy.yaml, hashKeySecretId: rds2bq/hash-key}
+          masking: {policyFile: policy.yaml, hashKeySecretId: rds2bq/hash-key, boundsKeyId: alias/acme-range-bounds}
           zeroDates: as_null
           databases: [shop]
           tables: {exclude: ["*_backup"]}
@@ -162,6 +162,7 @@ class LocalRunTest {
       assertTrue(text.matches("(?s).*bucket\\s+acme-exports -> rds2bq-local .*"), text);
       assertTrue(text.matches("(?s).*source.secretId, source.tls\\s+rds2bq/replica, verify -> rds2bq@127.0.0.1:\\d+ \\(--jdbc-url\\), disabled.*"), text);
       assertTrue(text.contains("rds2bq/hash-key -> RDS2BQ_HASH_KEY"), text);
+      assertTrue(text.contains("alias/acme-range-bounds -> none: no KMS here"), text);
       assertTrue(text.matches("(?s).*run.tableConcurrency, rangeConcurrency\\s+4, 1 -> 2, 1 .*"), text);
       assertTrue(text.contains("300, 60, 180 -> 0, 1, 30"), text);
       assertTrue(text.contains("rds2bq/google, rds2bq/dts-reader -> none needed: project acme-analytics"), text);
