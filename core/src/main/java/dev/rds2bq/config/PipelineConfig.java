@@ -65,13 +65,20 @@ public record PipelineConfig(
    */
   public record SourceConfig(Engine engine, String secretId, TlsMode tls, String caBundle,
       Integer connectTimeoutSeconds, Integer socketTimeoutSeconds, String database, List<String> databases,
-      TableFilter tables) {
+      TableFilter tables, boolean allowWritable) {
     public SourceConfig {
       engine = engine == null ? Engine.MYSQL : engine;
       tls = tls == null ? TlsMode.VERIFY : tls;
       connectTimeoutSeconds = connectTimeoutSeconds == null ? 10 : connectTimeoutSeconds;
       socketTimeoutSeconds = socketTimeoutSeconds == null ? 600 : socketTimeoutSeconds;
       databases = databases == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(databases));
+    }
+
+    /** A source that must be read-only (a read replica), as every config's unless it says otherwise. */
+    public SourceConfig(Engine engine, String secretId, TlsMode tls, String caBundle, Integer connectTimeoutSeconds,
+        Integer socketTimeoutSeconds, String database, List<String> databases, TableFilter tables) {
+      this(engine, secretId, tls, caBundle, connectTimeoutSeconds, socketTimeoutSeconds, database, databases, tables,
+          false);
     }
 
     /** A source of one engine, its databases given by the config around it. */
@@ -89,7 +96,7 @@ public record PipelineConfig(
     /** The same settings with the CA bundle at another path (a local copy of an S3 object). */
     public SourceConfig withCaBundle(String path) {
       return new SourceConfig(engine, secretId, tls, path, connectTimeoutSeconds, socketTimeoutSeconds, database,
-          databases, tables);
+          databases, tables, allowWritable);
     }
 
     /** The engine's port when the secret has none. */

@@ -374,6 +374,8 @@ class DeployedWiringTest {
         + "schedule:\n  cron: \"0 3 * * ? *\"\n  timeZone: UTC\n"
         + "run:\n  tableConcurrency: 2\n  rangeConcurrency: 2\n"
         + "alerts:\n  emails: [ops@example.com]\n"
-        + "engine:\n  planning: {rowsPerRange: 5000, bigTableRows: 10000}\n";
+        + "engine:\n  planning: {rowsPerRange: 5000, bigTableRows: 10000}\n"
+        // The embedded MariaDB takes writes; a real deployment reads a replica and leaves this out.
+        + "  source: {allowWritable: true}\n";
   }
 }

@@ -157,6 +157,27 @@ public final class RunPlanner {
     return all.stream().filter(s -> input.sources().contains(s.name())).toList();
   }
 
+  /**
+   * The pipeline reads a read replica, which the application may use too: a source that takes
+   * writes is most likely the primary, whose load is the application's. Refused unless its config
+   * says {@code allowWritable: true}.
+   */
+  private void checkReadOnly(List<NamedSource> runSources) {
+    for (NamedSource s : runSources) {
+      if (s.config().allowWritable()) {
+        continue;
+      }
+      Source.ReadOnly role = sources.get(s.name()).readOnly();
+      if (!role.readOnly()) {
+        throw new ConfigException("the source " + (s.name() == null ? "" : "'" + s.name() + "' ")
+            + sources.get(s.name()).endpoint() + " accepts writes (" + role.evidence() + "): it looks like a primary,"
+            + " and rds2bq reads a read replica so that an export never adds load to the database the application"
+            + " writes to. Fix: point " + s.key() + ".secretId at a read replica's (or a cluster reader's) endpoint, or"
+            + " set " + s.key() + ".allowWritable: true to export from this server anyway");
+      }
+    }
+  }
+
   public RunPlan plan(PlanInput input) {
     List<NamedSource> runSources = runSources(input);
     for (NamedSource s : runSources) {
@@ -173,6 +194,7 @@ public final class RunPlanner {
     if (!runId.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
       throw new InvalidInputException("runId must be 1-128 letters, digits, '_', '.' or '-'; got '" + runId + "'");
     }
+    checkReadOnly(runSources);
     // A run id given in the input may have written attempts before; a new one has none to look for.
     Attempts attempts = input.runId() == null ? null : new Attempts(store, BucketLayout.of(config));
     List<TablePlan> tables = new ArrayList<>();

@@ -28,4 +28,13 @@ public interface Source {
 
   /** Where the source is, for messages: host and port, never the login. */
   String endpoint();
+
+  /**
+   * Whether the server refuses writes (a read replica, a cluster's reader), and what showed it:
+   * PlanRun refuses a writable source unless its config allows it (docs/sources.md).
+   */
+  ReadOnly readOnly();
+
+  /** @param evidence what the server answered, for messages, e.g. {@code @@read_only = 0} */
+  record ReadOnly(boolean readOnly, String evidence) {}
 }

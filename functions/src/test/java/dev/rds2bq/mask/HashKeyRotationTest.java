@@ -82,7 +82,7 @@ class HashKeyRotationTest {
 
   private static PipelineConfig config(String bucket) {
     return PipelineConfig.parse("test-config", "bucket: " + bucket + "\nprefix: exports\n"
-        + "source: {secretId: " + LOGIN + ", tls: disabled}\n"
+        + "source: {secretId: " + LOGIN + ", tls: disabled, allowWritable: true}\n"
         + "masking: {policyFile: m.yaml, hashKeySecretId: " + HASH + "}\n"
         + "databases: [rotation]\nplanning: {rowsPerRange: 10000, bigTableRows: 20000}\n");
   }

@@ -75,8 +75,8 @@ class SeveralSourcesTest {
     return PipelineConfig.parse("test-config", "bucket: " + bucket + "\nprefix: exports\n"
         + "masking: {policyFile: masking.yaml}\n"
         + "sources:\n"
-        + "  app: {secretId: test/app, tls: disabled, databases: [shop]}\n"
-        + "  ledger: {engine: postgresql, database: " + PG_DB + ", secretId: test/ledger, tls: disabled,"
+        + "  app: {secretId: test/app, tls: disabled, allowWritable: true, databases: [shop]}\n"
+        + "  ledger: {engine: postgresql, database: " + PG_DB + ", secretId: test/ledger, tls: disabled, allowWritable: true,"
         + " databases: [shop]}\n"
         + "bigquery: {projectId: acme-analytics, dataset: snaps, credentialsSecretId: g, s3AccessKeySecretId: k}\n");
   }

@@ -66,7 +66,7 @@ public final class LocalStack {
   public static PipelineConfig postgresConfig(String bucket, String database, String extraYaml) {
     return PipelineConfig.parse("test-config", "bucket: " + bucket + "\n"
         + "prefix: exports\n"
-        + "source: {engine: postgresql, database: " + database + ", secretId: " + SOURCE_SECRET + ", tls: disabled}\n"
+        + "source: {engine: postgresql, database: " + database + ", secretId: " + SOURCE_SECRET + ", tls: disabled, allowWritable: true}\n"
         + "masking: {policyFile: masking.yaml, hashKeySecretId: " + HASH_SECRET + "}\n"
         + extraYaml);
   }
@@ -180,7 +180,7 @@ public final class LocalStack {
   public static PipelineConfig config(String bucket, String extraYaml) {
     return PipelineConfig.parse("test-config", "bucket: " + bucket + "\n"
         + "prefix: exports\n"
-        + "source: {secretId: " + SOURCE_SECRET + ", tls: disabled}\n"
+        + "source: {secretId: " + SOURCE_SECRET + ", tls: disabled, allowWritable: true}\n"
         + "masking: {policyFile: masking.yaml, hashKeySecretId: " + HASH_SECRET + "}\n"
         + extraYaml);
   }

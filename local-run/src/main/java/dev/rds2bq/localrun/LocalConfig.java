@@ -35,7 +35,7 @@ record LocalConfig(PipelineConfig config, Path policyFile, List<String> override
   static LocalConfig demo(PipelineConfig.Engine engine, String engineDatabase, List<String> databases,
       long rowsPerRange) {
     return parsed("source: {engine: " + engine.name().toLowerCase(java.util.Locale.ROOT) + ", secretId: "
-        + LocalRun.SOURCE_SECRET + ", tls: disabled" + (engineDatabase == null ? "" : ", database: " + engineDatabase)
+        + LocalRun.SOURCE_SECRET + ", tls: disabled, allowWritable: true" + (engineDatabase == null ? "" : ", database: " + engineDatabase)
         + "}\ndatabases: [" + String.join(", ", databases) + "]\n", rowsPerRange);
   }
 
@@ -46,10 +46,11 @@ record LocalConfig(PipelineConfig config, Path policyFile, List<String> override
   static LocalConfig demoSources(List<String> mysqlDatabases, String postgresDatabase, List<String> schemas,
       long rowsPerRange) {
     return parsed("sources:\n"
-        + "  " + LocalRun.MYSQL_SOURCE + ": {secretId: " + LocalRun.MYSQL_SECRET + ", tls: disabled, databases: ["
+        + "  " + LocalRun.MYSQL_SOURCE + ": {secretId: " + LocalRun.MYSQL_SECRET + ", tls: disabled, allowWritable: true,"
+        + " databases: ["
         + String.join(", ", mysqlDatabases) + "]}\n"
         + "  " + LocalRun.POSTGRES_SOURCE + ": {engine: postgresql, secretId: " + LocalRun.POSTGRES_SECRET
-        + ", tls: disabled, database: " + postgresDatabase + ", databases: [" + String.join(", ", schemas) + "]}\n",
+        + ", tls: disabled, allowWritable: true, database: " + postgresDatabase + ", databases: [" + String.join(", ", schemas) + "]}\n",
         rowsPerRange);
   }
 
@@ -101,6 +102,10 @@ record LocalConfig(PipelineConfig config, Path policyFile, List<String> override
     src.remove("caBundle");
     said.add(line("source.secretId, source.tls", original.source().secretId() + ", "
         + original.source().tls().name().toLowerCase(), source + ", disabled"));
+    if (!original.source().allowWritable()) {
+      src.put("allowWritable", true);
+      said.add(line("source.allowWritable", "false", "true: a local run reads the server it is given, writable or not"));
+    }
 
     ObjectNode masking = object(root, "masking");
     Path configDir = file.toAbsolutePath().getParent();

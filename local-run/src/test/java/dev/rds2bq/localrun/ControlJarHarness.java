@@ -37,7 +37,7 @@ public final class ControlJarHarness {
           .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(args[3], args[4])))
           .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
       PipelineConfig config = PipelineConfig.parse("harness", "bucket: " + args[5] + "\nprefix: exports\n"
-          + "source: {secretId: src, tls: disabled}\nmasking: {policyFile: m.yaml, hashKeySecretId: key}\ndatabases: [sakila]\n"
+          + "source: {secretId: src, tls: disabled, allowWritable: true}\nmasking: {policyFile: m.yaml, hashKeySecretId: key}\ndatabases: [sakila]\n"
           + "publish: {verifySourceCount: true}\n");
       Engines engines = new Engines(config, new MapSecretSource(Map.of("src", args[1], "key",
           "harness-hash-key-0123456789abcdef0123")),

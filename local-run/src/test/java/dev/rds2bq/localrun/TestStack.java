@@ -120,7 +120,7 @@ final class TestStack {
 
   /** The config of a test run in its own bucket; {@code extraYaml} adds databases, planning, run and so on. */
   PipelineConfig config(String bucket, String extraYaml) {
-    return config(bucket, "{secretId: " + SOURCE_SECRET + ", tls: disabled}", extraYaml);
+    return config(bucket, "{secretId: " + SOURCE_SECRET + ", tls: disabled, allowWritable: true}", extraYaml);
   }
 
   private PipelineConfig config(String bucket, String source, String extraYaml) {
@@ -136,7 +136,7 @@ final class TestStack {
   /** The same with the embedded PostgreSQL's {@code database} as the source. */
   PipelineConfig postgresConfig(String bucket, String database, String extraYaml) {
     return config(bucket, "{engine: postgresql, database: " + database + ", secretId: " + POSTGRES_SECRET
-        + ", tls: disabled}", extraYaml);
+        + ", tls: disabled, allowWritable: true}", extraYaml);
   }
 
   S3ObjectStore store(String bucket) {

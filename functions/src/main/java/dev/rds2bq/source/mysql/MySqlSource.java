@@ -51,6 +51,22 @@ public final class MySqlSource implements Source {
     });
   }
 
+  /** A read replica has read_only = 1 (RDS sets it); an Aurora reader has innodb_read_only = 1. */
+  @Override
+  public ReadOnly readOnly() {
+    return connections.translating(INFORMATION_SCHEMA, () -> {
+      try (Connection c = connections.open(INFORMATION_SCHEMA);
+          PreparedStatement ps = c.prepareStatement("SELECT @@GLOBAL.read_only, @@GLOBAL.innodb_read_only");
+          ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        int readOnly = rs.getInt(1);
+        int innodb = rs.getInt(2);
+        return new ReadOnly(readOnly == 1 || innodb == 1, "@@read_only = " + readOnly + ", @@innodb_read_only = "
+            + innodb);
+      }
+    });
+  }
+
   @Override
   public String endpoint() {
     return connections.endpoint();

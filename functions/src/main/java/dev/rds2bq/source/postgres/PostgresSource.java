@@ -43,6 +43,20 @@ public final class PostgresSource implements Source {
     });
   }
 
+  /** A streaming replica (RDS read replica, Aurora reader) is in recovery. */
+  @Override
+  public ReadOnly readOnly() {
+    return connections.translating(connections.database(), () -> {
+      try (Connection c = connections.open(connections.database());
+          java.sql.Statement s = c.createStatement();
+          java.sql.ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+        rs.next();
+        boolean recovery = rs.getBoolean(1);
+        return new ReadOnly(recovery, "pg_is_in_recovery() = " + recovery);
+      }
+    });
+  }
+
   @Override
   public String endpoint() {
     return connections.endpoint();

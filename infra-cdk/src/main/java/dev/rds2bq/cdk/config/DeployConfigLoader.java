@@ -45,7 +45,8 @@ public final class DeployConfigLoader {
       Pattern.compile("arn:(aws|aws-cn|aws-us-gov):secretsmanager:([a-z0-9-]+):(\\d{12}):secret:(.+)-[A-Za-z0-9]{6}");
   private static final Set<String> ENGINE_KEYS = Set.of("parquet", "zeroDates", "planning", "publish", "runDateZone",
       "source", "maxBackfillDays", "columnNames");
-  private static final Set<String> ENGINE_SOURCE_KEYS = Set.of("connectTimeoutSeconds", "socketTimeoutSeconds");
+  private static final Set<String> ENGINE_SOURCE_KEYS = Set.of("connectTimeoutSeconds", "socketTimeoutSeconds",
+      "allowWritable");
   private static final Set<String> SCHEDULE_INPUT_KEYS = Set.of("tables", "load", "allowConcurrent");
 
   private final String origin;
