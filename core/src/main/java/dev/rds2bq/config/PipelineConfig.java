@@ -229,6 +229,23 @@ public record PipelineConfig(
       include = include == null || include.isEmpty() ? List.of("*") : List.copyOf(include);
       exclude = exclude == null ? List.of() : List.copyOf(exclude);
     }
+
+    /** Whether {@code include} selects the table and {@code exclude} does not. */
+    public boolean selects(String database, String table) {
+      String qualified = database + "." + table;
+      return matches(include, table, qualified) && !matches(exclude, table, qualified);
+    }
+
+    private static boolean matches(List<String> globs, String table, String qualified) {
+      for (String g : globs) {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(
+            ("\\Q" + g + "\\E").replace("*", "\\E.*\\Q").replace("?", "\\E.\\Q"));
+        if (p.matcher(table).matches() || p.matcher(qualified).matches()) {
+          return true;
+        }
+      }
+      return false;
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.rds2bq.config.HashKey;
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.error.DataException;
 import dev.rds2bq.contract.BucketLayout;
+import dev.rds2bq.error.InvalidInputException;
 import dev.rds2bq.contract.RunDates;
 import dev.rds2bq.contract.ExportRequest;
 import dev.rds2bq.contract.KeyRange;
@@ -135,7 +136,9 @@ public final class TableExporter {
     RunDates.notLaterThanTomorrow("runDate", request.runDate(), java.time.ZoneId.of(config.runDateZone()),
         java.time.Clock.systemUTC());
     // A source the config lacks, or a name where the config has a single source, is refused here.
-    String sourceName = config.namedSource(request.source()).name();
+    PipelineConfig.NamedSource named = config.namedSource(request.source());
+    checkSelected(named, request);
+    String sourceName = named.name();
     MaskingPolicy sourcePolicy = policy.forSource(sourceName);
     long started = System.nanoTime();
     RollingParquetWriter writer = null;
@@ -239,6 +242,24 @@ public final class TableExporter {
       if (!ok && writer != null) {
         writer.abort();
       }
+    }
+  }
+
+  /**
+   * Anyone who may invoke ExportTable could name any table: only what the config selects is exported,
+   * as PlanRun would have chosen it. A config without {@code databases} (which cannot plan a run, and
+   * which the stack never deploys) leaves the database unchecked.
+   */
+  private static void checkSelected(PipelineConfig.NamedSource named, ExportRequest request) {
+    String where = named.name() == null ? "" : named.name() + ".";
+    if (!named.databases().isEmpty() && !named.databases().contains(request.database())) {
+      throw new InvalidInputException("database '" + request.database() + "' is not one the config exports ("
+          + (named.name() == null ? "databases" : named.key() + ".databases") + ": " + named.databases()
+          + "); ExportTable exports only what PlanRun would plan");
+    }
+    if (!named.tables().selects(request.database(), request.table())) {
+      throw new InvalidInputException("table " + where + request.database() + "." + request.table() + " is not"
+          + " selected by the config's tables.include/exclude; ExportTable exports only what PlanRun would plan");
     }
   }
 

@@ -431,8 +431,7 @@ public final class RunPlanner {
     List<Chosen> eligible = new ArrayList<>();
     for (Map.Entry<String, Map<String, long[]>> db : catalog.entrySet()) {
       for (String table : db.getValue().keySet()) {
-        String qualified = db.getKey() + "." + table;
-        if (matches(s.tables().include(), table, qualified) && !matches(s.tables().exclude(), table, qualified)) {
+        if (s.tables().selects(db.getKey(), table)) {
           eligible.add(new Chosen(s, db.getKey(), table));
         }
       }
@@ -467,16 +466,6 @@ public final class RunPlanner {
           + " valid names: " + eligible.stream().map(Chosen::name).toList());
     }
     return chosen;
-  }
-
-  private static boolean matches(List<String> globs, String table, String qualified) {
-    for (String g : globs) {
-      Pattern p = Pattern.compile(("\\Q" + g + "\\E").replace("*", "\\E.*\\Q").replace("?", "\\E.\\Q"));
-      if (p.matcher(table).matches() || p.matcher(qualified).matches()) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static byte[] json(Object value) {

@@ -27,6 +27,7 @@ import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.Stage;
+import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -212,6 +213,15 @@ public final class Rds2bqStack extends Stack {
     f.allow(s3("WriteParquet", List.of("s3:PutObject", "s3:AbortMultipartUpload"),
         exports.objectsArn(BucketLayout.ANY_OBJECT)));
     f.allow(s3("ReadLargePlans", List.of("s3:GetObject"), exports.objectsArn(BucketLayout.PLANS_PATTERN)));
+    // Publishing is PublishTable's alone: an export, whoever invokes it, can never make a folder look
+    // complete or move a table's pointer.
+    f.allow(PolicyStatement.Builder.create()
+        .sid("NeverPublish")
+        .effect(Effect.DENY)
+        .actions(List.of("s3:PutObject"))
+        .resources(List.of(exports.objectsArn("*/" + BucketLayout.MANIFEST), exports.objectsArn("*/" + BucketLayout.SUCCESS),
+            exports.objectsArn("*/" + BucketLayout.LATEST)))
+        .build());
     f.allow(PolicyStatement.Builder.create()
         .sid("OpenMaskedKeyBounds")
         .actions(List.of("kms:Decrypt"))

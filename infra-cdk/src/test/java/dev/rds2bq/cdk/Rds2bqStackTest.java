@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.rds2bq.cdk.config.FunctionSpec;
 import dev.rds2bq.cdk.constructs.AslDefinition;
@@ -246,6 +247,10 @@ class Rds2bqStackTest {
         List.of(SOURCE_SECRET, HASH_SECRET)));
     expected.add(statement("WriteParquet", List.of("s3:PutObject", "s3:AbortMultipartUpload"), List.of(objects("*"))));
     expected.add(statement("ReadLargePlans", List.of("s3:GetObject"), List.of(objects("_plans/*"))));
+    ObjectNode neverPublish = statement("NeverPublish", List.of("s3:PutObject"), List.of(objects("*/_manifest.json"),
+        objects("*/_SUCCESS"), objects("*/_latest.json")));
+    neverPublish.put("Effect", "Deny");
+    expected.add(neverPublish);
     expected.add(statement("OpenMaskedKeyBounds", List.of("kms:Decrypt"),
         List.of(getAtt(t.logicalId(stack.boundsKey()), "Arn"))));
     assertJsonEquals(expected, statementsOf(FunctionSpec.EXPORT_TABLE), "ExportTable's statements");
