@@ -734,6 +734,9 @@ public record PipelineConfig(
           && db.chars().noneMatch(ch -> ch == '/' || ch == '\\' || ch == '.' || ch == 0),
           "a database name (a PostgreSQL schema name for engine postgresql): 1-64 characters, no '/', '\\' or"
               + " '.', as the server prints it", db);
+      // Listed twice, a database would be planned twice: two exports of each table into one folder.
+      require(origin, key + "[" + i + "]", databases.indexOf(db) == i, "listed once; it is also " + key + "["
+          + databases.indexOf(db) + "]", db);
     }
   }
 

@@ -272,6 +272,10 @@ public final class TablePublisher {
       throw new InvalidInputException("PublishTable needs 'attempt', the table's attempt in the PlanRun output (a"
           + " number from 1); got " + (r.attempt() == null ? "nothing" : "'" + r.attempt() + "'"));
     }
+    if (r.expectedRanges() != null && r.expectedRanges() < 1) {
+      throw new InvalidInputException("PublishTable needs 'expectedRanges' of at least 1, the table's expectedRanges"
+          + " in the PlanRun output; got " + r.expectedRanges());
+    }
     if (r.exports() == null || r.exports().isEmpty()) {
       throw new InvalidInputException("PublishTable needs the export results of " + r.database() + "." + r.table());
     }
