@@ -60,11 +60,14 @@ public final class Engines {
     return e;
   }
 
-  /** The seal of masked key bounds: config key masking.boundsKeyId's KMS key, built at first use; null without it. */
+  /**
+   * The seal of masked key bounds: config key masking.boundsKeyId's KMS key; null without it. Its
+   * KMS client is built at the first seal or open, not at a function's start.
+   */
   private synchronized BoundSeal boundSeal() {
     if (boundSeal == null && config.masking().boundsKeyId() != null) {
-      boundSeal = new KmsBoundSeal(KmsClient.builder()
-          .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()).build(),
+      boundSeal = new KmsBoundSeal(new OnFirstUse<>(() -> KmsClient.builder()
+          .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()).build()),
           config.masking().boundsKeyId());
     }
     return boundSeal;

@@ -10,6 +10,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -28,19 +29,24 @@ import software.amazon.awssdk.services.kms.model.KmsException;
  */
 public final class KmsBoundSeal implements BoundSeal {
   private static final int NONCE_BYTES = 12;
-  private final KmsClient kms;
+  private final Supplier<KmsClient> kms;
   private final String keyId;
   private final SecureRandom random = new SecureRandom();
   private final Map<String, byte[]> opened = new ConcurrentHashMap<>();
 
   public KmsBoundSeal(KmsClient kms, String keyId) {
+    this(() -> kms, keyId);
+  }
+
+  /** @param kms the client, asked for at the first seal or open: a function that never meets a masked key never builds it */
+  public KmsBoundSeal(Supplier<KmsClient> kms, String keyId) {
     this.kms = kms;
     this.keyId = keyId;
   }
 
   @Override
   public Sealing start() {
-    var key = call("GenerateDataKey", () -> kms.generateDataKey(b -> b.keyId(keyId).keySpec(DataKeySpec.AES_256)));
+    var key = call("GenerateDataKey", () -> kms.get().generateDataKey(b -> b.keyId(keyId).keySpec(DataKeySpec.AES_256)));
     byte[] dataKey = key.plaintext().asByteArray();
     String sealedKey = Base64.getEncoder().encodeToString(key.ciphertextBlob().asByteArray());
     return new Sealing(sealedKey, bound -> bound == null ? null : seal(dataKey, bound));
@@ -48,7 +54,7 @@ public final class KmsBoundSeal implements BoundSeal {
 
   @Override
   public UnaryOperator<String> opener(String sealedKey) {
-    byte[] dataKey = opened.computeIfAbsent(sealedKey, k -> call("Decrypt", () -> kms.decrypt(b -> b
+    byte[] dataKey = opened.computeIfAbsent(sealedKey, k -> call("Decrypt", () -> kms.get().decrypt(b -> b
         .keyId(keyId).ciphertextBlob(SdkBytes.fromByteArray(Base64.getDecoder().decode(k))))).plaintext()
         .asByteArray());
     return bound -> bound == null ? null : open(dataKey, bound);
@@ -81,6 +87,9 @@ public final class KmsBoundSeal implements BoundSeal {
       c.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
       return c.doFinal(input);
     } catch (GeneralSecurityException e) {
+      if (mode == Cipher.ENCRYPT_MODE) {
+        throw new IllegalStateException("AES-GCM is not available", e);
+      }
       throw new dev.rds2bq.error.InvalidInputException("a sealed range bound does not open under the plan's key"
           + " (the stored plan was changed); plan the run again");
     }

@@ -198,8 +198,8 @@ public final class RunPlanner {
     // A run id given in the input may have written attempts before; a new one has none to look for.
     Attempts attempts = input.runId() == null ? null : new Attempts(store, BucketLayout.of(config));
     List<TablePlan> tables = new ArrayList<>();
-    boolean[] hashes = {false};
-    BoundSeal.Sealing[] sealing = {null};
+    boolean hashes = false;
+    BoundSeal.Sealing sealing = null;
     List<String> problems = new ArrayList<>();
     RangePlanner ranges = new RangePlanner(config.planning().rowsPerRange());
     // Keyed by the database as messages name it: "db", or "source.db" for a named source.
@@ -256,7 +256,7 @@ public final class RunPlanner {
           if (!scan.findings().isEmpty()) {
             masking = sourcePolicy.resolve(schema, scan.findings(), config.columnNames().names(c.source().name()));
           }
-          hashes[0] |= masking.usesHash();
+          hashes |= masking.usesHash();
           maskings.put(c, masking);
           schemas.put(c, schema);
         } catch (MaskingPolicyException e) {
@@ -291,10 +291,10 @@ public final class RunPlanner {
             note = "one range: its key column " + schema.primaryKey().get(0) + " is masked and config key"
                 + " 'masking.boundsKeyId' is not set, so its values may not bound ranges";
           } else {
-            if (sealing[0] == null) {
-              sealing[0] = boundSeal.start();
+            if (sealing == null) {
+              sealing = boundSeal.start();
             }
-            UnaryOperator<String> seal = sealing[0].seal();
+            UnaryOperator<String> seal = sealing.seal();
             compact = compact.stream().map(k -> new KeyRange(k.id(), null, seal.apply(k.lo()), seal.apply(k.hi())))
                 .toList();
             note = note + "; bounds sealed (the key column is masked)";
@@ -313,12 +313,12 @@ public final class RunPlanner {
     int rangeCount = tables.stream().mapToInt(TablePlan::expectedRanges).sum();
     boolean load = input.load() == null || input.load();
     // Read after every masking check passed: a refused plan needs no access to the key's secret.
-    String hashKeyVersion = hashes[0] && hashKeys != null ? hashKeys.currentVersion() : null;
+    String hashKeyVersion = hashes && hashKeys != null ? hashKeys.currentVersion() : null;
     ExecutionLimits.checkHistory(tables.size(), rangeCount, load, config.run());
     RunPlan plan = new RunPlan(runId, runDate, load, input.replaceNewer(), tables.size(), rangeCount, null, config.run(),
-        tables, hashKeyVersion, sealing[0] == null ? null : sealing[0].sealedKey());
+        tables, hashKeyVersion, sealing == null ? null : sealing.sealedKey());
     byte[] json = json(plan);
-    if (sealing[0] == null && json.length <= config.planning().maxPlanKiB() * 1024
+    if (sealing == null && json.length <= config.planning().maxPlanKiB() * 1024
         && widestRanges(tables) <= MAX_INLINE_RANGES_BYTES) {
       return plan;
     }

@@ -185,11 +185,7 @@ public final class Rds2bqStack extends Stack {
           .resources(List.of(d.config().masking().hashKeySecretArn()))
           .build());
     }
-    f.allow(PolicyStatement.Builder.create()
-        .sid("SealMaskedKeyBounds")
-        .actions(List.of("kms:GenerateDataKey"))
-        .resources(List.of(boundsKey.getKeyArn()))
-        .build());
+    f.allow(boundsKeyUse("SealMaskedKeyBounds", "kms:GenerateDataKey"));
     f.allow(s3("WriteLargePlans", List.of("s3:PutObject"), exports.objectsArn(BucketLayout.PLANS_PATTERN)));
     f.allow(PolicyStatement.Builder.create()
         .sid("OneRunAtATime")
@@ -222,11 +218,7 @@ public final class Rds2bqStack extends Stack {
         .resources(List.of(exports.objectsArn("*/" + BucketLayout.MANIFEST), exports.objectsArn("*/" + BucketLayout.SUCCESS),
             exports.objectsArn("*/" + BucketLayout.LATEST)))
         .build());
-    f.allow(PolicyStatement.Builder.create()
-        .sid("OpenMaskedKeyBounds")
-        .actions(List.of("kms:Decrypt"))
-        .resources(List.of(boundsKey.getKeyArn()))
-        .build());
+    f.allow(boundsKeyUse("OpenMaskedKeyBounds", "kms:Decrypt"));
     f.allow(exports.keyUse(true));
     f.suppress("AwsSolutions-IAM5", "writes <prefix>/" + BucketLayout.RUN_FOLDER_SHAPE + "part-*.parquet for tables"
         + " discovered at run time, and reads plans under <prefix>/" + BucketLayout.PLANS + "; the wildcards stop at"
@@ -258,6 +250,12 @@ public final class Rds2bqStack extends Stack {
     f.suppress("AwsSolutions-IAM5", "reads the " + BucketLayout.MANIFEST + " of each published table, whose keys are"
         + " known only at run time; read-only, manifests only, and the wildcard stops at the prefix.",
         exports.nagObjectsResource(BucketLayout.MANIFESTS_PATTERN));
+  }
+
+  /** One use of the range-bounds key: PlanRun seals with it, ExportTable opens, no one does both. */
+  private PolicyStatement boundsKeyUse(String sid, String action) {
+    return PolicyStatement.Builder.create().sid(sid).actions(List.of(action))
+        .resources(List.of(boundsKey.getKeyArn())).build();
   }
 
   private static PolicyStatement secretRead(String sid, List<String> arns) {

@@ -48,12 +48,12 @@ public record Deployment(Path file, DeployConfig config, Path policyFile, Path c
     return config.bucket().prefix();
   }
 
-  /** Fixed, so PlanRun's ListExecutions permission can name it without a dependency cycle. */
   /** The alias of the stack's KMS key that seals masked key bounds (docs/data-contract.md#sealed-bounds). */
   public static String boundsKeyAlias(String stackName) {
     return "alias/" + stackName + "-range-bounds";
   }
 
+  /** Fixed, so PlanRun's ListExecutions permission can name it without a dependency cycle. */
   public String stateMachineName() {
     return stackName() + "-pipeline";
   }
