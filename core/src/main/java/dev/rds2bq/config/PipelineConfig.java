@@ -62,12 +62,17 @@ public record PipelineConfig(
    *     a single {@code source} takes the top-level {@code databases}
    * @param tables under {@code sources} only: the source's include/exclude rules; absent, the
    *     top-level {@code tables}
+   * @param maxReplicaLagSeconds the replica lag over which an export does not start and waits for the
+   *     state machine's retry instead (docs/sources.md#replica-lag)
    */
   public record SourceConfig(Engine engine, String secretId, TlsMode tls, String caBundle,
       Integer connectTimeoutSeconds, Integer socketTimeoutSeconds, String database, List<String> databases,
-      TableFilter tables, boolean allowWritable) {
+      TableFilter tables, boolean allowWritable, Integer maxReplicaLagSeconds) {
+    public static final int DEFAULT_MAX_REPLICA_LAG_SECONDS = 300;
+
     public SourceConfig {
       engine = engine == null ? Engine.MYSQL : engine;
+      maxReplicaLagSeconds = maxReplicaLagSeconds == null ? DEFAULT_MAX_REPLICA_LAG_SECONDS : maxReplicaLagSeconds;
       tls = tls == null ? TlsMode.VERIFY : tls;
       connectTimeoutSeconds = connectTimeoutSeconds == null ? 10 : connectTimeoutSeconds;
       socketTimeoutSeconds = socketTimeoutSeconds == null ? 600 : socketTimeoutSeconds;
@@ -78,7 +83,7 @@ public record PipelineConfig(
     public SourceConfig(Engine engine, String secretId, TlsMode tls, String caBundle, Integer connectTimeoutSeconds,
         Integer socketTimeoutSeconds, String database, List<String> databases, TableFilter tables) {
       this(engine, secretId, tls, caBundle, connectTimeoutSeconds, socketTimeoutSeconds, database, databases, tables,
-          false);
+          false, null);
     }
 
     /** A source of one engine, its databases given by the config around it. */
@@ -96,7 +101,7 @@ public record PipelineConfig(
     /** The same settings with the CA bundle at another path (a local copy of an S3 object). */
     public SourceConfig withCaBundle(String path) {
       return new SourceConfig(engine, secretId, tls, path, connectTimeoutSeconds, socketTimeoutSeconds, database,
-          databases, tables, allowWritable);
+          databases, tables, allowWritable, maxReplicaLagSeconds);
     }
 
     /** The engine's port when the secret has none. */
@@ -749,6 +754,8 @@ public record PipelineConfig(
         && source.connectTimeoutSeconds() <= 300, "between 1 and 300", source.connectTimeoutSeconds());
     require(origin, key + ".socketTimeoutSeconds", source.socketTimeoutSeconds() >= 0
         && source.socketTimeoutSeconds() <= 3600, "between 0 (none) and 3600", source.socketTimeoutSeconds());
+    require(origin, key + ".maxReplicaLagSeconds", source.maxReplicaLagSeconds() >= 1
+        && source.maxReplicaLagSeconds() <= 86_400, "between 1 and 86400 seconds", source.maxReplicaLagSeconds());
     require(origin, key + ".database", source.database() == null || source.engine() == Engine.POSTGRESQL,
         "absent for engine mysql (each request names its database); it is PostgreSQL's database, whose schemas"
             + " are listed in databases", source.database());

@@ -116,6 +116,11 @@ public final class BucketLayout {
     return runFolder(t) + "part-" + label + "-" + String.format("%05d", seq) + DATA_SUFFIX;
   }
 
+  /** The key, under the run folder, where a range's waits for its source are counted ({@code .waits.json}). */
+  public static String waitsKey(String label) {
+    return EXPORTS + label + ".waits.json";
+  }
+
   /** The key of a full export result, relative to the run folder: {@code _exports/<label>.json}. */
   public static String resultKey(String label) {
     return EXPORTS + label + ".json";

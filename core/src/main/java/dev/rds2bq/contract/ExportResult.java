@@ -11,7 +11,11 @@ import java.util.Map;
  * so only committed files appear. ExportTable keeps it in S3 ({@link ExportResultStore}) and returns
  * its {@link SlimExportResult}; PublishTable takes either form. {@code receipts} holds one
  * {@link ColumnReceipt} per output column, in output order; {@code primaryKey} the output names of the
- * table's primary-key columns that are written, in key order.
+ * table's primary-key columns that are written, in key order. {@code replicaLag} is what the source
+ * said of its replication before the rows were read, {@code sourceWaits} how many times the range
+ * was put off first because the replica was too far behind (absent: none), and {@code reused} marks
+ * a result taken over from an earlier execution of the same attempt without reading the source
+ * again (docs/state-machine.md#resume).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonDeserialize(using = JsonDeserializer.None.class)
@@ -34,7 +38,10 @@ public record ExportResult(
     Map<String, Long> zeroDates,
     long durationMs,
     List<ColumnReceipt> receipts,
-    List<String> primaryKey) implements AnyExportResult {
+    List<String> primaryKey,
+    String replicaLag,
+    Integer sourceWaits,
+    Boolean reused) implements AnyExportResult {
 
   /** A result without receipts (an export that did not compute them), of the config's single {@code source}. */
   public ExportResult(String runId, String attempt, String runDate, String database, String table,
@@ -42,7 +49,22 @@ public record ExportResult(
       List<ColumnEntry> columns, String schemaFingerprint, String policyFingerprint, String hashKeyId,
       Map<String, Long> zeroDates, long durationMs) {
     this(null, runId, attempt, runDate, database, table, tableComment, range, rowsRead, rowsWritten, files, columns,
-        schemaFingerprint, policyFingerprint, hashKeyId, zeroDates, durationMs, null, null);
+        schemaFingerprint, policyFingerprint, hashKeyId, zeroDates, durationMs, null, null, null, null, null);
+  }
+
+  /** The same result, taken over by a later execution of its attempt instead of being exported again. */
+  public ExportResult asReused() {
+    return new ExportResult(source, runId, attempt, runDate, database, table, tableComment, range, rowsRead,
+        rowsWritten, files, columns, schemaFingerprint, policyFingerprint, hashKeyId, zeroDates, durationMs, receipts,
+        primaryKey, replicaLag, sourceWaits, Boolean.TRUE);
+  }
+
+  public int waits() {
+    return sourceWaits == null ? 0 : sourceWaits;
+  }
+
+  public boolean wasReused() {
+    return Boolean.TRUE.equals(reused);
   }
 
   public record FileEntry(String key, long bytes, long rows) {}

@@ -53,6 +53,53 @@ public final class ExportResultStore {
         r.rowsWritten(), r.files().size(), r.bytes(), r.durationMs(), key);
   }
 
+  /**
+   * The result an earlier execution of this attempt kept for the range, or null when there is none
+   * or it cannot be read: then the range is simply exported again.
+   */
+  public ExportResult earlier(RunTable t, String label) {
+    byte[] json = store.get(layout.runFolder(t) + BucketLayout.resultKey(label));
+    if (json == null) {
+      return null;
+    }
+    try {
+      return READ.readValue(json, ExportResult.class);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** How often a range was put off for its source, kept beside its result until the export succeeds. */
+  public record SourceWaits(int waits, String last) {
+    public static final SourceWaits NONE = new SourceWaits(0, null);
+  }
+
+  public SourceWaits waits(RunTable t, String label) {
+    byte[] json = store.get(layout.runFolder(t) + BucketLayout.waitsKey(label));
+    if (json == null) {
+      return SourceWaits.NONE;
+    }
+    try {
+      return READ.readValue(json, SourceWaits.class);
+    } catch (IOException e) {
+      return SourceWaits.NONE;
+    }
+  }
+
+  /**
+   * Counts one more wait of the range. One export of a range runs at a time (the Map runs each range
+   * once, and retries follow a failure), so a plain read and write cannot lose a count.
+   */
+  public SourceWaits recordWait(RunTable t, String label, String evidence) {
+    SourceWaits next = new SourceWaits(waits(t, label).waits() + 1, evidence);
+    try {
+      store.put(layout.runFolder(t) + BucketLayout.waitsKey(label), WRITE.writeValueAsBytes(next), "application/json");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return next;
+  }
+
   /** The full result: the entry itself, or for the slim form the object it names, checked by {@link #load}. */
   public ExportResult full(AnyExportResult e) {
     return e instanceof SlimExportResult s ? load(s) : (ExportResult) e;

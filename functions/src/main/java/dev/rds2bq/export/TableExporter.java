@@ -5,6 +5,8 @@ import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.error.DataException;
 import dev.rds2bq.contract.BucketLayout;
 import dev.rds2bq.error.InvalidInputException;
+import dev.rds2bq.error.IntegrityException;
+import dev.rds2bq.error.SourceBusyException;
 import dev.rds2bq.contract.RunDates;
 import dev.rds2bq.contract.ExportRequest;
 import dev.rds2bq.contract.KeyRange;
@@ -27,6 +29,7 @@ import dev.rds2bq.parquet.RollingParquetWriter;
 import dev.rds2bq.parquet.RollingParquetWriter.WrittenFile;
 import dev.rds2bq.parquet.RowSink;
 import dev.rds2bq.parquet.ZeroDateCounter;
+import dev.rds2bq.source.ReplicaLag;
 import dev.rds2bq.source.RowStream;
 import dev.rds2bq.source.Source;
 import dev.rds2bq.source.Sources;
@@ -140,6 +143,11 @@ public final class TableExporter {
     checkSelected(named, request);
     String sourceName = named.name();
     MaskingPolicy sourcePolicy = policy.forSource(sourceName);
+    if (store.get(layout.successKey(request)) != null) {
+      throw new IntegrityException(named.qualify(request.database()) + "." + request.table() + ": attempt "
+          + request.attempt() + " of run " + request.runId() + " is published (its " + BucketLayout.SUCCESS
+          + " is there) and is never written again; run the table again: PlanRun gives it a new attempt");
+    }
     long started = System.nanoTime();
     RollingParquetWriter writer = null;
     boolean ok = false;
@@ -193,6 +201,29 @@ public final class TableExporter {
       footer.put("rds2bq.policy_fingerprint", masking.fingerprint());
 
       String label = request.partLabel();
+      String keyId = key == null ? null : new HmacHasher(key).keyId();
+      KeyRange reported = reportedRange(request.range(), masking, schema);
+      ExportResultStore kept = results();
+      ExportResult earlier = kept.earlier(request, label);
+      if (reusable(earlier, request, reported, schemaFingerprint, masking.fingerprint(), keyId)) {
+        ok = true;
+        LOG.info("export reused table={} range={} rows={}: an earlier execution of attempt {} exported it",
+            qualified, label, earlier.rowsWritten(), request.attempt());
+        listener.progress(request, earlier.rowsWritten());
+        return earlier.asReused();
+      }
+      ReplicaLag lag = snapshot.replicaLag();
+      int maxLag = named.config().maxReplicaLagSeconds();
+      if (lag.tooFarBehind(maxLag)) {
+        ExportResultStore.SourceWaits waits = kept.recordWait(request, label, lag.evidence());
+        throw new SourceBusyException(qualified + " range " + label + ": the source "
+            + sources.get(sourceName).endpoint() + " is a replica "
+            + (lag.state() == ReplicaLag.State.STOPPED ? "whose replication is stopped" : lag.seconds()
+                + " s behind its primary, over " + named.key() + ".maxReplicaLagSeconds " + maxLag)
+            + " (" + lag.evidence() + "); nothing was read, and the state machine tries again later (wait "
+            + waits.waits() + "). If it stays behind, fix its replication or raise the limit");
+      }
+      int waited = kept.waits(request, label).waits();
       writer = new RollingParquetWriter(store, seq -> layout.dataFileKey(request, label, seq), parquetSchema,
           writers.toArray(new FieldWriter[0]), footer, config.parquet(), noDictionary, noStatistics, parquetPath);
 
@@ -227,13 +258,12 @@ public final class TableExporter {
       listener.progress(request, rows);
       return new ExportResult(sourceName, request.runId(), request.attempt(), request.runDate(), request.database(),
           request.table(),
-          schema.comment(), reportedRange(request.range(), masking, schema), rowsRead, rows,
+          schema.comment(), reported, rowsRead, rows,
           written.stream().map(f -> new FileEntry(f.key(), f.bytes(), f.rows())).toList(),
           columnEntries(masking, parquetSchema),
-          schemaFingerprint, masking.fingerprint(),
-          key == null ? null : new HmacHasher(key).keyId(),
+          schemaFingerprint, masking.fingerprint(), keyId,
           zeros.counts(), durationMs, receipts ? tallies.stream().map(t -> t.receipt(rows)).toList() : null,
-          primaryKeyOutput(masking, schema.primaryKey()));
+          primaryKeyOutput(masking, schema.primaryKey()), lag.evidence(), waited == 0 ? null : waited, null);
     } catch (IOException e) {
       throw new DataException("writing Parquet for " + (sourceName == null ? "" : sourceName + ".")
           + request.database() + "." + request.table()
@@ -243,6 +273,40 @@ public final class TableExporter {
         writer.abort();
       }
     }
+  }
+
+  /**
+   * Whether an earlier execution of this attempt already exported the range exactly as this one
+   * would: same range bounds, the same table schema and masking policy (their fingerprints), the same
+   * hash key, receipts alike, and every file it lists still in the bucket at its size. A range whose
+   * key column is masked is reported by its id only, and ids of two plans may bound different rows:
+   * such a range is always exported again.
+   */
+  private boolean reusable(ExportResult earlier, ExportRequest request, KeyRange reported, String schemaFingerprint,
+      String policyFingerprint, String keyId) {
+    if (earlier == null || earlier.files() == null || !request.runId().equals(earlier.runId())
+        || !request.attempt().equals(earlier.attempt()) || !request.runDate().equals(earlier.runDate())
+        || !java.util.Objects.equals(reported, earlier.range())
+        || !java.util.Objects.equals(reported, request.range())
+        || !schemaFingerprint.equals(earlier.schemaFingerprint())
+        || !policyFingerprint.equals(earlier.policyFingerprint())
+        || !java.util.Objects.equals(keyId, earlier.hashKeyId())
+        || receipts != (earlier.receipts() != null)
+        || earlier.rowsRead() != earlier.rowsWritten()) {
+      return false;
+    }
+    Map<String, Long> sizes = new java.util.HashMap<>();
+    for (ObjectStore.StoredObject o : store.list(layout.runFolder(request))) {
+      sizes.put(o.key(), o.size());
+    }
+    long rows = 0;
+    for (FileEntry f : earlier.files()) {
+      if (!Long.valueOf(f.bytes()).equals(sizes.get(f.key()))) {
+        return false;
+      }
+      rows += f.rows();
+    }
+    return rows == earlier.rowsWritten();
   }
 
   /**

@@ -153,7 +153,8 @@ public final class TablePublisher {
     int strays = 0;
     if (published == null) {
       for (String key : stored.keySet()) {
-        if (!reported.contains(key) && !resultKeys.contains(key) && !isMarker(request, key)) {
+        if (!reported.contains(key) && !resultKeys.contains(key) && !resultKeys.contains(resultOfWaits(key))
+            && !isMarker(request, key)) {
           // A part of a failed or retried try at a range of this unpublished attempt, never part of the
           // snapshot, or the result of a range this publish does not have (a plan with other ranges).
           store.delete(key);
@@ -180,7 +181,15 @@ public final class TablePublisher {
     store.putIf(layout.successKey(request), new byte[0], "text/plain", null); // already there after a retry: fine
     String latest = moveLatest(request, published, manifestKey);
     return new PublishResult(request.source(), request.database(), request.table(), request.runId(), request.attempt(),
-        request.runDate(), manifestKey, files.size(), rows, bytes, strays, latest);
+        request.runDate(), manifestKey, files.size(), rows, bytes, strays, latest,
+        (int) exports.stream().filter(ExportResult::wasReused).count(),
+        exports.stream().mapToInt(ExportResult::waits).sum());
+  }
+
+  /** The result key whose range a waits record counts ({@link BucketLayout#waitsKey}): kept with it. */
+  private static String resultOfWaits(String key) {
+    String waits = ".waits.json";
+    return key.endsWith(waits) ? key.substring(0, key.length() - waits.length()) + ".json" : null;
   }
 
   private Manifest readManifest(String table, String key) {

@@ -18,6 +18,12 @@ public interface SourceSnapshot extends AutoCloseable {
    */
   RowStream rows(TableSchema table, List<String> columns, KeyRange range);
 
+  /**
+   * How far behind its primary the snapshot's server is, read on the snapshot's own connection
+   * before any row: ExportTable does not add a scan to a replica that is catching up.
+   */
+  ReplicaLag replicaLag();
+
   /** The rows of the table or of {@code range}. */
   long count(TableSchema table, KeyRange range);
 

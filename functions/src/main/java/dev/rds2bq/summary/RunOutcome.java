@@ -36,7 +36,12 @@ public record RunOutcome(String runId, String runDate, Boolean load, List<TableO
 
   /** The parts of the PublishTable output the summary shows. */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Published(String manifestKey, int files, long rows, long bytes) {}
+  public record Published(String manifestKey, int files, long rows, long bytes, Integer rangesReused,
+      Integer sourceWaits) {
+    public Published(String manifestKey, int files, long rows, long bytes) {
+      this(manifestKey, files, rows, bytes, null, null);
+    }
+  }
 
   /** What a Catch records: the error name and its cause, which for a Lambda error is the function's error JSON. */
   @JsonIgnoreProperties(ignoreUnknown = true)

@@ -37,6 +37,8 @@ public final class RunSummarizer {
       }
     }
     List<TableLine> lines = new ArrayList<>();
+    long reused = 0;
+    long waits = 0;
     List<String> failed = new ArrayList<>();
     List<String> reasons = new ArrayList<>();
     for (TableOutcome t : run.tables()) {
@@ -67,7 +69,12 @@ public final class RunSummarizer {
         }
       }
       lines.add(new TableLine(t.source(), t.database(), t.table(), published, published ? t.publish().rows() : null,
-          published ? t.publish().files() : null, load, error));
+          published ? t.publish().files() : null, load, error, published ? positive(t.publish().rangesReused()) : null,
+          published ? positive(t.publish().sourceWaits()) : null));
+      if (published) {
+        reused += count(t.publish().rangesReused());
+        waits += count(t.publish().sourceWaits());
+      }
       if (error != null) {
         failed.add(t.name());
         reasons.add(t.name() + ": " + error);
@@ -75,7 +82,9 @@ public final class RunSummarizer {
     }
     String cause;
     if (failed.isEmpty()) {
-      cause = lines.size() + " table(s) exported, published" + (loading ? " and loaded" : "; loads skipped");
+      cause = lines.size() + " table(s) exported, published" + (loading ? " and loaded" : "; loads skipped")
+          + (reused == 0 ? "" : "; " + reused + " range(s) reused from an earlier execution")
+          + (waits == 0 ? "" : "; exports waited " + waits + " time(s) for replica lag");
     } else {
       cause = failed.size() + " of " + lines.size() + " table(s) failed: " + String.join(" | ", reasons);
       String more = "... (see the execution output for all " + failed.size() + ")";
@@ -111,6 +120,14 @@ public final class RunSummarizer {
       type = type.substring(dot + 1); // dev.rds2bq.error.DataException -> DataException
     }
     return message.isBlank() ? type : type + ": " + oneLine(message);
+  }
+
+  private static Integer positive(Integer n) {
+    return n == null || n == 0 ? null : n;
+  }
+
+  private static long count(Integer n) {
+    return n == null ? 0 : n;
   }
 
   static String oneLine(String s) {

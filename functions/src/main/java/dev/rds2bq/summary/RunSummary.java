@@ -19,10 +19,12 @@ public record RunSummary(String runId, String runDate, String status, List<Strin
    * @param load the load's state, {@code SKIPPED} for a run without loads, {@code NOT_STARTED} for a
    *     published table that no load was started for; null for a table that was not published
    * @param error why the table failed, on one line; absent when it did not
+   * @param rangesReused ranges taken over from an earlier execution of the attempt; absent when none
+   * @param sourceWaits times an export was put off for replica lag; absent when none
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record TableLine(
       @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
       String source, String database, String table, boolean exported, Long rows, Integer files,
-      String load, String error) {}
+      String load, String error, Integer rangesReused, Integer sourceWaits) {}
 }

@@ -302,15 +302,21 @@ class PublishedSnapshotsTest {
     PublishResult published = new TablePublisher(store, "exports", CLOCK).publish(request("r1", "1", "2026-11-26",
         exports));
     byte[] manifest = store.get(published.manifestKey());
+    Map<String, String> before = endState(store, "exports/snap/items/");
     try (Connection c = stack.mysql.connect("snap"); Statement s = c.createStatement()) {
       s.execute("DELETE FROM items WHERE id > 2990");
     }
-    // Range 2 exported again into the published attempt, behind the publisher's back.
-    List<SlimExportResult> changed = new ArrayList<>(exports.subList(0, 2));
-    changed.add(exporter.results().save(exporter.export(new ExportRequest("r1", "1", "2026-11-26", "snap", "items",
-        new KeyRange(2, "id", "2000", null)))));
+    // Range 2 exported again into the published attempt, behind the publisher's back: refused before
+    // anything is written, so no file the manifest lists is ever rewritten.
+    IntegrityException rewrite = assertThrows(IntegrityException.class, () -> exporter.export(new ExportRequest("r1",
+        "1", "2026-11-26", "snap", "items", new KeyRange(2, "id", "2000", null))));
+    assertEquals("snap.items: attempt 1 of run r1 is published (its _SUCCESS is there) and is never written again;"
+        + " run the table again: PlanRun gives it a new attempt", rewrite.getMessage());
+    assertEquals(before, endState(store, "exports/snap/items/"), "nothing in the table's folder changed");
+    // A publish of other files (here, fewer ranges) into the published attempt is refused as well.
     IntegrityException e = assertThrows(IntegrityException.class,
-        () -> new TablePublisher(store, "exports", CLOCK).publish(request("r1", "1", "2026-11-26", changed)));
+        () -> new TablePublisher(store, "exports", CLOCK).publish(request("r1", "1", "2026-11-26",
+            exports.subList(0, 2))));
     assertTrue(e.getMessage().contains("attempt 1 of run r1 is already published with other files"), e.getMessage());
     assertArrayEquals(manifest, store.get(published.manifestKey()), "the manifest stays as it was");
   }

@@ -209,6 +209,18 @@ public final class Rds2bqStack extends Stack {
     f.allow(s3("WriteParquet", List.of("s3:PutObject", "s3:AbortMultipartUpload"),
         exports.objectsArn(BucketLayout.ANY_OBJECT)));
     f.allow(s3("ReadLargePlans", List.of("s3:GetObject"), exports.objectsArn(BucketLayout.PLANS_PATTERN)));
+    // An export takes over a range an earlier execution of its attempt finished (its result and the
+    // files it lists), counts its waits for a busy replica, and refuses to write into a published
+    // attempt (its _SUCCESS): reads only, of those keys and the listing under the prefix.
+    f.allow(PolicyStatement.Builder.create()
+        .sid("ReadResultsAndPublishedMarks")
+        .actions(List.of("s3:GetObject"))
+        .resources(List.of(exports.objectsArn(BucketLayout.EXPORT_RESULTS_PATTERN),
+            exports.objectsArn("*/" + BucketLayout.SUCCESS)))
+        .build());
+    PolicyStatement list = exports.listPrefix();
+    list.setSid("ListUnderPrefix");
+    f.allow(list);
     // Publishing is PublishTable's alone: an export, whoever invokes it, can never make a folder look
     // complete or move a table's pointer.
     f.allow(PolicyStatement.Builder.create()
@@ -222,8 +234,10 @@ public final class Rds2bqStack extends Stack {
     f.allow(exports.keyUse(true));
     f.suppress("AwsSolutions-IAM5", "writes <prefix>/" + BucketLayout.RUN_FOLDER_SHAPE + "part-*.parquet for tables"
         + " discovered at run time, and reads plans under <prefix>/" + BucketLayout.PLANS + "; the wildcards stop at"
-        + " the prefix.", exports.nagObjectsResource(BucketLayout.ANY_OBJECT),
-        exports.nagObjectsResource(BucketLayout.PLANS_PATTERN));
+        + " the prefix; it reads back the export results and _SUCCESS marks of those folders.",
+        exports.nagObjectsResource(BucketLayout.ANY_OBJECT), exports.nagObjectsResource(BucketLayout.PLANS_PATTERN),
+        exports.nagObjectsResource(BucketLayout.EXPORT_RESULTS_PATTERN),
+        exports.nagObjectsResource("*/" + BucketLayout.SUCCESS));
   }
 
   private void grantPublishTable(Deployment d) {

@@ -247,6 +247,11 @@ class Rds2bqStackTest {
         List.of(SOURCE_SECRET, HASH_SECRET)));
     expected.add(statement("WriteParquet", List.of("s3:PutObject", "s3:AbortMultipartUpload"), List.of(objects("*"))));
     expected.add(statement("ReadLargePlans", List.of("s3:GetObject"), List.of(objects("_plans/*"))));
+    // Resuming a range, counting its waits, refusing a published attempt: reads of those keys only.
+    expected.add(statement("ReadResultsAndPublishedMarks", List.of("s3:GetObject"),
+        List.of(objects("*/_exports/*"), objects("*/_SUCCESS"))));
+    expected.add(withCondition(statement("ListUnderPrefix", List.of("s3:ListBucket"), List.of(bucketArn())),
+        Map.of("StringLike", Map.of("s3:prefix", List.of(PREFIX + "/*")))));
     ObjectNode neverPublish = statement("NeverPublish", List.of("s3:PutObject"), List.of(objects("*/_manifest.json"),
         objects("*/_SUCCESS"), objects("*/_latest.json")));
     neverPublish.put("Effect", "Deny");

@@ -41,6 +41,51 @@ public final class EmbeddedMySql implements AutoCloseable {
         "--ssl-key=" + server.key().toAbsolutePath()));
   }
 
+  /** A server that keeps a binary log in rows, as a replication primary does. */
+  public static EmbeddedMySql startPrimary() {
+    return start(null, java.util.List.of("--skip-ssl", "--server-id=1", "--log-bin=primary-bin",
+        "--binlog-format=ROW"));
+  }
+
+  /**
+   * A read-only replica of {@code primary}, as RDS makes one: it replicates from the primary's
+   * current binary log position, so the logins each server made at start-up stay their own.
+   */
+  public static EmbeddedMySql startReplicaOf(EmbeddedMySql primary) {
+    EmbeddedMySql replica = start(null, java.util.List.of("--skip-ssl", "--server-id=2", "--read-only=1",
+        "--relay-log=replica-relay"));
+    try (Connection p = primary.connect(null); Statement ps = p.createStatement();
+        java.sql.ResultSet position = ps.executeQuery("SHOW MASTER STATUS");
+        Connection r = replica.connect(null); Statement rs = r.createStatement()) {
+      if (!position.next()) {
+        throw new IllegalStateException("the primary keeps no binary log: start it with startPrimary()");
+      }
+      rs.execute("CHANGE MASTER TO MASTER_HOST='" + primary.host() + "', MASTER_PORT=" + primary.port()
+          + ", MASTER_SSL=0, MASTER_USER='" + USER + "', MASTER_PASSWORD='" + PASSWORD + "', MASTER_LOG_FILE='"
+          + position.getString(1) + "', MASTER_LOG_POS=" + position.getLong(2));
+      rs.execute("START REPLICA");
+    } catch (SQLException e) {
+      replica.close();
+      throw new IllegalStateException("could not make the embedded MariaDB a replica: " + e.getMessage(), e);
+    }
+    return replica;
+  }
+
+  /** Runs one statement with the login's full privileges, e.g. {@code STOP REPLICA SQL_THREAD} on a replica. */
+  public void execute(String sql) throws SQLException {
+    try (Connection c = connect(null); Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  private Connection connectAsRoot() throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("user", "root");
+    p.setProperty("sslMode", "DISABLED");
+    p.setProperty("allowPublicKeyRetrieval", "true");
+    return DriverManager.getConnection("jdbc:mysql://" + host() + ":" + port + "/mysql", p);
+  }
+
   private static EmbeddedMySql start(File dataDir, java.util.List<String> tlsArgs) {
     DBConfigurationBuilder b = DBConfigurationBuilder.newBuilder()
         .setPort(0)
@@ -81,12 +126,7 @@ public final class EmbeddedMySql implements AutoCloseable {
    * users of a fresh install would shadow a '%' login from loopback, so they go.
    */
   private void enableLogins() {
-    Properties p = new Properties();
-    p.setProperty("user", "root");
-    p.setProperty("sslMode", "DISABLED");
-    p.setProperty("allowPublicKeyRetrieval", "true");
-    try (Connection c = DriverManager.getConnection("jdbc:mysql://" + host() + ":" + port + "/mysql", p);
-        Statement s = c.createStatement()) {
+    try (Connection c = connectAsRoot(); Statement s = c.createStatement()) {
       s.execute("FLUSH PRIVILEGES");
       s.execute("DROP USER IF EXISTS ''@'localhost'");
       s.execute("DROP USER IF EXISTS ''@'" + hostName() + "'");

@@ -2,6 +2,7 @@ package dev.rds2bq.source.mysql;
 
 import dev.rds2bq.contract.KeyRange;
 import dev.rds2bq.rows.RowBatch;
+import dev.rds2bq.source.ReplicaLag;
 import dev.rds2bq.source.RowStream;
 import dev.rds2bq.source.SourceSnapshot;
 import dev.rds2bq.source.TableSchema;
@@ -51,6 +52,11 @@ final class MySqlSnapshot implements SourceSnapshot {
       closeQuietly(ps);
       throw e instanceof SQLException sql ? source.translate(sql, database) : (RuntimeException) e;
     }
+  }
+
+  @Override
+  public ReplicaLag replicaLag() {
+    return source.translating(database, () -> MySqlReplication.lag(connection));
   }
 
   @Override

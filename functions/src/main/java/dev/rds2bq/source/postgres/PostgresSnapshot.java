@@ -3,6 +3,7 @@ package dev.rds2bq.source.postgres;
 import dev.rds2bq.contract.KeyRange;
 import dev.rds2bq.error.DataException;
 import dev.rds2bq.rows.RowBatch;
+import dev.rds2bq.source.ReplicaLag;
 import dev.rds2bq.source.RowStream;
 import dev.rds2bq.source.SourceColumn;
 import dev.rds2bq.source.SourceSnapshot;
@@ -59,6 +60,11 @@ final class PostgresSnapshot implements SourceSnapshot {
       PostgresConnections.closeQuietly(ps);
       throw e;
     }
+  }
+
+  @Override
+  public ReplicaLag replicaLag() {
+    return source.translating(schema, () -> PostgresReplication.lag(connection));
   }
 
   @Override

@@ -46,7 +46,7 @@ public final class DeployConfigLoader {
   private static final Set<String> ENGINE_KEYS = Set.of("parquet", "zeroDates", "planning", "publish", "runDateZone",
       "source", "maxBackfillDays", "columnNames");
   private static final Set<String> ENGINE_SOURCE_KEYS = Set.of("connectTimeoutSeconds", "socketTimeoutSeconds",
-      "allowWritable");
+      "allowWritable", "maxReplicaLagSeconds");
   private static final Set<String> SCHEDULE_INPUT_KEYS = Set.of("tables", "load", "allowConcurrent");
 
   private final String origin;
