@@ -43,6 +43,12 @@ public final class AwsSecretSource implements SecretSource {
             + " put a value in it"));
   }
 
+  @Override
+  public java.time.Instant lastChanged(String secretId) {
+    var described = call(secretId, null, "DescribeSecret", () -> client.describeSecret(b -> b.secretId(secretId)));
+    return described.lastChangedDate() != null ? described.lastChangedDate() : described.createdDate();
+  }
+
   private static <T> T call(String secretId, String versionId, String action, java.util.function.Supplier<T> request) {
     try {
       return request.get();

@@ -18,6 +18,14 @@ public interface SecretSource {
     return null;
   }
 
+  /**
+   * When the secret's value last changed, read without the value: for a secret holding an access key
+   * that the stack replaces, the key's age. Null where the store does not say.
+   */
+  default java.time.Instant lastChanged(String secretId) {
+    return null;
+  }
+
   /** The value of one version of the secret; a null version is the current value. */
   default String secretString(String secretId, String versionId) {
     if (versionId == null) {

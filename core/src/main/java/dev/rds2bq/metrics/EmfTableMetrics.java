@@ -67,6 +67,11 @@ public final class EmfTableMetrics implements TableMetrics {
     emit(null, m -> m.addMetric(FAILED_TABLES, failedTables.size(), MetricUnit.COUNT));
   }
 
+  @Override
+  public void dtsKeyAge(double days) {
+    emit(null, m -> m.addMetric(DTS_KEY_AGE_DAYS, days, MetricUnit.NONE));
+  }
+
   private static DimensionSet perTable(String database, String table) {
     return DimensionSet.of(DATABASE, database, TABLE, table);
   }

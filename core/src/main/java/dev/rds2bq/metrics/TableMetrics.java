@@ -17,6 +17,7 @@ public interface TableMetrics {
   String PUBLISHED_ROWS = "PublishedRows";
   String LOAD_SECONDS = "LoadSeconds";
   String FAILED_TABLES = "FailedTables";
+  String DTS_KEY_AGE_DAYS = "DtsAccessKeyAgeDays";
 
   /** For tests and the local run. */
   TableMetrics NONE = new TableMetrics() {
@@ -43,4 +44,7 @@ public interface TableMetrics {
 
   /** The run's failed tables as {@code database.table}: one per table, and the total with no dimension. */
   void runFinished(List<String> failedTables);
+
+  /** Days since the DTS reader's access key was last replaced, with no dimension: the key-age alarm's figure. */
+  default void dtsKeyAge(double days) {}
 }

@@ -65,4 +65,16 @@ class EmfTableMetricsTest {
     JsonNode totalDims = total.get("_aws").get("CloudWatchMetrics").get(0).get("Dimensions");
     assertTrue(totalDims.isEmpty() || totalDims.get(0).isEmpty(), "the run total has no dimension: " + total);
   }
+
+  @Test
+  void theDtsKeysAgeIsOneLineWithoutDimensions() throws Exception {
+    String namespace = "rds2bq-test-" + java.util.UUID.randomUUID();
+    TableMetrics metrics = EmfTableMetrics.fromEnvironment(Map.of(TableMetrics.NAMESPACE_VARIABLE, namespace,
+        "AWS_LAMBDA_FUNCTION_NAME", "rds2bq-test-StartLoads"));
+    List<JsonNode> lines = capture(namespace, () -> metrics.dtsKeyAge(91.5));
+    assertEquals(1, lines.size(), lines.toString());
+    assertEquals(91.5, lines.get(0).get("DtsAccessKeyAgeDays").asDouble());
+    JsonNode dims = lines.get(0).get("_aws").get("CloudWatchMetrics").get(0).get("Dimensions");
+    assertTrue(dims.isEmpty() || dims.get(0).isEmpty(), "the alarm reads it without dimensions: " + lines);
+  }
 }

@@ -365,7 +365,7 @@ class DeployedWiringTest {
         + "network:\n  vpcId: vpc-0123456789abcdef0\n  subnets:\n"
         + "    - {id: subnet-0aaaaaaaaaaaaaaa1, availabilityZone: us-east-1a, routeTableId: rtb-0aaaaaaaaaaaaaaa1}\n"
         + "    - {id: subnet-0bbbbbbbbbbbbbbb2, availabilityZone: us-east-1b, routeTableId: rtb-0bbbbbbbbbbbbbbb2}\n"
-        + "  replicaSecurityGroupId: sg-0123456789abcdef0\n"
+        + "  replicaSecurityGroupId: sg-0123456789abcdef0\n  s3PrefixListId: pl-63a5400a\n"
         + "tables:\n  include: [\"*\"]\n"
         + "masking:\n  policyFile: masking.yaml\n  hashKeySecretArn: " + hashArn + "\n"
         + "bucket:\n  name: " + BUCKET + "\n  prefix: exports\n"

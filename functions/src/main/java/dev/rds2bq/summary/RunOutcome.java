@@ -52,7 +52,7 @@ public record RunOutcome(String runId, String runDate, Boolean load, List<TableO
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Loads(String runId, String runDate, String startedAt, Boolean done, List<Load> loads) {}
 
-  /** One table's load: {@code state} is PENDING, RUNNING, SUCCEEDED, FAILED or CANCELLED. */
+  /** One table's load: {@code state} is PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLED or SUPERSEDED. */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Load(String source, String database, String table, String destination, String transferConfig,
       String runName, String state, List<String> errors) {

@@ -20,6 +20,8 @@ import java.util.Map;
  */
 public final class RunSummarizer {
   static final int MAX_ERROR_CHARS = 300;
+  /** The load state of a snapshot older than the one BigQuery holds (the load module's {@code TableLoad}). */
+  static final String SUPERSEDED = "SUPERSEDED";
   static final int MAX_CAUSE_CHARS = 4000;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -37,6 +39,7 @@ public final class RunSummarizer {
       }
     }
     List<TableLine> lines = new ArrayList<>();
+    List<String> superseded = new ArrayList<>();
     long reused = 0;
     long waits = 0;
     List<String> failed = new ArrayList<>();
@@ -44,6 +47,7 @@ public final class RunSummarizer {
     for (TableOutcome t : run.tables()) {
       String error = null;
       String load = null;
+      String note = null;
       boolean published = "PUBLISHED".equals(t.status()) && t.publish() != null;
       if (!published) {
         error = t.error() == null ? "not published (status " + t.status() + ")" : describe(t.error());
@@ -63,14 +67,18 @@ public final class RunSummarizer {
       } else {
         Load l = loads.get(t.name());
         load = l.state();
-        if (!"SUCCEEDED".equals(l.state())) {
+        if (SUPERSEDED.equals(l.state())) {
+          // Not a failure: the table in BigQuery already holds a newer snapshot, and keeps it.
+          note = l.errors() == null ? "a newer snapshot is loaded" : oneLine(String.join("; ", l.errors()));
+          superseded.add(t.name());
+        } else if (!"SUCCEEDED".equals(l.state())) {
           error = "load " + l.state() + (l.errors() == null || l.errors().isEmpty() ? ""
               : ": " + oneLine(String.join("; ", l.errors())));
         }
       }
       lines.add(new TableLine(t.source(), t.database(), t.table(), published, published ? t.publish().rows() : null,
           published ? t.publish().files() : null, load, error, published ? positive(t.publish().rangesReused()) : null,
-          published ? positive(t.publish().sourceWaits()) : null));
+          published ? positive(t.publish().sourceWaits()) : null, note));
       if (published) {
         reused += count(t.publish().rangesReused());
         waits += count(t.publish().sourceWaits());
@@ -84,7 +92,9 @@ public final class RunSummarizer {
     if (failed.isEmpty()) {
       cause = lines.size() + " table(s) exported, published" + (loading ? " and loaded" : "; loads skipped")
           + (reused == 0 ? "" : "; " + reused + " range(s) reused from an earlier execution")
-          + (waits == 0 ? "" : "; exports waited " + waits + " time(s) for replica lag");
+          + (waits == 0 ? "" : "; exports waited " + waits + " time(s) for replica lag")
+          + (superseded.isEmpty() ? "" : "; not loaded, BigQuery holding a newer snapshot: "
+              + String.join(", ", superseded));
     } else {
       cause = failed.size() + " of " + lines.size() + " table(s) failed: " + String.join(" | ", reasons);
       String more = "... (see the execution output for all " + failed.size() + ")";

@@ -21,10 +21,11 @@ public record RunSummary(String runId, String runDate, String status, List<Strin
    * @param error why the table failed, on one line; absent when it did not
    * @param rangesReused ranges taken over from an earlier execution of the attempt; absent when none
    * @param sourceWaits times an export was put off for replica lag; absent when none
+   * @param note why a published table's load was skipped ({@code load: SUPERSEDED}); absent otherwise
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record TableLine(
       @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
       String source, String database, String table, boolean exported, Long rows, Integer files,
-      String load, String error, Integer rangesReused, Integer sourceWaits) {}
+      String load, String error, Integer rangesReused, Integer sourceWaits, String note) {}
 }

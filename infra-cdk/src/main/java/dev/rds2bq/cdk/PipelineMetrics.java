@@ -32,6 +32,7 @@ public final class PipelineMetrics {
   public static final String PUBLISHED_ROWS = TableMetrics.PUBLISHED_ROWS;
   public static final String LOAD_SECONDS = TableMetrics.LOAD_SECONDS;
   public static final String FAILED_TABLES = TableMetrics.FAILED_TABLES;
+  public static final String DTS_KEY_AGE_DAYS = TableMetrics.DTS_KEY_AGE_DAYS;
 
   public static final List<String> PER_TABLE = List.of(EXPORTED_ROWS, EXPORTED_BYTES, EXPORT_SECONDS, PUBLISHED_ROWS,
       LOAD_SECONDS, FAILED_TABLES);

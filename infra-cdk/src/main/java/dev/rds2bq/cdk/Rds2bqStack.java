@@ -151,14 +151,14 @@ public final class Rds2bqStack extends Stack {
     grantPlanRun(d);
     grantExportTable(d);
     grantPublishTable(d);
-    grantLoads(d, functions.get(FunctionSpec.START_LOADS));
-    grantLoads(d, functions.get(FunctionSpec.CHECK_LOADS));
+    grantStartLoads(d);
+    grantCheckLoads(d);
 
     List<PipelineFunction> all = List.copyOf(functions.values());
     this.pipeline = new Pipeline(this, "Pipeline", d.stateMachineName(), definition, all, retention);
     this.schedule = new RunSchedule(this, "Schedule", d.config().schedule(), pipeline.stateMachine());
     this.monitoring = new Monitoring(this, "Monitoring", d.stackName(), pipeline.stateMachine(), pipeline.logGroup(),
-        all, d.config().alerts().emails());
+        all, d.config().alerts().emails(), d.config().bigquery().dtsReaderKeyMaxAgeDays());
 
     output("BucketName", exports.bucket().getBucketName(), "The export bucket");
     output("StateMachineArn", pipeline.stateMachine().getStateMachineArn(), "Start a run here (console or CLI)");
@@ -212,12 +212,8 @@ public final class Rds2bqStack extends Stack {
     // An export takes over a range an earlier execution of its attempt finished (its result and the
     // files it lists), counts its waits for a busy replica, and refuses to write into a published
     // attempt (its _SUCCESS): reads only, of those keys and the listing under the prefix.
-    f.allow(PolicyStatement.Builder.create()
-        .sid("ReadResultsAndPublishedMarks")
-        .actions(List.of("s3:GetObject"))
-        .resources(List.of(exports.objectsArn(BucketLayout.EXPORT_RESULTS_PATTERN),
-            exports.objectsArn("*/" + BucketLayout.SUCCESS)))
-        .build());
+    f.allow(s3("ReadResultsAndPublishedMarks", List.of("s3:GetObject"),
+        exports.objectsArn(BucketLayout.EXPORT_RESULTS_PATTERN), exports.objectsArn("*/" + BucketLayout.SUCCESS)));
     PolicyStatement list = exports.listPrefix();
     list.setSid("ListUnderPrefix");
     f.allow(list);
@@ -256,9 +252,32 @@ public final class Rds2bqStack extends Stack {
         + " stops at the prefix.", exports.nagObjectsResource(BucketLayout.ANY_OBJECT));
   }
 
-  private void grantLoads(Deployment d, PipelineFunction f) {
+  /**
+   * StartLoads hands the DTS key to Google and checks each table's pointer before loading it (loads
+   * never go back, docs/loading.md); it reads the key's age too, for the key-age alarm.
+   */
+  private void grantStartLoads(Deployment d) {
+    PipelineFunction f = functions.get(FunctionSpec.START_LOADS);
     f.allow(secretRead("ReadGoogleCredentialsAndDtsKey", List.of(d.config().bigquery().credentialsSecretArn(),
         dtsReader.secret().getSecretArn())));
+    f.allow(PolicyStatement.Builder.create()
+        .sid("DtsKeyAge")
+        .actions(List.of("secretsmanager:DescribeSecret"))
+        .resources(List.of(dtsReader.secret().getSecretArn()))
+        .build());
+    f.allow(s3("ReadManifestsAndPointers", List.of("s3:GetObject"), exports.objectsArn(BucketLayout.MANIFESTS_PATTERN),
+        exports.objectsArn("*/" + BucketLayout.LATEST)));
+    f.allow(exports.keyUse(false));
+    f.suppress("AwsSolutions-IAM5", "reads the " + BucketLayout.MANIFEST + " and " + BucketLayout.LATEST + " of each"
+        + " published table, whose keys are known only at run time; read-only, those objects only, and the wildcard"
+        + " stops at the prefix.", exports.nagObjectsResource(BucketLayout.MANIFESTS_PATTERN),
+        exports.nagObjectsResource("*/" + BucketLayout.LATEST));
+  }
+
+  /** CheckLoads polls transfer runs and compares receipts: Google's credentials and the manifests, not the DTS key. */
+  private void grantCheckLoads(Deployment d) {
+    PipelineFunction f = functions.get(FunctionSpec.CHECK_LOADS);
+    f.allow(secretRead("ReadGoogleCredentials", List.of(d.config().bigquery().credentialsSecretArn())));
     f.allow(s3("ReadManifests", List.of("s3:GetObject"), exports.objectsArn(BucketLayout.MANIFESTS_PATTERN)));
     f.allow(exports.keyUse(false));
     f.suppress("AwsSolutions-IAM5", "reads the " + BucketLayout.MANIFEST + " of each published table, whose keys are"
@@ -280,8 +299,8 @@ public final class Rds2bqStack extends Stack {
         .build();
   }
 
-  private static PolicyStatement s3(String sid, List<String> actions, String resource) {
-    return PolicyStatement.Builder.create().sid(sid).actions(actions).resources(List.of(resource)).build();
+  private static PolicyStatement s3(String sid, List<String> actions, String... resources) {
+    return PolicyStatement.Builder.create().sid(sid).actions(actions).resources(List.of(resources)).build();
   }
 
   /** The ARN of exactly one asset object in the bootstrap bucket. */

@@ -271,16 +271,30 @@ class Rds2bqStackTest {
     assertJsonEquals(expected, statementsOf(FunctionSpec.PUBLISH_TABLE), "PublishTable's statements");
   }
 
-  @ParameterizedTest
-  @EnumSource(value = FunctionSpec.class, names = {"START_LOADS", "CHECK_LOADS"})
-  void theLoadFunctionsMayReadTheGoogleCredentialsTheDtsKeyAndTheManifests(FunctionSpec spec) {
+  @Test
+  void startLoadsMayReadTheGoogleCredentialsTheDtsKeyAndItsAgeTheManifestsAndThePointers() {
+    FunctionSpec spec = FunctionSpec.START_LOADS;
     List<Object> expected = commonStatements(spec, List.of(engineConfig()));
     expected.add(statement("ReadGoogleCredentialsAndDtsKey", List.of("secretsmanager:GetSecretValue"),
         List.of(GOOGLE_SECRET, ref(t.logicalId(stack.dtsReader().secret())))));
+    expected.add(statement("DtsKeyAge", List.of("secretsmanager:DescribeSecret"),
+        List.of(ref(t.logicalId(stack.dtsReader().secret())))));
+    expected.add(statement("ReadManifestsAndPointers", List.of("s3:GetObject"),
+        List.of(objects("*/_manifest.json"), objects("*/_latest.json"))));
+    assertJsonEquals(expected, statementsOf(spec), "StartLoads' statements");
+    assertEquals("rds2bq-test-StartLoads", t.properties(fn(spec).role()).path("RoleName").asText(),
+        "a fixed role name, for WIF");
+  }
+
+  @Test
+  void checkLoadsMayReadTheGoogleCredentialsAndTheManifestsButNotTheDtsKey() {
+    FunctionSpec spec = FunctionSpec.CHECK_LOADS;
+    List<Object> expected = commonStatements(spec, List.of(engineConfig()));
+    expected.add(statement("ReadGoogleCredentials", List.of("secretsmanager:GetSecretValue"), List.of(GOOGLE_SECRET)));
     expected.add(statement("ReadManifests", List.of("s3:GetObject"), List.of(objects("*/_manifest.json"))));
-    assertJsonEquals(expected, statementsOf(spec), spec.functionName() + "'s statements");
-    assertEquals("rds2bq-test-" + spec.functionName(),
-        t.properties(fn(spec).role()).path("RoleName").asText(), "a fixed role name, for WIF");
+    assertJsonEquals(expected, statementsOf(spec), "CheckLoads' statements");
+    assertEquals("rds2bq-test-CheckLoads", t.properties(fn(spec).role()).path("RoleName").asText(),
+        "a fixed role name, for WIF");
   }
 
   @Test
@@ -386,12 +400,18 @@ class Rds2bqStackTest {
   // ---- Network -----------------------------------------------------------------------------------
 
   @Test
-  void theDatabaseFunctionsGroupReachesOnlyTheReplicaPortAndHttps() {
+  void theDatabaseFunctionsGroupReachesOnlyTheReplicaPortS3AndTheEndpoints() {
     JsonNode group = t.properties(stack.network().databaseGroup());
-    assertJsonEquals(List.of(Map.of("CidrIp", "0.0.0.0/0", "Description",
-        "HTTPS to S3, Secrets Manager and Step Functions through the VPC endpoints", "FromPort", 443,
-        "IpProtocol", "tcp", "ToPort", 443)), group.path("SecurityGroupEgress"), "egress");
+    // No 0.0.0.0/0: HTTPS to S3's managed prefix list and to the endpoints' group, each a rule of its own.
+    assertTrue(group.path("SecurityGroupEgress").isMissingNode(), "no inline rule: " + group);
+    assertFalse(t.resources().toString().contains("0.0.0.0/0"), "no rule of the stack opens every address");
     String groupId = t.logicalId(stack.network().databaseGroup());
+    template.hasResourceProperties("AWS::EC2::SecurityGroupEgress", Map.of("GroupId", getAtt(groupId, "GroupId"),
+        "DestinationPrefixListId", "pl-61a54008", "FromPort", 443, "ToPort", 443, "IpProtocol", "tcp",
+        "Description", "HTTPS to S3 (its managed prefix list)"));
+    template.hasResourceProperties("AWS::EC2::SecurityGroupEgress", Map.of("GroupId", getAtt(groupId, "GroupId"),
+        "DestinationSecurityGroupId", Match.anyValue(), "FromPort", 443, "ToPort", 443, "IpProtocol", "tcp",
+        "Description", "HTTPS to the rds2bq interface endpoints"));
     template.hasResourceProperties("AWS::EC2::SecurityGroupEgress", Map.of("GroupId", getAtt(groupId, "GroupId"),
         "DestinationSecurityGroupId", "sg-0123456789abcdef0", "FromPort", 3306, "ToPort", 3306, "IpProtocol", "tcp"));
     template.hasResourceProperties("AWS::EC2::SecurityGroupIngress", Map.of("GroupId", "sg-0123456789abcdef0",
@@ -399,16 +419,16 @@ class Rds2bqStackTest {
   }
 
   @Test
-  void s3IsReachedThroughAGatewayEndpointAndSecretsManagerAndStepFunctionsThroughInterfaceEndpoints() {
+  void s3IsReachedThroughAGatewayEndpointAndSecretsManagerStepFunctionsAndKmsThroughInterfaceEndpoints() {
     template.hasResourceProperties("AWS::EC2::VPCEndpoint", Map.of("VpcEndpointType", "Gateway",
         "VpcId", "vpc-0123456789abcdef0", "RouteTableIds", List.of("rtb-0aaaaaaaaaaaaaaa1", "rtb-0bbbbbbbbbbbbbbb2"),
         "ServiceName", Map.of("Fn::Join", List.of("", List.of("com.amazonaws.", ref("AWS::Region"), ".s3")))));
-    for (String service : List.of("secretsmanager", "states")) {
+    for (String service : List.of("secretsmanager", "states", "kms")) {
       template.hasResourceProperties("AWS::EC2::VPCEndpoint", Map.of("VpcEndpointType", "Interface",
           "ServiceName", "com.amazonaws.ap-northeast-1." + service, "PrivateDnsEnabled", true,
           "SubnetIds", List.of("subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2")));
     }
-    template.resourceCountIs("AWS::EC2::VPCEndpoint", 3);
+    template.resourceCountIs("AWS::EC2::VPCEndpoint", 4);
     template.hasResourceProperties("AWS::EC2::SecurityGroupIngress", Map.of("FromPort", 443, "ToPort", 443,
         "SourceSecurityGroupId", getAtt(t.logicalId(stack.network().databaseGroup()), "GroupId")));
   }
@@ -498,6 +518,16 @@ class Rds2bqStackTest {
     assertEquals("rds2bq", tables.path("Namespace").asText());
     assertEquals("FailedTables", tables.path("MetricName").asText());
     assertJsonEquals(List.of(ref(t.logicalId(stack.monitoring().topic()))), tables.path("AlarmActions"), "actions");
+
+    // The DTS reader's access key: StartLoads reports its age at every run; 90 days by default.
+    JsonNode keyAge = t.properties(stack.monitoring().dtsKeyAge());
+    assertEquals("rds2bq-test-dts-key-age", keyAge.path("AlarmName").asText());
+    assertEquals("rds2bq", keyAge.path("Namespace").asText());
+    assertEquals("DtsAccessKeyAgeDays", keyAge.path("MetricName").asText());
+    assertEquals("Maximum", keyAge.path("Statistic").asText());
+    assertEquals(90, keyAge.path("Threshold").asInt());
+    assertEquals("GreaterThanOrEqualToThreshold", keyAge.path("ComparisonOperator").asText());
+    assertJsonEquals(List.of(ref(t.logicalId(stack.monitoring().topic()))), keyAge.path("AlarmActions"), "actions");
   }
 
   @Test

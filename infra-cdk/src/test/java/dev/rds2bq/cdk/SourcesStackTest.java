@@ -75,7 +75,8 @@ class SourcesStackTest {
         "DestinationSecurityGroupId", "sg-0aaaaaaaaaaaaaaa1", "FromPort", 3306, "ToPort", 3306));
     template.hasResourceProperties("AWS::EC2::SecurityGroupEgress", Map.of(
         "DestinationSecurityGroupId", "sg-0bbbbbbbbbbbbbbb2", "FromPort", 5432, "ToPort", 5432));
-    template.resourceCountIs("AWS::EC2::SecurityGroupEgress", 2);
+    // The two sources' ports, HTTPS to S3's prefix list and to the stack's interface endpoints.
+    template.resourceCountIs("AWS::EC2::SecurityGroupEgress", 4);
   }
 
   @Test

@@ -37,7 +37,8 @@ class VariantStackTest {
         .replace("  replicaSecurityGroupId: sg-0123456789abcdef0", """
               replicaSecurityGroupId: sg-0123456789abcdef0
               addReplicaIngressRule: false
-              endpoints: {s3: false, secretsManager: false, stepFunctions: false}
+              endpoints: {s3: false, secretsManager: false, stepFunctions: false, kms: false}
+              endpointsSecurityGroupId: sg-0fedcba9876543210
               loadSubnets:
                 - {id: subnet-0ccccccccccccccc3, availabilityZone: ap-northeast-1a, routeTableId: rtb-0ccccccccccccccc3}
             """.stripTrailing())
@@ -144,6 +145,13 @@ class VariantStackTest {
   void existingEndpointsAndNoReplicaRuleCreateNothingOutsideTheStacksOwnGroups() {
     template.resourceCountIs("AWS::EC2::VPCEndpoint", 0);
     template.resourceCountIs("AWS::EC2::SecurityGroupIngress", 0);
+    // HTTPS from the replica's readers goes to S3's prefix list and the VPC's own endpoints' group, nowhere else.
+    template.hasResourceProperties("AWS::EC2::SecurityGroupEgress", Map.of(
+        "GroupId", getAtt(t.logicalId(stack.network().databaseGroup()), "GroupId"),
+        "DestinationPrefixListId", "pl-61a54008", "FromPort", 443, "ToPort", 443, "IpProtocol", "tcp"));
+    template.hasResourceProperties("AWS::EC2::SecurityGroupEgress", Map.of(
+        "GroupId", getAtt(t.logicalId(stack.network().databaseGroup()), "GroupId"),
+        "DestinationSecurityGroupId", "sg-0fedcba9876543210", "FromPort", 443, "ToPort", 443, "IpProtocol", "tcp"));
   }
 
   @Test

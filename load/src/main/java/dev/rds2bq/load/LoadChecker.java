@@ -108,6 +108,9 @@ public final class LoadChecker {
   }
 
   private TableLoad check(String what, TableLoad load, boolean late) {
+    if (load.superseded() != null) {
+      return checkHistoryOnly(what, load, late);
+    }
     TransferLoads.RunState now = transfers.state(what + ": checking transfer run " + load.runName(), load.runName());
     if (load.historyRunName() != null) {
       now = withHistory(now, transfers.state(what + ": checking history transfer run " + load.historyRunName(),
@@ -133,6 +136,61 @@ public final class LoadChecker {
           + " may still finish: check it in the BigQuery console before re-running"));
     }
     return load.withState(now.state(), null, null);
+  }
+
+  /**
+   * A snapshot older than the one the table holds, loaded into its own day partition of the history
+   * table only: SUPERSEDED once that run succeeded and its partition matches the receipts.
+   */
+  private TableLoad checkHistoryOnly(String what, TableLoad load, boolean late) {
+    TransferLoads.RunState now = transfers.state(what + ": checking history transfer run " + load.runName(),
+        load.runName());
+    if (now.state().equals("SUCCEEDED")) {
+      Manifest manifest = manifest(what, load);
+      List<String> differences = new ArrayList<>();
+      long bytes = 0;
+      if (manifest != null && manifest.receipts() != null && config.checkReceipts()) {
+        ReceiptCheck.Outcome history = receipts.check(what, "`" + DestinationTables.historyTable(load.destination())
+            + "`", "_PARTITIONDATE = DATE '" + manifest.runDate() + "'", manifest);
+        history.differences().forEach(d -> differences.add("history partition " + manifest.runDate() + ": " + d));
+        bytes = history.bytesProcessed();
+      }
+      TableLoad checked = load.withReceiptBytes(bytes);
+      if (!differences.isEmpty()) {
+        return checked.withState("FAILED", null, TableLoad.brief(List.of("ERROR: " + what + ": the loaded history"
+            + " partition differs from the snapshot it was loaded from: " + String.join("; ", differences))));
+      }
+      return checked.withState(TableLoad.SUPERSEDED, null, List.of("SKIPPED: " + load.superseded()
+          + "; its history partition " + (manifest == null ? "" : manifest.runDate() + " ") + "was loaded"));
+    }
+    if (TableLoad.TERMINAL.contains(now.state())) {
+      List<String> errors = now.errors() == null ? null
+          : now.errors().stream().map(e -> e.replaceFirst("^(\\w+): ", "$1: history partition: ")).toList();
+      return load.withState(now.state(), null, TableLoad.brief(errors));
+    }
+    if (late) {
+      return load.withState("FAILED", null, List.of("ERROR: still " + now.state() + " after "
+          + timeout.toMinutes() + " minutes (run.loadTimeoutMinutes); history transfer run " + load.runName()
+          + " may still finish: check it in the BigQuery console before re-running"));
+    }
+    return load.withState(now.state(), null, null);
+  }
+
+  private Manifest manifest(String what, TableLoad load) {
+    if (store == null || load.manifestKey() == null) {
+      return null;
+    }
+    byte[] json = store.get(load.manifestKey());
+    if (json == null) {
+      throw new InvalidInputException(what + ": its manifest " + load.manifestKey() + " is no longer in the bucket,"
+          + " so its receipt cannot be checked; publish and load the table again");
+    }
+    try {
+      return JsonHandler.LENIENT.readValue(json, Manifest.class);
+    } catch (java.io.IOException e) {
+      throw new InvalidInputException(what + ": " + load.manifestKey() + " is not a readable manifest; publish the"
+          + " table again");
+    }
   }
 
   /**
@@ -164,18 +222,7 @@ public final class LoadChecker {
         || config.writeDisposition() != PipelineConfig.WriteDisposition.WRITE_TRUNCATE) {
       return load;
     }
-    byte[] json = store.get(load.manifestKey());
-    if (json == null) {
-      throw new InvalidInputException(what + ": its manifest " + load.manifestKey() + " is no longer in the bucket,"
-          + " so its receipt cannot be checked; publish and load the table again");
-    }
-    Manifest manifest;
-    try {
-      manifest = JsonHandler.LENIENT.readValue(json, Manifest.class);
-    } catch (java.io.IOException e) {
-      throw new InvalidInputException(what + ": " + load.manifestKey() + " is not a readable manifest; publish the"
-          + " table again");
-    }
+    Manifest manifest = manifest(what, load);
     if (manifest.receipts() == null) {
       return load; // published before receipts existed
     }

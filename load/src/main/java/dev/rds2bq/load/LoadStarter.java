@@ -104,7 +104,25 @@ public final class LoadStarter {
             + manifest.table());
       }
       rows = manifest.rows();
-      String path = dataPath(what, manifest);
+      String newer = newerSnapshot(manifest, outcome.publish().manifestKey());
+      String path = newer == null ? null : dataPath(what, manifest);
+      if (newer != null && config.history() == PipelineConfig.History.DAILY) {
+        // BigQuery never goes back: the table keeps the newer snapshot, and only this snapshot's own day
+        // partition of the history table is (re)loaded.
+        tables.ensureHistory(manifest);
+        String[] history = transfers.startHistory(what + ": starting its history transfer", manifest.database(),
+            manifest.table(), DestinationTables.historyTable(destinationTable), path, publishedAt(manifest),
+            java.time.LocalDate.parse(manifest.runDate()));
+        return new TableLoad(manifest.source(), manifest.database(), manifest.table(), destination, history[0],
+            history[1], "PENDING", rows, null, null, null, outcome.publish().manifestKey(), null, null, newer);
+      }
+      if (newer != null) {
+        // BigQuery never goes back: the table keeps the snapshot _latest.json names, and this run says so.
+        return new TableLoad(manifest.source(), manifest.database(), manifest.table(), destination, null, null,
+            TableLoad.SUPERSEDED, rows, null, null, List.of("SKIPPED: " + newer), outcome.publish().manifestKey(),
+            null, null, newer);
+      }
+      path = dataPath(what, manifest);
       change = tables.ensure(manifest);
       String[] started = transfers.start(what + ": starting its transfer", manifest.database(), manifest.table(),
           destinationTable, path, publishedAt(manifest));
@@ -143,6 +161,33 @@ public final class LoadStarter {
     } catch (java.time.format.DateTimeParseException e) {
       return Instant.EPOCH;
     }
+  }
+
+  /**
+   * Why this snapshot must not be loaded, or null: the table's {@code _latest.json} names another
+   * snapshot, which PublishTable keeps only when it is newer (a later run date, or a later publish of
+   * the same date) and the run did not say {@code replaceNewer}. No pointer at all: nothing newer is
+   * known, and the load goes on.
+   */
+  private String newerSnapshot(Manifest m, String manifestKey) {
+    String latestKey = layout.latestKey(m);
+    byte[] json = store.get(latestKey);
+    if (json == null) {
+      return null;
+    }
+    com.fasterxml.jackson.databind.JsonNode latest;
+    try {
+      latest = JsonHandler.LENIENT.readTree(json);
+    } catch (IOException e) {
+      throw new InvalidInputException(latestKey + " is not readable JSON; publish the table again");
+    }
+    if (manifestKey.equals(latest.path("manifest").asText())) {
+      return null;
+    }
+    return latestKey + " names the snapshot of " + latest.path("runDate").asText() + " (run "
+        + latest.path("runId").asText() + ", attempt " + latest.path("attempt").asText() + "), newer than this one of "
+        + m.runDate() + ": BigQuery keeps it. To load this older snapshot over it, run the date again with"
+        + " \"replaceNewer\": true";
   }
 
   private Manifest manifest(String what, String key, String runId) {

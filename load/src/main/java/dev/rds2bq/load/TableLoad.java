@@ -6,18 +6,29 @@ import java.util.List;
 
 /**
  * One table's load: where it goes, the DTS transfer config and run, and the run's state (PENDING,
- * RUNNING, SUCCEEDED, FAILED, CANCELLED). {@code errors} holds the transfer log's warnings and
+ * RUNNING, SUCCEEDED, FAILED, CANCELLED), or SUPERSEDED for a snapshot older than the one the table's
+ * {@code _latest.json} names, which is not loaded (its reason in {@code errors}). {@code errors} holds the transfer log's warnings and
  * errors of a failed run; {@code destinationRows} the table's row count after a successful one;
  * {@code manifestKey} the snapshot's manifest, whose receipts CheckLoads compares with the loaded
  * table, and {@code receiptBytes} the bytes that comparison's query processed; {@code historyRunName}
  * the second transfer run, into the day partition of the history table ({@code bigquery.history:
- * daily}), which must succeed too.
+ * daily}), which must succeed too. {@code superseded} says why the table itself is not loaded (a
+ * newer snapshot is, [loads never go back]); with history, {@code runName} is then the run into the
+ * snapshot's day partition alone, and the load ends SUPERSEDED once that run succeeded.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record TableLoad(String source, String database, String table, String destination, String transferConfig,
     String runName, String state, Long rowsPublished, Long destinationRows, String tableChange, List<String> errors,
-    String manifestKey, Long receiptBytes, String historyRunName) {
+    String manifestKey, Long receiptBytes, String historyRunName, String superseded) {
+
+  /** A load of the table itself, with or without a history transfer. */
+  public TableLoad(String source, String database, String table, String destination, String transferConfig,
+      String runName, String state, Long rowsPublished, Long destinationRows, String tableChange, List<String> errors,
+      String manifestKey, Long receiptBytes, String historyRunName) {
+    this(source, database, table, destination, transferConfig, runName, state, rowsPublished, destinationRows,
+        tableChange, errors, manifestKey, receiptBytes, historyRunName, null);
+  }
 
   /** A load without a history transfer. */
   public TableLoad(String source, String database, String table, String destination, String transferConfig,
@@ -49,7 +60,8 @@ public record TableLoad(String source, String database, String table, String des
         tableChange, errors, null, null, null);
   }
 
-  public static final List<String> TERMINAL = List.of("SUCCEEDED", "FAILED", "CANCELLED");
+  public static final String SUPERSEDED = "SUPERSEDED";
+  public static final List<String> TERMINAL = List.of("SUCCEEDED", "FAILED", "CANCELLED", SUPERSEDED);
 
   static final int MAX_ERRORS = 2;
   static final int MAX_ERROR_CHARS = 800;
@@ -93,12 +105,12 @@ public record TableLoad(String source, String database, String table, String des
 
   TableLoad withState(String newState, Long rows, List<String> newErrors) {
     return new TableLoad(source, database, table, destination, transferConfig, runName, newState, rowsPublished,
-        rows, tableChange, newErrors, manifestKey, receiptBytes, historyRunName);
+        rows, tableChange, newErrors, manifestKey, receiptBytes, historyRunName, superseded);
   }
 
   /** The same load with the bytes its receipt query processed. */
   TableLoad withReceiptBytes(Long bytes) {
     return new TableLoad(source, database, table, destination, transferConfig, runName, state, rowsPublished,
-        destinationRows, tableChange, errors, manifestKey, bytes, historyRunName);
+        destinationRows, tableChange, errors, manifestKey, bytes, historyRunName, superseded);
   }
 }

@@ -120,9 +120,14 @@ class HistoryEndToEndTest {
     assertEquals("visited_at", plain.partitionField());
     assertEquals(List.of("id"), plain.clustering());
 
-    // Re-running a date replaces its partition only.
+    // Re-running an older date replaces its partition only: the plain table keeps the newest snapshot.
     Recorder again = run(config, "hist-2b", dates[1]);
-    assertEquals("SUCCEEDED", again.output("CheckLoads").get("loads").get(0).get("state").asText());
+    JsonNode rerun = again.output("CheckLoads").get("loads").get(0);
+    assertEquals("SUPERSEDED", rerun.get("state").asText(), rerun.toString());
+    assertTrue(rerun.get("errors").get(0).asText().endsWith("its history partition " + dates[1] + " was loaded"),
+        rerun.toString());
+    assertEquals(expected.get(2), warehouse("SELECT id, page, visited_at FROM \"" + dataset
+        + "\".histdb__visits ORDER BY id"), "the plain table did not go back");
     assertEquals(expected.get(2), warehouse("SELECT id, page, visited_at FROM \"" + dataset
         + "\".histdb__visits__history WHERE CAST(_PARTITIONTIME AS DATE) = DATE '" + dates[1] + "' ORDER BY id"));
     assertEquals(expected.get(0), warehouse("SELECT id, page, visited_at FROM \"" + dataset

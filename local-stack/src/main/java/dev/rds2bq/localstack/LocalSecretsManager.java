@@ -228,6 +228,9 @@ public final class LocalSecretsManager extends AwsJsonService {
     Secret s = lookup(text(request, "SecretId"));
     ObjectNode out = JSON.createObjectNode().put("ARN", s.arn).put("Name", s.name)
         .put("CreatedDate", s.created.toEpochMilli() / 1000.0);
+    // As Secrets Manager does: the last time a value was put (a new version) or the secret changed.
+    s.versions.values().stream().map(Version::created).max(Instant::compareTo)
+        .ifPresent(last -> out.put("LastChangedDate", last.toEpochMilli() / 1000.0));
     ObjectNode map = out.putObject("VersionIdsToStages");
     for (Version v : s.versions.values()) {
       ArrayNode labels = map.putArray(v.id());

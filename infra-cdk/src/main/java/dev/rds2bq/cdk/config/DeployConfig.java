@@ -138,13 +138,14 @@ public record DeployConfig(
    *     access). Otherwise: private subnets of the same VPC whose default route is a NAT gateway.
    */
   public record Network(String vpcId, List<Subnet> subnets, String replicaSecurityGroupId, Integer replicaPort,
-      Boolean addReplicaIngressRule, Endpoints endpoints, List<Subnet> loadSubnets) {
+      Boolean addReplicaIngressRule, Endpoints endpoints, List<Subnet> loadSubnets, String s3PrefixListId,
+      String endpointsSecurityGroupId) {
     public Network {
       subnets = subnets == null ? List.of() : List.copyOf(subnets);
       loadSubnets = loadSubnets == null ? List.of() : List.copyOf(loadSubnets);
       replicaPort = replicaPort == null ? 3306 : replicaPort;
       addReplicaIngressRule = addReplicaIngressRule == null || addReplicaIngressRule;
-      endpoints = endpoints == null ? new Endpoints(null, null, null) : endpoints;
+      endpoints = endpoints == null ? new Endpoints(null, null, null, null) : endpoints;
     }
   }
 
@@ -159,11 +160,22 @@ public record DeployConfig(
    * @param secretsManager interface endpoint: the replica login and the hash key
    * @param stepFunctions interface endpoint: PlanRun's one-run-at-a-time check (ListExecutions)
    */
-  public record Endpoints(Boolean s3, Boolean secretsManager, Boolean stepFunctions) {
+  public record Endpoints(Boolean s3, Boolean secretsManager, Boolean stepFunctions, Boolean kms) {
     public Endpoints {
       s3 = s3 == null || s3;
       secretsManager = secretsManager == null || secretsManager;
       stepFunctions = stepFunctions == null || stepFunctions;
+      kms = kms == null || kms;
+    }
+
+    /** Whether the stack creates at least one interface endpoint (Secrets Manager, Step Functions, KMS). */
+    public boolean anyInterface() {
+      return secretsManager || stepFunctions || kms;
+    }
+
+    /** Whether the VPC already has at least one of the interface endpoints the functions use. */
+    public boolean anyExisting() {
+      return !secretsManager || !stepFunctions || !kms;
     }
   }
 
@@ -217,13 +229,17 @@ public record DeployConfig(
   /**
    * The BigQuery side. {@code credentialsSecretArn} holds a Workload Identity Federation config
    * (recommended) or a service-account key. {@code dtsReaderKeySerial}: raise it to replace the DTS
-   * reader's access key (the secret follows). The rest is copied into the engine config as is.
+   * reader's access key (the secret follows); {@code dtsReaderKeyMaxAgeDays}: the key's age at which
+   * the stack's alarm fires. The rest is copied into the engine config as is.
    */
   public record BigQuery(String projectId, String location, String dataset, String credentialsSecretArn,
       String tableName, String writeDisposition, String schemaChanges, List<String> decimalTargetTypes,
-      Integer requestTimeoutSeconds, Integer maxAttempts, Integer dtsReaderKeySerial) {
+      Integer requestTimeoutSeconds, Integer maxAttempts, Integer dtsReaderKeySerial, Integer dtsReaderKeyMaxAgeDays) {
+    public static final int DEFAULT_DTS_KEY_MAX_AGE_DAYS = 90;
+
     public BigQuery {
       dtsReaderKeySerial = dtsReaderKeySerial == null ? 1 : dtsReaderKeySerial;
+      dtsReaderKeyMaxAgeDays = dtsReaderKeyMaxAgeDays == null ? DEFAULT_DTS_KEY_MAX_AGE_DAYS : dtsReaderKeyMaxAgeDays;
     }
   }
 

@@ -254,6 +254,16 @@ public final class DeployConfigLoader {
     require(n.replicaPort() >= 1 && n.replicaPort() <= 65535, "network.replicaPort", "a TCP port (1-65535)",
         n.replicaPort(), "use the replica's port, usually 3306");
     subnets("network.loadSubnets", n.loadSubnets(), region);
+    require(n.s3PrefixListId() != null && n.s3PrefixListId().matches("pl-[0-9a-f]{8,17}"), "network.s3PrefixListId",
+        "the id of the region's S3 managed prefix list (pl-...): the functions that read the replica may send HTTPS"
+            + " only there and to the VPC endpoints", n.s3PrefixListId(), "aws ec2 describe-managed-prefix-lists"
+            + " --filters Name=prefix-list-name,Values=com.amazonaws." + (region == null ? "<region>" : region)
+            + ".s3 --query 'PrefixLists[0].PrefixListId'");
+    require(!n.endpoints().anyExisting() || (n.endpointsSecurityGroupId() != null
+        && n.endpointsSecurityGroupId().matches("sg-[0-9a-f]{8,17}")), "network.endpointsSecurityGroupId",
+        "the security group of the VPC's own interface endpoints (sg-...), when network.endpoints says the VPC"
+            + " already has one", n.endpointsSecurityGroupId(),
+        "name the group those endpoints use, which must accept HTTPS from the rds2bq database functions");
   }
 
   private void subnets(String key, List<Subnet> subnets, String region) {
@@ -351,6 +361,8 @@ public final class DeployConfigLoader {
         "a BigQuery dataset id (letters, digits, underscores)", bq.dataset(), "e.g. rds2bq");
     require(bq.dtsReaderKeySerial() >= 1, "bigquery.dtsReaderKeySerial", "a positive integer",
         bq.dtsReaderKeySerial(), "raise it by one to replace the DTS reader's access key");
+    require(bq.dtsReaderKeyMaxAgeDays() >= 1 && bq.dtsReaderKeyMaxAgeDays() <= 3650, "bigquery.dtsReaderKeyMaxAgeDays",
+        "between 1 and 3650 days", bq.dtsReaderKeyMaxAgeDays(), "use the rotation period your policy asks, e.g. 90");
     secretArn("bigquery.credentialsSecretArn", bq.credentialsSecretArn(), account, region, true,
         "the ARN of the secret holding the Google credentials (WIF config or service-account key, docs/deploy.md)");
   }

@@ -49,10 +49,12 @@ public final class Monitoring extends Construct {
   private final Topic topic;
   private final Alarm failedRuns;
   private final Alarm failedTables;
+  private final Alarm dtsKeyAge;
   private final Dashboard dashboard;
 
+  /** @param dtsKeyMaxAgeDays the DTS reader key's age at which the key-age alarm fires */
   public Monitoring(Construct scope, String id, String stackName, StateMachine stateMachine, ILogGroup runLog,
-      List<PipelineFunction> functions, List<String> emails) {
+      List<PipelineFunction> functions, List<String> emails, int dtsKeyMaxAgeDays) {
     super(scope, id);
     Key key = Key.Builder.create(this, "TopicKey")
         .description("rds2bq " + stackName + " alarm topic")
@@ -115,6 +117,20 @@ public final class Monitoring extends Construct {
         .treatMissingData(TreatMissingData.NOT_BREACHING)
         .build();
     failedTables.addAlarmAction(notify);
+
+    // StartLoads reports the key's age at every run; no run, no figure, no alarm.
+    this.dtsKeyAge = Alarm.Builder.create(this, "DtsKeyAge")
+        .alarmName(stackName + "-dts-key-age")
+        .alarmDescription("The access key BigQuery Data Transfer Service reads the bucket with is "
+            + dtsKeyMaxAgeDays + " days old or more. Rotate it between runs: raise bigquery.dtsReaderKeySerial and"
+            + " deploy (docs/deploy.md, The DTS access key).")
+        .metric(runMetric(PipelineMetrics.DTS_KEY_AGE_DAYS, "Maximum", DAY))
+        .threshold(dtsKeyMaxAgeDays)
+        .evaluationPeriods(1)
+        .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+        .treatMissingData(TreatMissingData.NOT_BREACHING)
+        .build();
+    dtsKeyAge.addAlarmAction(notify);
 
     MetricOptions daily = MetricOptions.builder().period(DAY).statistic("Sum").build();
     this.dashboard = Dashboard.Builder.create(this, "Dashboard")
@@ -191,6 +207,10 @@ public final class Monitoring extends Construct {
 
   public Alarm failedRuns() {
     return failedRuns;
+  }
+
+  public Alarm dtsKeyAge() {
+    return dtsKeyAge;
   }
 
   public Alarm failedTables() {

@@ -62,11 +62,19 @@ public final class Network extends Construct {
 
     this.databaseGroup = SecurityGroup.Builder.create(this, "DatabaseFunctions")
         .vpc(vpc)
-        .description("rds2bq functions that read the replica: its port, and HTTPS to the VPC endpoints")
+        .description("rds2bq functions that read the replica: its port, HTTPS to S3 and the VPC endpoints")
         .allowAllOutbound(false)
         .build();
-    databaseGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(443),
-        "HTTPS to S3, Secrets Manager and Step Functions through the VPC endpoints");
+    // HTTPS only to where the AWS APIs answer: S3 by its managed prefix list (the gateway endpoint's
+    // routes, or S3's public ranges through a NAT gateway), the interface endpoints by their group.
+    // No 0.0.0.0/0: a function reading the replica cannot send data anywhere else.
+    databaseGroup.addEgressRule(Peer.prefixList(settings.s3PrefixListId()), Port.tcp(443),
+        "HTTPS to S3 (its managed prefix list)");
+    if (settings.endpointsSecurityGroupId() != null) {
+      databaseGroup.addEgressRule(SecurityGroup.fromSecurityGroupId(this, "ExistingEndpoints",
+          settings.endpointsSecurityGroupId(), SecurityGroupImportOptions.builder().mutable(false).build()),
+          Port.tcp(443), "HTTPS to the VPC's own interface endpoints");
+    }
     // One way in per source: its replica's security group and port, nothing else.
     for (DeployConfig.SourcePath source : deployment.config().sourcePaths()) {
       ISecurityGroup replica = SecurityGroup.fromSecurityGroupId(this, source.id(), source.securityGroupId(),
@@ -91,19 +99,23 @@ public final class Network extends Construct {
           .subnets(List.of(databaseSubnets))
           .build());
     }
-    if (endpoints.secretsManager() || endpoints.stepFunctions()) {
+    if (endpoints.anyInterface()) {
       SecurityGroup endpointGroup = SecurityGroup.Builder.create(this, "Endpoints")
           .vpc(vpc)
           .description("rds2bq interface endpoints: HTTPS from the rds2bq database functions")
           .allowAllOutbound(false)
           .build();
       endpointGroup.addIngressRule(databaseGroup, Port.tcp(443), "HTTPS from the rds2bq database functions");
+      databaseGroup.addEgressRule(endpointGroup, Port.tcp(443), "HTTPS to the rds2bq interface endpoints");
       databasePath.add(endpointGroup);
       if (endpoints.secretsManager()) {
         interfaceEndpoint("SecretsManagerEndpoint", InterfaceVpcEndpointAwsService.SECRETS_MANAGER, endpointGroup);
       }
       if (endpoints.stepFunctions()) {
         interfaceEndpoint("StepFunctionsEndpoint", InterfaceVpcEndpointAwsService.STEP_FUNCTIONS, endpointGroup);
+      }
+      if (endpoints.kms()) {
+        interfaceEndpoint("KmsEndpoint", InterfaceVpcEndpointAwsService.KMS, endpointGroup);
       }
     }
 
