@@ -12,7 +12,13 @@ import java.time.format.DateTimeParseException;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExportRequest(String source, String runId, String attempt, String runDate, String database,
-    String table, KeyRange range, String hashKeyVersion) implements RunTable {
+    String table, KeyRange range, String hashKeyVersion, CursorWindow window) implements RunTable {
+  /** A request for every row of the table or range (no cursor window). */
+  public ExportRequest(String source, String runId, String attempt, String runDate, String database, String table,
+      KeyRange range, String hashKeyVersion) {
+    this(source, runId, attempt, runDate, database, table, range, hashKeyVersion, null);
+  }
+
   /** A request without a pinned hash key version. */
   public ExportRequest(String source, String runId, String attempt, String runDate, String database, String table,
       KeyRange range) {
@@ -46,6 +52,9 @@ public record ExportRequest(String source, String runId, String attempt, String 
     }
     if (table == null || table.isBlank()) {
       throw new InvalidInputException("table is required");
+    }
+    if (window != null) {
+      window.validate();
     }
     if (range != null && range.id() < 0) {
       throw new InvalidInputException("range needs 'id' (0 or more), with optional 'column', 'lo' and 'hi'");

@@ -15,7 +15,8 @@ import java.util.Map;
  * said of its replication before the rows were read, {@code sourceWaits} how many times the range
  * was put off first because the replica was too far behind (absent: none), and {@code reused} marks
  * a result taken over from an earlier execution of the same attempt without reading the source
- * again (docs/state-machine.md#resume).
+ * again (docs/state-machine.md#resume). {@code window} is the cursor window the export read, with the
+ * {@code upTo} it read inside its snapshot (absent for a full read).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonDeserialize(using = JsonDeserializer.None.class)
@@ -41,7 +42,8 @@ public record ExportResult(
     List<String> primaryKey,
     String replicaLag,
     Integer sourceWaits,
-    Boolean reused) implements AnyExportResult {
+    Boolean reused,
+    CursorWindow window) implements AnyExportResult {
 
   /** A result without receipts (an export that did not compute them), of the config's single {@code source}. */
   public ExportResult(String runId, String attempt, String runDate, String database, String table,
@@ -49,14 +51,14 @@ public record ExportResult(
       List<ColumnEntry> columns, String schemaFingerprint, String policyFingerprint, String hashKeyId,
       Map<String, Long> zeroDates, long durationMs) {
     this(null, runId, attempt, runDate, database, table, tableComment, range, rowsRead, rowsWritten, files, columns,
-        schemaFingerprint, policyFingerprint, hashKeyId, zeroDates, durationMs, null, null, null, null, null);
+        schemaFingerprint, policyFingerprint, hashKeyId, zeroDates, durationMs, null, null, null, null, null, null);
   }
 
   /** The same result, taken over by a later execution of its attempt instead of being exported again. */
   public ExportResult asReused() {
     return new ExportResult(source, runId, attempt, runDate, database, table, tableComment, range, rowsRead,
         rowsWritten, files, columns, schemaFingerprint, policyFingerprint, hashKeyId, zeroDates, durationMs, receipts,
-        primaryKey, replicaLag, sourceWaits, Boolean.TRUE);
+        primaryKey, replicaLag, sourceWaits, Boolean.TRUE, window);
   }
 
   public int waits() {

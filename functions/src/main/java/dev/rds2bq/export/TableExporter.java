@@ -9,6 +9,7 @@ import dev.rds2bq.error.IntegrityException;
 import dev.rds2bq.error.SourceBusyException;
 import dev.rds2bq.contract.RunDates;
 import dev.rds2bq.contract.ExportRequest;
+import dev.rds2bq.contract.CursorWindow;
 import dev.rds2bq.contract.KeyRange;
 import dev.rds2bq.contract.ExportResult;
 import dev.rds2bq.contract.ExportResult.ColumnEntry;
@@ -24,6 +25,7 @@ import dev.rds2bq.parquet.ColumnTally;
 import dev.rds2bq.parquet.FieldWriter;
 import dev.rds2bq.types.ColumnType;
 import dev.rds2bq.types.OutputType;
+import dev.rds2bq.types.SourceFamily;
 import dev.rds2bq.rows.ReadAs;
 import dev.rds2bq.parquet.RollingParquetWriter;
 import dev.rds2bq.parquet.RollingParquetWriter.WrittenFile;
@@ -154,6 +156,9 @@ public final class TableExporter {
     try (SourceSnapshot snapshot = sources.get(sourceName).snapshot(request.database())) {
       TableSchema schema = snapshot.table(request.table());
       TableMasking masking = sourcePolicy.resolve(schema, Map.of(), config.columnNames().names(sourceName));
+      if (request.window() != null) {
+        checkCursor(schema, masking, request.window().column());
+      }
       String qualified = (sourceName == null ? "" : sourceName + ".") + schema.qualifiedName();
       ZeroDateCounter zeros = new ZeroDateCounter(config.zeroDates(), qualified);
       byte[] key = masking.usesHash() ? hashKey.key(request.hashKeyVersion()) : null;
@@ -224,6 +229,11 @@ public final class TableExporter {
             + waits.waits() + "). If it stays behind, fix its replication or raise the limit");
       }
       int waited = kept.waits(request, label).waits();
+      // The mark is read in the snapshot the rows are read in: a row committed after the snapshot is
+      // above it or, if a late commit lands below it, inside the next run's lag window.
+      CursorWindow window = request.window() == null ? null
+          : request.window().upTo() != null ? request.window()
+          : request.window().upTo(snapshot.maxValue(schema, request.window().column()));
       writer = new RollingParquetWriter(store, seq -> layout.dataFileKey(request, label, seq), parquetSchema,
           writers.toArray(new FieldWriter[0]), footer, config.parquet(), noDictionary, noStatistics, parquetPath);
 
@@ -236,7 +246,8 @@ public final class TableExporter {
       RowSink sink = sinks.apply(writer);
       long rowsRead;
       long[] nextProgress = {FIRST_PROGRESS};
-      try (RowStream rows = snapshot.rows(schema, selected, request.range())) {
+      try (RowStream rows = window != null && window.upTo() == null ? RowStream.EMPTY
+          : snapshot.rows(schema, selected, request.range(), window)) {
         rowsRead = RowPipeline.copy(rows, readAs, sink, n -> {
           if (n >= nextProgress[0]) {
             LOG.info("export progress table={} range={} rows={}", qualified, request.partLabel(), n);
@@ -263,7 +274,7 @@ public final class TableExporter {
           columnEntries(masking, parquetSchema),
           schemaFingerprint, masking.fingerprint(), keyId,
           zeros.counts(), durationMs, receipts ? tallies.stream().map(t -> t.receipt(rows)).toList() : null,
-          primaryKeyOutput(masking, schema.primaryKey()), lag.evidence(), waited == 0 ? null : waited, null);
+          primaryKeyOutput(masking, schema.primaryKey()), lag.evidence(), waited == 0 ? null : waited, null, window);
     } catch (IOException e) {
       throw new DataException("writing Parquet for " + (sourceName == null ? "" : sourceName + ".")
           + request.database() + "." + request.table()
@@ -272,6 +283,34 @@ public final class TableExporter {
       if (!ok && writer != null) {
         writer.abort();
       }
+    }
+  }
+
+  /**
+   * A cursor column must exist, increase in a type the window compares (an integer, DATETIME or
+   * TIMESTAMP), never be NULL (such a row would fall outside every window, lost without a word) and
+   * be kept as it is (its values mark windows in results and state, in clear).
+   */
+  private static void checkCursor(TableSchema schema, TableMasking masking, String name) {
+    SourceColumn c = schema.column(name);
+    String where = "cursor column '" + name + "' of " + schema.qualifiedName();
+    if (c == null) {
+      throw new InvalidInputException(where + " does not exist; name an increasing column of the table, e.g. its"
+          + " updated_at");
+    }
+    SourceFamily family = c.mapping() == null ? null : c.mapping().family();
+    if (family != SourceFamily.INT && family != SourceFamily.LONG && family != SourceFamily.UNSIGNED_BIGINT
+        && family != SourceFamily.DATETIME && family != SourceFamily.TIMESTAMP) {
+      throw new InvalidInputException(where + " is " + c.columnType() + "; a cursor must be an integer, DATETIME or"
+          + " TIMESTAMP column that grows on every insert and update");
+    }
+    if (c.nullable()) {
+      throw new InvalidInputException(where + " allows NULL: a row with NULL there would never fall inside a"
+          + " window and would be lost; make the column NOT NULL or choose another cursor");
+    }
+    if (masking.masks(c.name())) {
+      throw new InvalidInputException(where + " is masked by the policy: its values mark the windows in results"
+          + " and state, in clear; choose a column the policy keeps");
     }
   }
 
@@ -288,6 +327,7 @@ public final class TableExporter {
         || !request.attempt().equals(earlier.attempt()) || !request.runDate().equals(earlier.runDate())
         || !java.util.Objects.equals(reported, earlier.range())
         || !java.util.Objects.equals(reported, request.range())
+        || !sameWindow(request.window(), earlier.window())
         || !schemaFingerprint.equals(earlier.schemaFingerprint())
         || !policyFingerprint.equals(earlier.policyFingerprint())
         || !java.util.Objects.equals(keyId, earlier.hashKeyId())
@@ -307,6 +347,15 @@ public final class TableExporter {
       rows += f.rows();
     }
     return rows == earlier.rowsWritten();
+  }
+
+  /** The same cursor and lower mark, and the request's upper mark if it gave one. */
+  private static boolean sameWindow(CursorWindow asked, CursorWindow done) {
+    if (asked == null || done == null) {
+      return asked == done;
+    }
+    return asked.column().equals(done.column()) && java.util.Objects.equals(asked.after(), done.after())
+        && (asked.upTo() == null || asked.upTo().equals(done.upTo()));
   }
 
   /**

@@ -8,6 +8,17 @@ import dev.rds2bq.rows.RowBatch;
  * rows in the SELECT order of its columns.
  */
 public interface RowStream extends AutoCloseable {
+  /** No rows at all: a window over a table without rows, where no mark could be read. */
+  RowStream EMPTY = new RowStream() {
+    @Override
+    public boolean fill(RowBatch batch) {
+      return false;
+    }
+
+    @Override
+    public void close() {}
+  };
+
   /** Adds rows until the batch is full or the rows end; false once the rows have ended and none was added. */
   boolean fill(RowBatch batch);
 

@@ -1,5 +1,6 @@
 package dev.rds2bq.source;
 
+import dev.rds2bq.contract.CursorWindow;
 import dev.rds2bq.contract.KeyRange;
 import java.util.List;
 
@@ -16,7 +17,22 @@ public interface SourceSnapshot extends AutoCloseable {
    * The named columns, in that order, of every row of the table or of {@code range} (over the first
    * primary-key column; null for the whole table). One stream at a time.
    */
-  RowStream rows(TableSchema table, List<String> columns, KeyRange range);
+  default RowStream rows(TableSchema table, List<String> columns, KeyRange range) {
+    return rows(table, columns, range, null);
+  }
+
+  /**
+   * The same, narrowed to a cursor window: {@code column > after} (when given) and
+   * {@code column <= upTo} (when given), compared in the column's own type so that an index on it
+   * serves the read.
+   */
+  RowStream rows(TableSchema table, List<String> columns, KeyRange range, CursorWindow window);
+
+  /**
+   * The largest value of {@code column} inside this snapshot, as text the window's bounds accept;
+   * null for a table without rows (or only NULLs there).
+   */
+  String maxValue(TableSchema table, String column);
 
   /**
    * How far behind its primary the snapshot's server is, read on the snapshot's own connection

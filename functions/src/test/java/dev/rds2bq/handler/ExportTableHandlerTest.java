@@ -82,6 +82,10 @@ class ExportTableHandlerTest {
     assertEquals(result.durationMs(), slim.durationMs());
 
     assertEquals(request.table(), result.table());
+    if (request.window() != null) {
+      assertEquals(request.window().after(), result.window().after());
+      assertTrue(result.window().upTo() != null, "the mark read in the snapshot: " + result.window());
+    }
     assertEquals(expectedRows(request), result.rowsWritten());
     assertEquals(result.rowsWritten(), result.files().stream().mapToLong(ExportResult.FileEntry::rows).sum());
     for (ExportResult.FileEntry f : result.files()) {
@@ -192,10 +196,13 @@ class ExportTableHandlerTest {
   }
 
   private static long expectedRows(ExportRequest r) throws Exception {
-    String sql = "SELECT COUNT(*) FROM `" + r.table() + "`";
+    String sql = "SELECT COUNT(*) FROM `" + r.table() + "` WHERE TRUE";
     if (r.range() != null) {
-      sql += " WHERE " + (r.range().lo() == null ? "TRUE" : "`" + r.range().column() + "` >= ?")
+      sql += " AND " + (r.range().lo() == null ? "TRUE" : "`" + r.range().column() + "` >= ?")
           + " AND " + (r.range().hi() == null ? "TRUE" : "`" + r.range().column() + "` < ?");
+    }
+    if (r.window() != null) {
+      sql += " AND `" + r.window().column() + "` > ?";
     }
     try (Connection c = stack.mysql.connect(r.database()); PreparedStatement ps = c.prepareStatement(sql)) {
       int i = 1;
@@ -203,7 +210,10 @@ class ExportTableHandlerTest {
         ps.setLong(i++, Long.parseLong(r.range().lo()));
       }
       if (r.range() != null && r.range().hi() != null) {
-        ps.setLong(i, Long.parseLong(r.range().hi()));
+        ps.setLong(i++, Long.parseLong(r.range().hi()));
+      }
+      if (r.window() != null) {
+        ps.setString(i, r.window().after());
       }
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();

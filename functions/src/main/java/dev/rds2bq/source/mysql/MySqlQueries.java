@@ -1,5 +1,6 @@
 package dev.rds2bq.source.mysql;
 
+import dev.rds2bq.contract.CursorWindow;
 import dev.rds2bq.contract.KeyRange;
 import dev.rds2bq.error.InvalidInputException;
 import dev.rds2bq.source.SourceColumn;
@@ -24,6 +25,11 @@ final class MySqlQueries {
 
   /** {@code SELECT <columns> FROM <table> [WHERE <range>]}, identifiers quoted; bounds are parameters. */
   static String select(TableSchema schema, List<String> columns, KeyRange range) {
+    return select(schema, columns, range, null);
+  }
+
+  /** The same, narrowed to a cursor window: {@code c > ? AND c <= ?} after the range's bounds. */
+  static String select(TableSchema schema, List<String> columns, KeyRange range, CursorWindow window) {
     StringBuilder sql = new StringBuilder("SELECT ");
     if (columns.isEmpty()) {
       sql.append('1');
@@ -33,20 +39,62 @@ final class MySqlQueries {
     }
     sql.append(" FROM ").append(SqlIdentifiers.quote(schema.database())).append('.')
         .append(SqlIdentifiers.quote(schema.table()));
+    List<String> where = new ArrayList<>();
     if (range != null) {
       String k = SqlIdentifiers.quote(schema.rangeKey(range).name());
-      List<String> where = new ArrayList<>();
       if (range.lo() != null) {
         where.add(k + " >= ?");
       }
       if (range.hi() != null) {
         where.add(k + " < ?");
       }
-      if (!where.isEmpty()) {
-        sql.append(" WHERE ").append(String.join(" AND ", where));
+    }
+    if (window != null) {
+      String c = SqlIdentifiers.quote(schema.column(window.column()).name());
+      if (window.after() != null) {
+        where.add(c + " > ?");
+      }
+      if (window.upTo() != null) {
+        where.add(c + " <= ?");
       }
     }
+    if (!where.isEmpty()) {
+      sql.append(" WHERE ").append(String.join(" AND ", where));
+    }
     return sql.toString();
+  }
+
+  /** {@code SELECT CAST(MAX(c) AS CHAR)}: the full text of the largest value, fractional seconds included. */
+  static String max(TableSchema schema, String column) {
+    return "SELECT CAST(MAX(" + SqlIdentifiers.quote(schema.column(column).name()) + ") AS CHAR) FROM "
+        + SqlIdentifiers.quote(schema.database()) + "." + SqlIdentifiers.quote(schema.table());
+  }
+
+  /** Binds the range's bounds, then the window's, each with its column's own type. */
+  static void bind(PreparedStatement ps, TableSchema schema, KeyRange range, CursorWindow window) throws SQLException {
+    bind(ps, schema, range);
+    if (window == null) {
+      return;
+    }
+    int index = 1 + (range == null ? 0 : (range.lo() == null ? 0 : 1) + (range.hi() == null ? 0 : 1));
+    SourceColumn column = schema.column(window.column());
+    for (String mark : new String[] {window.after(), window.upTo()}) {
+      if (mark == null) {
+        continue;
+      }
+      SourceFamily f = column.mapping() == null ? SourceFamily.TEXT : column.mapping().family();
+      try {
+        switch (f) {
+          case INT, LONG, YEAR -> ps.setLong(index++, Long.parseLong(mark));
+          case UNSIGNED_BIGINT, DECIMAL -> ps.setBigDecimal(index++, new BigDecimal(mark));
+          default -> ps.setString(index++, mark);
+        }
+      } catch (IllegalArgumentException e) {
+        throw new InvalidInputException("the window's mark '" + mark + "' does not fit cursor column '"
+            + column.name() + "' (" + column.columnType() + ") of " + schema.qualifiedName()
+            + "; pass the marks a previous export reported");
+      }
+    }
   }
 
   /** Binds bounds with the key's own type: comparing an integer key with a string would go through DOUBLE. */

@@ -1,5 +1,6 @@
 package dev.rds2bq.source.mysql;
 
+import dev.rds2bq.contract.CursorWindow;
 import dev.rds2bq.contract.KeyRange;
 import dev.rds2bq.rows.RowBatch;
 import dev.rds2bq.source.ReplicaLag;
@@ -40,18 +41,29 @@ final class MySqlSnapshot implements SourceSnapshot {
   }
 
   @Override
-  public RowStream rows(TableSchema table, List<String> columns, KeyRange range) {
+  public RowStream rows(TableSchema table, List<String> columns, KeyRange range, CursorWindow window) {
     PreparedStatement ps = null;
     try {
-      ps = connection.prepareStatement(MySqlQueries.select(table, columns, range), ResultSet.TYPE_FORWARD_ONLY,
-          ResultSet.CONCUR_READ_ONLY);
+      ps = connection.prepareStatement(MySqlQueries.select(table, columns, range, window),
+          ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
       ps.setFetchSize(Integer.MIN_VALUE);
-      MySqlQueries.bind(ps, table, range);
+      MySqlQueries.bind(ps, table, range, window);
       return new Scan(ps, ps.executeQuery());
     } catch (SQLException | RuntimeException e) {
       closeQuietly(ps);
       throw e instanceof SQLException sql ? source.translate(sql, database) : (RuntimeException) e;
     }
+  }
+
+  @Override
+  public String maxValue(TableSchema table, String column) {
+    return source.translating(database, () -> {
+      try (PreparedStatement ps = connection.prepareStatement(MySqlQueries.max(table, column));
+          ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    });
   }
 
   @Override

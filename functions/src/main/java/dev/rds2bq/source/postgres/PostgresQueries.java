@@ -1,5 +1,6 @@
 package dev.rds2bq.source.postgres;
 
+import dev.rds2bq.contract.CursorWindow;
 import dev.rds2bq.contract.KeyRange;
 import dev.rds2bq.error.InvalidInputException;
 import dev.rds2bq.source.SourceColumn;
@@ -33,6 +34,12 @@ final class PostgresQueries {
   /** {@code SELECT <expressions> FROM <table> [WHERE <range>]}; each column selected in its family's form. */
   static String select(TableSchema schema, Map<String, PostgresColumn> described, List<String> columns,
       KeyRange range) {
+    return select(schema, described, columns, range, null);
+  }
+
+  /** The same, narrowed to a cursor window, compared in the cursor column's own type. */
+  static String select(TableSchema schema, Map<String, PostgresColumn> described, List<String> columns,
+      KeyRange range, CursorWindow window) {
     StringBuilder sql = new StringBuilder("SELECT ");
     if (columns.isEmpty()) {
       sql.append('1');
@@ -41,26 +48,40 @@ final class PostgresQueries {
       PostgresColumn c = column(schema, described, columns.get(i));
       sql.append(i == 0 ? "" : ", ").append(PostgresTypes.map(c.type(), 2).select(quote(c.name())));
     }
-    sql.append(" FROM ").append(table(schema)).append(where(schema, range));
+    sql.append(" FROM ").append(table(schema)).append(where(schema, range, window));
     return sql.toString();
   }
 
-  static String count(TableSchema schema, KeyRange range) {
-    return "SELECT count(*) FROM " + table(schema) + where(schema, range);
+  /** {@code SELECT max(c)::text}: the largest value as PostgreSQL prints it, which the window's cast reads back. */
+  static String max(TableSchema schema, String column) {
+    return "SELECT max(" + quote(schema.column(column).name()) + ")::text FROM " + table(schema);
   }
 
-  private static String where(TableSchema schema, KeyRange range) {
-    if (range == null) {
-      return "";
-    }
-    SourceColumn key = schema.rangeKey(range);
-    String k = quote(key.name());
+  static String count(TableSchema schema, KeyRange range) {
+    return "SELECT count(*) FROM " + table(schema) + where(schema, range, null);
+  }
+
+  private static String where(TableSchema schema, KeyRange range, CursorWindow window) {
     List<String> where = new ArrayList<>();
-    if (range.lo() != null) {
-      where.add(k + " >= CAST(? AS " + key.columnType() + ")");
+    if (range != null) {
+      SourceColumn key = schema.rangeKey(range);
+      String k = quote(key.name());
+      if (range.lo() != null) {
+        where.add(k + " >= CAST(? AS " + key.columnType() + ")");
+      }
+      if (range.hi() != null) {
+        where.add(k + " < CAST(? AS " + key.columnType() + ")");
+      }
     }
-    if (range.hi() != null) {
-      where.add(k + " < CAST(? AS " + key.columnType() + ")");
+    if (window != null) {
+      SourceColumn cursor = schema.column(window.column());
+      String c = quote(cursor.name());
+      if (window.after() != null) {
+        where.add(c + " > CAST(? AS " + cursor.columnType() + ")");
+      }
+      if (window.upTo() != null) {
+        where.add(c + " <= CAST(? AS " + cursor.columnType() + ")");
+      }
     }
     return where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where);
   }
@@ -79,10 +100,31 @@ final class PostgresQueries {
    * column can be personal). The check runs under a savepoint inside a snapshot, so a refused bound
    * leaves the transaction usable.
    */
-  static void bind(Connection connection, PreparedStatement ps, TableSchema schema, KeyRange range)
+  static void bind(Connection connection, PreparedStatement ps, TableSchema schema, KeyRange range,
+      CursorWindow window) throws SQLException {
+    int index = bind(connection, ps, schema, range);
+    if (window == null) {
+      return;
+    }
+    SourceColumn cursor = schema.column(window.column());
+    for (String mark : new String[] {window.after(), window.upTo()}) {
+      if (mark == null) {
+        continue;
+      }
+      if (!converts(connection, mark, cursor.columnType())) {
+        throw new InvalidInputException("the window's mark '" + mark + "' does not fit cursor column '"
+            + cursor.name() + "' (" + cursor.columnType() + ") of " + schema.qualifiedName()
+            + "; pass the marks a previous export reported");
+      }
+      ps.setString(index++, mark);
+    }
+  }
+
+  /** Binds the range's bounds; returns the next parameter index. */
+  static int bind(Connection connection, PreparedStatement ps, TableSchema schema, KeyRange range)
       throws SQLException {
     if (range == null) {
-      return;
+      return 1;
     }
     SourceColumn key = schema.rangeKey(range);
     String[] bounds = {range.lo(), range.hi()};
@@ -98,6 +140,7 @@ final class PostgresQueries {
       }
       ps.setString(index++, bounds[b]);
     }
+    return index;
   }
 
   private static boolean converts(Connection connection, String bound, String type) throws SQLException {

@@ -1,5 +1,6 @@
 package dev.rds2bq.source.postgres;
 
+import dev.rds2bq.contract.CursorWindow;
 import dev.rds2bq.contract.KeyRange;
 import dev.rds2bq.error.DataException;
 import dev.rds2bq.rows.RowBatch;
@@ -44,14 +45,14 @@ final class PostgresSnapshot implements SourceSnapshot {
   }
 
   @Override
-  public RowStream rows(TableSchema table, List<String> columns, KeyRange range) {
+  public RowStream rows(TableSchema table, List<String> columns, KeyRange range, CursorWindow window) {
     PreparedStatement ps = null;
     try {
       Map<String, PostgresColumn> described = schemas.columns(table);
-      ps = connection.prepareStatement(PostgresQueries.select(table, described, columns, range),
+      ps = connection.prepareStatement(PostgresQueries.select(table, described, columns, range, window),
           ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
       ps.setFetchSize(FETCH_ROWS);
-      PostgresQueries.bind(connection, ps, table, range);
+      PostgresQueries.bind(connection, ps, table, range, window);
       return new Scan(table, columns, ps, ps.executeQuery());
     } catch (SQLException e) {
       PostgresConnections.closeQuietly(ps);
@@ -60,6 +61,17 @@ final class PostgresSnapshot implements SourceSnapshot {
       PostgresConnections.closeQuietly(ps);
       throw e;
     }
+  }
+
+  @Override
+  public String maxValue(TableSchema table, String column) {
+    return source.translating(schema, () -> {
+      try (PreparedStatement ps = connection.prepareStatement(PostgresQueries.max(table, column));
+          ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    });
   }
 
   @Override
