@@ -102,8 +102,10 @@ public final class RunSummarizer {
         cause = cause.substring(0, MAX_CAUSE_CHARS - more.length()) + more;
       }
     }
+    RunSummary.Rerun rerun = failed.isEmpty() ? null
+        : new RunSummary.Rerun(run.runId(), run.runDate(), List.copyOf(failed), loading ? null : Boolean.FALSE);
     return new RunSummary(run.runId(), run.runDate(), failed.isEmpty() ? RunSummary.SUCCEEDED : RunSummary.FAILED,
-        failed, cause, lines);
+        failed, cause, lines, rerun);
   }
 
   /**

@@ -5,10 +5,17 @@ import java.util.List;
 
 /**
  * The SummarizeRun output, which is also the execution's output: the run's status, the tables that
- * failed, a one-line cause naming each of them (the Fail state's cause), and a line per table.
+ * failed, a one-line cause naming each of them (the Fail state's cause), a line per table, and for a
+ * failed run the execution input that runs its failed tables again under the same run id
+ * ({@code rerun}: the finished ranges of an unpublished attempt are taken over, docs/state-machine.md#resume).
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunSummary(String runId, String runDate, String status, List<String> failedTables, String cause,
-    List<TableLine> tables) {
+    List<TableLine> tables, Rerun rerun) {
+  /** An execution input, as PlanRun takes it, that runs the failed tables again; {@code load} only when false. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Rerun(String runId, String runDate, List<String> tables, Boolean load) {}
+
   public static final String SUCCEEDED = "SUCCEEDED";
   public static final String FAILED = "FAILED";
 

@@ -163,12 +163,15 @@ class SourcePacingTest {
         .filter(c -> c.output() != null && c.input().get("table").asText().equals("b")).count();
     assertTrue(finished >= 1, "some ranges of b were exported before its failure");
 
+    // The summary gives the input that runs the failed tables again under the same run id.
+    JsonNode rerun = first.output("SummarizeRun").get("rerun");
+    assertEquals(JSON.readTree("{\"runId\": \"resume-1\", \"runDate\": \"2026-11-26\", \"tables\": [\"pacing.b\"],"
+        + " \"load\": false}"), rerun);
     Recorder second = new Recorder();
     Execution again;
     try (StateMachineRunner runner = new StateMachineRunner(StateMachineRunner.locate(),
         stack.functions(engines(config), config, POLICY, java.util.function.UnaryOperator.identity()))) {
-      again = runner.run(bucket, JSON.readTree("{\"runId\": \"resume-1\", \"runDate\": \"2026-11-26\","
-          + " \"tables\": [\"pacing.b\"], \"load\": false}"), StateMachineRunner.Options.tests(), second);
+      again = runner.run(bucket, rerun, StateMachineRunner.Options.tests(), second);
     }
     assertTrue(again.succeeded(), again.toString());
     JsonNode b = again.output().get("tables").get(0);
