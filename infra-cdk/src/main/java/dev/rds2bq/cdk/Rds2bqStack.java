@@ -187,6 +187,11 @@ public final class Rds2bqStack extends Stack {
     }
     f.allow(boundsKeyUse("SealMaskedKeyBounds", "kms:GenerateDataKey"));
     f.allow(s3("WriteLargePlans", List.of("s3:PutObject"), exports.objectsArn(BucketLayout.PLANS_PATTERN)));
+    // A run id given again (a re-run) is looked up: PlanRun lists the table's attempts to resume or
+    // number the next one. Without the listing every re-run would fail at plan time with a 403.
+    PolicyStatement list = exports.listPrefix();
+    list.setSid("ListAttempts");
+    f.allow(list);
     f.allow(PolicyStatement.Builder.create()
         .sid("OneRunAtATime")
         .actions(List.of("states:ListExecutions"))
@@ -267,6 +272,10 @@ public final class Rds2bqStack extends Stack {
         .build());
     f.allow(s3("ReadManifestsAndPointers", List.of("s3:GetObject"), exports.objectsArn(BucketLayout.MANIFESTS_PATTERN),
         exports.objectsArn("*/" + BucketLayout.LATEST)));
+    // A table without a pointer loads: S3 answers a missing key with 404 only to a reader that may list.
+    PolicyStatement list = exports.listPrefix();
+    list.setSid("ListUnderPrefix");
+    f.allow(list);
     f.allow(exports.keyUse(false));
     f.suppress("AwsSolutions-IAM5", "reads the " + BucketLayout.MANIFEST + " and " + BucketLayout.LATEST + " of each"
         + " published table, whose keys are known only at run time; read-only, those objects only, and the wildcard"

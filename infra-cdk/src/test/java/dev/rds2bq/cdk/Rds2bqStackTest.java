@@ -234,6 +234,9 @@ class Rds2bqStackTest {
     expected.add(statement("SealMaskedKeyBounds", List.of("kms:GenerateDataKey"),
         List.of(getAtt(t.logicalId(stack.boundsKey()), "Arn"))));
     expected.add(statement("WriteLargePlans", List.of("s3:PutObject"), List.of(objects("_plans/*"))));
+    // A re-run (runId in the input) lists the table's attempts: without this every re-run failed with 403.
+    expected.add(withCondition(statement("ListAttempts", List.of("s3:ListBucket"), List.of(bucketArn())),
+        Map.of("StringLike", Map.of("s3:prefix", List.of(PREFIX + "/*")))));
     expected.add(statement("OneRunAtATime", List.of("states:ListExecutions"), List.of(Map.of("Fn::Join", List.of("",
         List.of("arn:", ref("AWS::Partition"), ":states:", ref("AWS::Region"), ":", ref("AWS::AccountId"),
             ":stateMachine:rds2bq-test-pipeline"))))));
@@ -281,6 +284,8 @@ class Rds2bqStackTest {
         List.of(ref(t.logicalId(stack.dtsReader().secret())))));
     expected.add(statement("ReadManifestsAndPointers", List.of("s3:GetObject"),
         List.of(objects("*/_manifest.json"), objects("*/_latest.json"))));
+    expected.add(withCondition(statement("ListUnderPrefix", List.of("s3:ListBucket"), List.of(bucketArn())),
+        Map.of("StringLike", Map.of("s3:prefix", List.of(PREFIX + "/*")))));
     assertJsonEquals(expected, statementsOf(spec), "StartLoads' statements");
     assertEquals("rds2bq-test-StartLoads", t.properties(fn(spec).role()).path("RoleName").asText(),
         "a fixed role name, for WIF");
