@@ -53,7 +53,7 @@ public record DeployedConfig(PipelineConfig config, Path configDir) {
         config.masking().withPolicyFile(policyFile.toString()),
         config.parquet(), config.zeroDates(), config.databases(), config.tables(), config.planning(),
         config.runDateZone(), config.maxBackfillDays(), config.publish(), config.run(), config.bigquery(),
-        config.columnNames());
+        config.columnNames(), config.incremental());
     return new DeployedConfig(resolved, configDir);
   }
 

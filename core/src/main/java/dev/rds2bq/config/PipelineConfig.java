@@ -39,7 +39,51 @@ public record PipelineConfig(
     PublishConfig publish,
     RunConfig run,
     BigQueryConfig bigquery,
-    ColumnNamesConfig columnNames) {
+    ColumnNamesConfig columnNames,
+    IncrementalConfig incremental) {
+
+  /** A config without incremental tables: every table is a full snapshot. */
+  public PipelineConfig(String bucket, String prefix, SourceConfig source, Map<String, SourceConfig> sources,
+      MaskingConfig masking, ParquetConfig parquet, ZeroDatePolicy zeroDates, List<String> databases,
+      TableFilter tables, PlanningConfig planning, String runDateZone, Integer maxBackfillDays, PublishConfig publish,
+      RunConfig run, BigQueryConfig bigquery, ColumnNamesConfig columnNames) {
+    this(bucket, prefix, source, sources, masking, parquet, zeroDates, databases, tables, planning, runDateZone,
+        maxBackfillDays, publish, run, bigquery, columnNames, null);
+  }
+
+  /**
+   * Tables read by cursor windows instead of in full (docs/configuration.md#incremental): each run
+   * publishes the rows changed since the table's last mark as a change set, and every
+   * {@code fullEveryDays} days (and on the first run) a full snapshot that re-bases them.
+   *
+   * @param tables {@code database.table} (or {@code source.database.table}) to its cursor and lag
+   */
+  public record IncrementalConfig(Integer fullEveryDays, Map<String, IncrementalTable> tables) {
+    public static final int DEFAULT_FULL_EVERY_DAYS = 7;
+
+    public IncrementalConfig {
+      fullEveryDays = fullEveryDays == null ? DEFAULT_FULL_EVERY_DAYS : fullEveryDays;
+      tables = tables == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tables));
+    }
+
+    /** The table's settings, by {@code source.database.table} or {@code database.table}; null when it is a snapshot table. */
+    public IncrementalTable of(String source, String database, String table) {
+      IncrementalTable t = source == null ? null : tables.get(source + "." + database + "." + table);
+      return t != null ? t : tables.get(database + "." + table);
+    }
+  }
+
+  /**
+   * @param cursor a NOT NULL integer, DATETIME or TIMESTAMP column that grows on every insert and update
+   * @param lag how far below the last mark the next window starts, for commits that land late: a
+   *     duration ({@code 30s}, {@code 10m}, {@code 2h}, {@code 1d}) for a time cursor, a number for an
+   *     integer one; {@code 0} by default
+   */
+  public record IncrementalTable(String cursor, String lag) {
+    public IncrementalTable {
+      lag = lag == null ? "0" : lag.trim();
+    }
+  }
 
   public enum TlsMode { VERIFY, DISABLED }
 
@@ -505,6 +549,7 @@ public record PipelineConfig(
 
   public PipelineConfig {
     columnNames = columnNames == null ? new ColumnNamesConfig(null, null) : columnNames;
+    incremental = incremental == null ? new IncrementalConfig(null, null) : incremental;
     run = run == null ? RunConfig.defaults() : run;
     publish = publish == null ? new PublishConfig(false) : publish;
     prefix = prefix == null ? "" : prefix.replaceAll("^/+|/+$", "");
@@ -730,6 +775,7 @@ public record PipelineConfig(
     require(origin, "parquet.uploadPartMiB", parquet.uploadPartMiB() >= 5 && parquet.uploadPartMiB() <= 512,
         "between 5 (the S3 minimum part) and 512", parquet.uploadPartMiB());
     validateRenames(origin);
+    validateIncremental(origin);
   }
 
   private static void validateDatabases(String origin, String key, List<String> databases) {
@@ -759,6 +805,23 @@ public record PipelineConfig(
     require(origin, key + ".database", source.database() == null || source.engine() == Engine.POSTGRESQL,
         "absent for engine mysql (each request names its database); it is PostgreSQL's database, whose schemas"
             + " are listed in databases", source.database());
+  }
+
+  /** Names and settings of incremental tables; whether the cursor fits its table is checked at plan time. */
+  private void validateIncremental(String origin) {
+    require(origin, "incremental.fullEveryDays", incremental.fullEveryDays() >= 1 && incremental.fullEveryDays() <= 366,
+        "between 1 and 366 days", incremental.fullEveryDays());
+    for (Map.Entry<String, IncrementalTable> t : incremental.tables().entrySet()) {
+      String key = "incremental.tables." + t.getKey();
+      require(origin, key, t.getKey().matches("[^.\\s]+\\.[^.\\s]+(\\.[^.\\s]+)?") && t.getValue() != null,
+          "database.table (or source.database.table) with {cursor, lag}", t.getKey());
+      require(origin, key + ".cursor", t.getValue().cursor() != null && !t.getValue().cursor().isBlank(),
+          "the cursor column: NOT NULL, an integer, DATETIME or TIMESTAMP, growing on every insert and update",
+          t.getValue().cursor());
+      require(origin, key + ".lag", t.getValue().lag().matches("\\d{1,9}[smhd]?"),
+          "a duration such as 30s, 10m, 2h or 1d for a time cursor, or a number for an integer cursor",
+          t.getValue().lag());
+    }
   }
 
   /** Each rename target must be a name BigQuery takes; whether the column exists is checked per table. */

@@ -26,6 +26,7 @@ public final class BucketLayout {
   public static final String MANIFEST = "_manifest.json";
   public static final String SUCCESS = "_SUCCESS";
   public static final String LATEST = "_latest.json";
+  public static final String STATE = "_state.json";
   /** The folder, inside a run folder, that holds the full export results. */
   public static final String EXPORTS = "_exports/";
   /** The folder, under the prefix, that holds plans too big for the state machine's payload. */
@@ -129,6 +130,11 @@ public final class BucketLayout {
   /** True for a key a slim result may name: relative, under {@link #EXPORTS}, not climbing out of it. */
   public static boolean isResultKey(String key) {
     return key != null && key.startsWith(EXPORTS) && key.length() > EXPORTS.length() && !key.contains("..");
+  }
+
+  /** {@code <table folder>/_state.json}: an incremental table's mark and its last full snapshot ({@link TableState}). */
+  public String stateKey(RunTable t) {
+    return tableFolder(t) + STATE;
   }
 
   public String manifestKey(RunTable t) {

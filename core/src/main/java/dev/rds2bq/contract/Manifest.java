@@ -10,7 +10,9 @@ import java.util.Map;
  * holds the aggregates of what was written, one {@link ColumnReceipt} per BigQuery column, which the
  * load checks against the loaded table (docs/data-contract.md#receipts); {@code primaryKey} the output
  * names of the primary key's written columns, the default clustering of a new table; both absent in
- * older manifests.
+ * older manifests. An incremental table's manifest has {@code kind} {@code full} (every row up to the
+ * mark) or {@code changes} (the rows after the previous mark) and its {@code window}; both are absent
+ * for a snapshot table (docs/data-contract.md#incremental-tables).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -34,9 +36,29 @@ public record Manifest(
     String hashKeyId,
     Map<String, Long> zeroDates,
     List<ColumnReceipt> receipts,
-    List<String> primaryKey) implements RunTable {
+    List<String> primaryKey,
+    String kind,
+    CursorWindow window) implements RunTable {
 
   public static final int FORMAT_VERSION = 1;
+  public static final String FULL = "full";
+  public static final String CHANGES = "changes";
+
+  /** A snapshot table's manifest (no cursor window). */
+  public Manifest(int formatVersion, String source, String database, String table, String tableComment, String runId,
+      String attempt, String runDate, String publishedAt, long rows, long bytes, List<File> files,
+      List<Field> parquetSchema, List<BigQueryField> bigQuerySchema, List<Column> columns, String schemaFingerprint,
+      String policyFingerprint, String hashKeyId, Map<String, Long> zeroDates, List<ColumnReceipt> receipts,
+      List<String> primaryKey) {
+    this(formatVersion, source, database, table, tableComment, runId, attempt, runDate, publishedAt, rows, bytes,
+        files, parquetSchema, bigQuerySchema, columns, schemaFingerprint, policyFingerprint, hashKeyId, zeroDates,
+        receipts, primaryKey, null, null);
+  }
+
+  /** Whether this is an incremental table's change set (the rows after a mark), not a whole table. */
+  public boolean changeSet() {
+    return CHANGES.equals(kind);
+  }
 
   /** A manifest without receipts, as written before they existed, of a table of the config's single {@code source}. */
   public Manifest(int formatVersion, String database, String table, String tableComment, String runId, String attempt,

@@ -34,11 +34,20 @@ public record RunPlan(String runId, String runDate, boolean load, boolean replac
    *     takes with the {@code planKey} instead of the range itself
    * @param source the source's name under {@code sources}; null (and written as null, so the state
    *     machine can always pass it on) for a config with a single {@code source}
+   * @param window an incremental table's cursor window, {@code {column, after?}} ({@code after} absent
+   *     for a full snapshot); null (and written as null, so the state machine can always pass it on)
+   *     for a snapshot table
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record TablePlan(@JsonInclude(JsonInclude.Include.ALWAYS) String source, String database, String table,
       String attempt, long estimatedRows, String note, int expectedRanges, List<KeyRange> ranges,
-      List<Integer> rangeIds) {
+      List<Integer> rangeIds, @JsonInclude(JsonInclude.Include.ALWAYS) CursorWindow window) {
+    /** A snapshot table (no cursor window). */
+    public TablePlan(String source, String database, String table, String attempt, long estimatedRows, String note,
+        int expectedRanges, List<KeyRange> ranges, List<Integer> rangeIds) {
+      this(source, database, table, attempt, estimatedRows, note, expectedRanges, ranges, rangeIds, null);
+    }
+
     /** A table of the config's single {@code source}. */
     public TablePlan(String database, String table, String attempt, long estimatedRows, String note,
         int expectedRanges, List<KeyRange> ranges, List<Integer> rangeIds) {

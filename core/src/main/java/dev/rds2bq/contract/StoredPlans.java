@@ -74,12 +74,12 @@ public final class StoredPlans {
     List<KeyRange> ranges = table.ranges() == null ? List.of() : table.ranges();
     if (ranges.isEmpty() && r.rangeId() == 0) {
       return new ExportRequest(r.source(), r.runId(), table.attempt(), r.runDate(), r.database(), r.table(), null,
-          loaded.plan().hashKeyVersion());
+          loaded.plan().hashKeyVersion(), table.window());
     }
     for (KeyRange range : ranges) {
       if (range.id() == r.rangeId()) {
         return new ExportRequest(r.source(), r.runId(), table.attempt(), r.runDate(), r.database(), r.table(),
-            opened(loaded.plan(), range), loaded.plan().hashKeyVersion());
+            opened(loaded.plan(), range), loaded.plan().hashKeyVersion(), table.window());
       }
     }
     throw new InvalidInputException("the plan " + r.planKey() + " has no range " + r.rangeId() + " for "

@@ -157,7 +157,9 @@ public final class TableExporter {
       TableSchema schema = snapshot.table(request.table());
       TableMasking masking = sourcePolicy.resolve(schema, Map.of(), config.columnNames().names(sourceName));
       if (request.window() != null) {
-        checkCursor(schema, masking, request.window().column());
+        Cursors.check(schema, masking, request.window().column());
+        Cursors.checkMark(schema, schema.column(request.window().column()), request.window().after());
+        Cursors.checkMark(schema, schema.column(request.window().column()), request.window().upTo());
       }
       String qualified = (sourceName == null ? "" : sourceName + ".") + schema.qualifiedName();
       ZeroDateCounter zeros = new ZeroDateCounter(config.zeroDates(), qualified);
@@ -234,6 +236,14 @@ public final class TableExporter {
       CursorWindow window = request.window() == null ? null
           : request.window().upTo() != null ? request.window()
           : request.window().upTo(snapshot.maxValue(schema, request.window().column()));
+      if (window != null && window.after() != null && window.upTo() != null
+          && Cursors.compare(window.upTo(), window.after()) < 0) {
+        // Rows the last window read are gone or their cursor moved back (a restore, a rewritten
+        // column): a change set cannot express that, a full snapshot can.
+        throw new InvalidInputException(qualified + ": cursor column '" + window.column() + "' now reaches only "
+            + window.upTo() + ", below the window's lower mark " + window.after() + ": the source went back;"
+            + " run the table as a full snapshot (delete its _state.json, or wait for its next full run)");
+      }
       writer = new RollingParquetWriter(store, seq -> layout.dataFileKey(request, label, seq), parquetSchema,
           writers.toArray(new FieldWriter[0]), footer, config.parquet(), noDictionary, noStatistics, parquetPath);
 
@@ -283,34 +293,6 @@ public final class TableExporter {
       if (!ok && writer != null) {
         writer.abort();
       }
-    }
-  }
-
-  /**
-   * A cursor column must exist, increase in a type the window compares (an integer, DATETIME or
-   * TIMESTAMP), never be NULL (such a row would fall outside every window, lost without a word) and
-   * be kept as it is (its values mark windows in results and state, in clear).
-   */
-  private static void checkCursor(TableSchema schema, TableMasking masking, String name) {
-    SourceColumn c = schema.column(name);
-    String where = "cursor column '" + name + "' of " + schema.qualifiedName();
-    if (c == null) {
-      throw new InvalidInputException(where + " does not exist; name an increasing column of the table, e.g. its"
-          + " updated_at");
-    }
-    SourceFamily family = c.mapping() == null ? null : c.mapping().family();
-    if (family != SourceFamily.INT && family != SourceFamily.LONG && family != SourceFamily.UNSIGNED_BIGINT
-        && family != SourceFamily.DATETIME && family != SourceFamily.TIMESTAMP) {
-      throw new InvalidInputException(where + " is " + c.columnType() + "; a cursor must be an integer, DATETIME or"
-          + " TIMESTAMP column that grows on every insert and update");
-    }
-    if (c.nullable()) {
-      throw new InvalidInputException(where + " allows NULL: a row with NULL there would never fall inside a"
-          + " window and would be lost; make the column NOT NULL or choose another cursor");
-    }
-    if (masking.masks(c.name())) {
-      throw new InvalidInputException(where + " is masked by the policy: its values mark the windows in results"
-          + " and state, in clear; choose a column the policy keeps");
     }
   }
 

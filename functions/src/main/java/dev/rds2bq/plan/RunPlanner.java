@@ -9,7 +9,12 @@ import dev.rds2bq.error.ConfigException;
 import dev.rds2bq.error.InvalidInputException;
 import dev.rds2bq.error.MaskingPolicyException;
 import dev.rds2bq.contract.BucketLayout;
+import dev.rds2bq.contract.CursorWindow;
 import dev.rds2bq.contract.KeyRange;
+import dev.rds2bq.contract.RunTable;
+import dev.rds2bq.contract.TableState;
+import dev.rds2bq.contract.TableStates;
+import dev.rds2bq.export.Cursors;
 import dev.rds2bq.contract.RunDates;
 import dev.rds2bq.contract.RunPlan;
 import dev.rds2bq.mask.MaskingPolicy;
@@ -58,6 +63,7 @@ public final class RunPlanner {
   private final Sources sources;
   private final MaskingPolicy policy;
   private final ObjectStore store;
+  private final TableStates states;
   private final Clock clock;
   private final RunGuard guard;
   private final HashKey.Versions hashKeys;
@@ -89,6 +95,7 @@ public final class RunPlanner {
     this.policy = policy;
     this.store = store;
     this.clock = clock;
+    this.states = store == null ? null : new TableStates(store, BucketLayout.of(config));
   }
 
   /**
@@ -306,8 +313,17 @@ public final class RunPlanner {
           note = note + (choice.resumed() ? "; resumes attempt " + attempt + ", never published"
               : choice.published() != null ? "; attempt " + choice.published() + " stays as published" : "");
         }
+        CursorWindow window = null;
+        PipelineConfig.IncrementalTable incremental =
+            config.incremental().of(c.source().name(), schema.database(), schema.table());
+        if (incremental != null) {
+          Planned planned = window(c, schema, maskings.get(c), incremental, runDate,
+              input.load() == null || input.load());
+          window = planned.window();
+          note = note + "; " + planned.note();
+        }
         tables.add(new TablePlan(c.source().name(), schema.database(), schema.table(), attempt, est[0], note,
-            Math.max(1, compact.size()), compact, null));
+            Math.max(1, compact.size()), compact, null, window));
       }
     }
     int rangeCount = tables.stream().mapToInt(TablePlan::expectedRanges).sum();
@@ -328,7 +344,7 @@ public final class RunPlanner {
     String key = storePlan(runDate, runId, json);
     List<TablePlan> slim = tables.stream().map(t -> new TablePlan(t.source(), t.database(), t.table(), t.attempt(), t.estimatedRows(),
         t.note(), t.expectedRanges(), null,
-        t.ranges().isEmpty() ? null : t.ranges().stream().map(KeyRange::id).toList())).toList();
+        t.ranges().isEmpty() ? null : t.ranges().stream().map(KeyRange::id).toList(), t.window())).toList();
     RunPlan reference = new RunPlan(runId, runDate, load, input.replaceNewer(), tables.size(), rangeCount, key,
         config.run(), slim, hashKeyVersion, null);
     if (json(reference).length > config.planning().maxPlanKiB() * 1024) {
@@ -343,6 +359,52 @@ public final class RunPlanner {
    * Writes the plan under a key of its own, never over another plan of the same run id: an earlier
    * execution, perhaps redriven later, still reads its ranges from its own plan.
    */
+  private record Planned(CursorWindow window, String note) {}
+
+  /**
+   * An incremental table's window (docs/data-contract.md#incremental-tables): a full snapshot
+   * ({@code after} absent) on its first run, when its cursor changed, when its last full snapshot is
+   * {@code fullEveryDays} old, or when the run loads into BigQuery (change sets are not merged there
+   * yet); otherwise the change set after its last mark minus the lag. Every window's upper mark is
+   * read by the export inside its own snapshot.
+   */
+  private Planned window(Chosen c, TableSchema schema, TableMasking masking, PipelineConfig.IncrementalTable inc,
+      String runDate, boolean loads) {
+    if (schema.primaryKey().isEmpty()) {
+      throw new ConfigException("incremental table " + c.name() + " has no primary key: a change set can only be"
+          + " applied by key; remove it from incremental.tables or give the table a primary key");
+    }
+    try {
+      Cursors.check(schema, masking, inc.cursor());
+    } catch (dev.rds2bq.error.InvalidInputException e) {
+      throw new ConfigException("incremental.tables." + c.name() + ": " + e.getMessage());
+    }
+    String cursor = schema.column(inc.cursor()).name();
+    TableState state = states == null ? null : states.read(RunTable.of(c.source().name(), schema.database(), schema.table(), runDate, null,
+        null));
+    String full = null;
+    if (state == null) {
+      full = "first run";
+    } else if (!cursor.equalsIgnoreCase(state.cursor())) {
+      full = "the cursor changed from " + state.cursor() + " to " + cursor;
+    } else if (state.fullRunDate() == null || java.time.temporal.ChronoUnit.DAYS.between(
+        java.time.LocalDate.parse(state.fullRunDate()), java.time.LocalDate.parse(runDate))
+        >= config.incremental().fullEveryDays()) {
+      full = "the last full snapshot (" + state.fullRunDate() + ") is " + config.incremental().fullEveryDays()
+          + " days old or more";
+    } else if (loads) {
+      full = "the run loads into BigQuery, which does not merge change sets yet";
+    } else if (state.mark() == null) {
+      full = "no mark yet (the table had no rows)";
+    }
+    if (full != null) {
+      return new Planned(new CursorWindow(cursor, null, null), "incremental: full snapshot (" + full + ")");
+    }
+    String after = Cursors.lower(state.mark(), inc.lag(), schema.column(cursor));
+    return new Planned(new CursorWindow(cursor, after, null), "incremental: changes after " + after + " (mark "
+        + state.mark() + " less lag " + inc.lag() + ")");
+  }
+
   private String storePlan(String runDate, String runId, byte[] json) {
     BucketLayout layout = BucketLayout.of(config);
     for (int tries = 0; tries < 3; tries++) {

@@ -9,6 +9,10 @@ import dev.rds2bq.handler.JsonHandler;
 import dev.rds2bq.error.InvalidInputException;
 import dev.rds2bq.contract.AnyExportResult;
 import dev.rds2bq.contract.BucketLayout;
+import dev.rds2bq.contract.CursorWindow;
+import dev.rds2bq.contract.TableState;
+import dev.rds2bq.contract.TableStates;
+import dev.rds2bq.export.Cursors;
 import dev.rds2bq.contract.ColumnReceipt;
 import dev.rds2bq.contract.ExportResult;
 import dev.rds2bq.contract.ExportResult.ColumnEntry;
@@ -58,6 +62,7 @@ public final class TablePublisher {
   private final Clock clock;
   private final Sources sources;
   private final ExportResultStore results;
+  private final TableStates states;
 
   public TablePublisher(ObjectStore store, String prefix, Clock clock) {
     this(store, prefix, clock, (Sources) null);
@@ -75,6 +80,7 @@ public final class TablePublisher {
     this.clock = clock;
     this.sources = sources;
     this.results = new ExportResultStore(store, layout);
+    this.states = new TableStates(store, layout);
   }
 
   public PublishResult publish(PublishRequest request) {
@@ -162,6 +168,7 @@ public final class TablePublisher {
         }
       }
       ExportResult first = exports.get(0);
+      CursorWindow window = window(table, exports);
       Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, request.source(), request.database(), request.table(),
           first.tableComment(), request.runId(), request.attempt(), request.runDate(), clock.instant().toString(), rows,
           bytes, files,
@@ -172,18 +179,70 @@ public final class TablePublisher {
           first.columns().stream()
               .map(c -> new Manifest.Column(c.source(), c.sourceType(), c.output(), c.policy(), c.comment())).toList(),
           first.schemaFingerprint(), first.policyFingerprint(), first.hashKeyId(), zeroDates,
-          ColumnReceipt.combine(exports.stream().map(ExportResult::receipts).toList()), first.primaryKey());
+          ColumnReceipt.combine(exports.stream().map(ExportResult::receipts).toList()), first.primaryKey(),
+          window == null ? null : window.after() == null ? Manifest.FULL : Manifest.CHANGES, window);
       // If-None-Match: a manifest, once there, is never replaced, even by a publish racing this one.
       published = store.putIf(manifestKey, json(manifest), "application/json", null) ? manifest
           : readManifest(table, manifestKey);
     }
     requireSameSnapshot(table, request, published, files, exports.get(0));
     store.putIf(layout.successKey(request), new byte[0], "text/plain", null); // already there after a retry: fine
-    String latest = moveLatest(request, published, manifestKey);
+    // A change set is not a table: _latest.json keeps naming the last full snapshot.
+    String latest = published.changeSet() ? "kept: a change set does not move it" : moveLatest(request, published,
+        manifestKey);
+    if (published.window() != null) {
+      advanceState(request, published, manifestKey);
+    }
     return new PublishResult(request.source(), request.database(), request.table(), request.runId(), request.attempt(),
         request.runDate(), manifestKey, files.size(), rows, bytes, strays, latest,
         (int) exports.stream().filter(ExportResult::wasReused).count(),
         exports.stream().mapToInt(ExportResult::waits).sum());
+  }
+
+  /**
+   * The table's cursor window: every range read the same cursor from the same lower mark; the
+   * table's upper mark is the lowest of theirs, so that every row at or below it was visible to
+   * every range's snapshot (a range's rows above it are read again by the next window).
+   */
+  private static CursorWindow window(String table, List<ExportResult> exports) {
+    CursorWindow first = exports.get(0).window();
+    String upTo = null;
+    for (ExportResult e : exports) {
+      CursorWindow w = e.window();
+      if ((w == null) != (first == null) || (w != null && (!w.column().equals(first.column())
+          || !java.util.Objects.equals(w.after(), first.after())))) {
+        throw new IntegrityException(table + ": range " + e.label() + " read another cursor window ("
+            + w + ") than range " + exports.get(0).label() + " (" + first + "); export the table again");
+      }
+      if (w != null && w.upTo() != null && (upTo == null || Cursors.compare(w.upTo(), upTo) < 0)) {
+        upTo = w.upTo();
+      }
+    }
+    return first == null ? null : new CursorWindow(first.column(), first.after(), upTo);
+  }
+
+  /**
+   * Moves the incremental table's state to this publish (docs/data-contract.md#incremental-tables):
+   * its mark, and the full snapshot and change sets a reader rebuilds the table from. Repeating it
+   * for the same manifest writes nothing.
+   */
+  private void advanceState(PublishRequest request, Manifest m, String manifestKey) {
+    String now = clock.instant().toString();
+    states.advance(request, before -> {
+      if (before != null && manifestKey.equals(before.manifest())) {
+        return before;
+      }
+      CursorWindow w = m.window();
+      String mark = w.upTo() != null ? w.upTo() : before == null ? null : before.mark();
+      if (!m.changeSet()) {
+        return new TableState(w.column(), mark, m.runId(), m.runDate(), m.attempt(), manifestKey, manifestKey,
+            m.runDate(), List.of(), now);
+      }
+      List<String> changes = new java.util.ArrayList<>(before == null ? List.of() : before.changes());
+      changes.add(manifestKey);
+      return new TableState(w.column(), mark, m.runId(), m.runDate(), m.attempt(), manifestKey,
+          before == null ? null : before.full(), before == null ? null : before.fullRunDate(), changes, now);
+    });
   }
 
   /** The result key whose range a waits record counts ({@link BucketLayout#waitsKey}): kept with it. */

@@ -109,6 +109,11 @@ class CursorWindowTest {
         request("events", new KeyRange(0, null, null, "6"), new CursorWindow("updated_at", T + "4", null)));
     assertEquals("2,5", ids(bucket, lagged));
 
+    InvalidInputException back = assertThrows(InvalidInputException.class, () -> stack.exporter(config, "windowdb",
+        POLICY).export(request("events", null, new CursorWindow("updated_at", "2030-01-01 00:00:00.000000", null))));
+    assertTrue(back.getMessage().contains("below the window's lower mark 2030-01-01 00:00:00.000000: the source went"
+        + " back"), back.getMessage());
+
     ExportResult empty = stack.exporter(config, "windowdb", POLICY).export(
         request("events", null, new CursorWindow("updated_at", third.window().upTo(), null)));
     assertEquals(0, empty.rowsWritten(), "nothing new: an empty change set");

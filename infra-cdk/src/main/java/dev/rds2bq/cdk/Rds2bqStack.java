@@ -192,6 +192,8 @@ public final class Rds2bqStack extends Stack {
     PolicyStatement list = exports.listPrefix();
     list.setSid("ListAttempts");
     f.allow(list);
+    // An incremental table's next window starts at the mark its _state.json holds.
+    f.allow(s3("ReadTableStates", List.of("s3:GetObject"), exports.objectsArn("*/" + BucketLayout.STATE)));
     f.allow(PolicyStatement.Builder.create()
         .sid("OneRunAtATime")
         .actions(List.of("states:ListExecutions"))
@@ -200,8 +202,9 @@ public final class Rds2bqStack extends Stack {
         .build());
     f.allow(exports.keyUse(true));
     f.suppress("AwsSolutions-IAM5", "a plan too large for the payload goes under <prefix>/" + BucketLayout.PLANS
-        + "dt=<date>/run=<id>/, keys known only at run time; nothing else under the prefix is writable.",
-        exports.nagObjectsResource(BucketLayout.PLANS_PATTERN));
+        + "dt=<date>/run=<id>/, keys known only at run time; nothing else under the prefix is writable; it reads"
+        + " the " + BucketLayout.STATE + " of incremental tables.",
+        exports.nagObjectsResource(BucketLayout.PLANS_PATTERN), exports.nagObjectsResource("*/" + BucketLayout.STATE));
   }
 
   private void grantExportTable(Deployment d) {

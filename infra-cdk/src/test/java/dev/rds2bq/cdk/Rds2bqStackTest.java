@@ -237,6 +237,7 @@ class Rds2bqStackTest {
     // A re-run (runId in the input) lists the table's attempts: without this every re-run failed with 403.
     expected.add(withCondition(statement("ListAttempts", List.of("s3:ListBucket"), List.of(bucketArn())),
         Map.of("StringLike", Map.of("s3:prefix", List.of(PREFIX + "/*")))));
+    expected.add(statement("ReadTableStates", List.of("s3:GetObject"), List.of(objects("*/_state.json"))));
     expected.add(statement("OneRunAtATime", List.of("states:ListExecutions"), List.of(Map.of("Fn::Join", List.of("",
         List.of("arn:", ref("AWS::Partition"), ":states:", ref("AWS::Region"), ":", ref("AWS::AccountId"),
             ":stateMachine:rds2bq-test-pipeline"))))));

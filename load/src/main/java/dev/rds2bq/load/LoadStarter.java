@@ -104,6 +104,12 @@ public final class LoadStarter {
             + manifest.table());
       }
       rows = manifest.rows();
+      if (manifest.changeSet()) {
+        // Loading the rows after a mark with WRITE_TRUNCATE would drop every other row of the table.
+        throw new InvalidInputException(what + ": " + outcome.publish().manifestKey() + " is a change set (the rows"
+            + " after a mark), which BigQuery does not merge yet; PlanRun plans full snapshots of incremental tables"
+            + " in runs that load");
+      }
       String newer = newerSnapshot(manifest, outcome.publish().manifestKey());
       String path = newer == null ? null : dataPath(what, manifest);
       if (newer != null && config.history() == PipelineConfig.History.DAILY) {

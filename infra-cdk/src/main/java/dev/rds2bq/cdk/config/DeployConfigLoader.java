@@ -44,7 +44,7 @@ public final class DeployConfigLoader {
   static final Pattern SECRET_ARN =
       Pattern.compile("arn:(aws|aws-cn|aws-us-gov):secretsmanager:([a-z0-9-]+):(\\d{12}):secret:(.+)-[A-Za-z0-9]{6}");
   private static final Set<String> ENGINE_KEYS = Set.of("parquet", "zeroDates", "planning", "publish", "runDateZone",
-      "source", "maxBackfillDays", "columnNames");
+      "source", "maxBackfillDays", "columnNames", "incremental");
   private static final Set<String> ENGINE_SOURCE_KEYS = Set.of("connectTimeoutSeconds", "socketTimeoutSeconds",
       "allowWritable", "maxReplicaLagSeconds");
   private static final Set<String> SCHEDULE_INPUT_KEYS = Set.of("tables", "load", "allowConcurrent");

@@ -258,8 +258,8 @@ class DeployConfigLoaderTest {
   @Test
   void engineKeysOutsideThePassThroughListAreRejected() {
     String p = problem(replace("  zeroDates: error", "  zeroDates: error\n  bucket: other"));
-    assertTrue(p.startsWith("key 'engine.bucket' must be one of [columnNames, maxBackfillDays, parquet, planning,"
-        + " publish, runDateZone, source, zeroDates]"), p);
+    assertTrue(p.startsWith("key 'engine.bucket' must be one of [columnNames, incremental, maxBackfillDays, parquet,"
+        + " planning, publish, runDateZone, source, zeroDates]"), p);
   }
 
   @Test
