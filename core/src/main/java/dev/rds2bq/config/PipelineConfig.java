@@ -74,16 +74,22 @@ public record PipelineConfig(
   }
 
   /**
+   * @param mode {@code incremental} (inserts and updates, by a cursor; the table needs a primary key)
+   *     or {@code append_only} (an insert-only log: the cursor is an increasing integer, by default
+   *     the table's single integer primary key, and no primary key is needed)
    * @param cursor a NOT NULL integer, DATETIME or TIMESTAMP column that grows on every insert and update
    * @param lag how far below the last mark the next window starts, for commits that land late: a
    *     duration ({@code 30s}, {@code 10m}, {@code 2h}, {@code 1d}) for a time cursor, a number for an
    *     integer one; {@code 0} by default
    */
-  public record IncrementalTable(String cursor, String lag) {
+  public record IncrementalTable(IncrementalMode mode, String cursor, String lag) {
     public IncrementalTable {
+      mode = mode == null ? IncrementalMode.INCREMENTAL : mode;
       lag = lag == null ? "0" : lag.trim();
     }
   }
+
+  public enum IncrementalMode { INCREMENTAL, APPEND_ONLY }
 
   public enum TlsMode { VERIFY, DISABLED }
 
@@ -815,7 +821,8 @@ public record PipelineConfig(
       String key = "incremental.tables." + t.getKey();
       require(origin, key, t.getKey().matches("[^.\\s]+\\.[^.\\s]+(\\.[^.\\s]+)?") && t.getValue() != null,
           "database.table (or source.database.table) with {cursor, lag}", t.getKey());
-      require(origin, key + ".cursor", t.getValue().cursor() != null && !t.getValue().cursor().isBlank(),
+      require(origin, key + ".cursor", t.getValue().mode() == IncrementalMode.APPEND_ONLY
+          || (t.getValue().cursor() != null && !t.getValue().cursor().isBlank()),
           "the cursor column: NOT NULL, an integer, DATETIME or TIMESTAMP, growing on every insert and update",
           t.getValue().cursor());
       require(origin, key + ".lag", t.getValue().lag().matches("\\d{1,9}[smhd]?"),

@@ -17,7 +17,8 @@ import org.joda.time.DateTime;
 
 /**
  * PlanRun: a console click ({@code {}}), the EventBridge schedule's event, or
- * {@code {tables?, sources?, runDate?, load?, runId?, startTime?, executionArn?, allowConcurrent?, replaceNewer?}} in; the run
+ * {@code {tables?, sources?, runDate?, load?, runId?, startTime?, executionArn?, allowConcurrent?, replaceNewer?,
+ * full?}} in; the run
  * plan out (events/PlanRun/). The state machine merges {@code executionArn} and {@code startTime}
  * from its context object into whichever form it was started with; the one-run-at-a-time check and
  * the default run date use them (a scheduled event's own {@code time} stays its start time).
@@ -25,7 +26,7 @@ import org.joda.time.DateTime;
 public final class PlanRunHandler extends JsonHandler<JsonNode, RunPlan> {
   static final Set<String> INPUT_KEYS =
       Set.of("tables", "sources", "runDate", "load", "runId", "startTime", "executionArn", "allowConcurrent",
-          "replaceNewer");
+          "replaceNewer", "full");
   private final OnFirstUse<RunPlanner> planner;
 
   /** Lambda's constructor: config and policy checked here; the database login read at the first plan. */
@@ -87,7 +88,7 @@ public final class PlanRunHandler extends JsonHandler<JsonNode, RunPlan> {
     Boolean load = flag(node, "load");
     return new PlanInput(tables, text(node, "runDate"), load, text(node, "runId"), text(node, "startTime"),
         text(node, "executionArn"), Boolean.TRUE.equals(flag(node, "allowConcurrent")),
-        Boolean.TRUE.equals(flag(node, "replaceNewer")), sources);
+        Boolean.TRUE.equals(flag(node, "replaceNewer")), sources, Boolean.TRUE.equals(flag(node, "full")));
   }
 
   /** An optional string field; a number or object there is a mistake, not something to turn into text. */

@@ -9,12 +9,17 @@ import java.util.List;
  * {@code startTime} is the execution's start, which fixes the default run date; {@code executionArn}
  * identifies the execution for the one-run-at-a-time check, which {@code allowConcurrent} skips.
  * {@code replaceNewer} lets this run's (older) date replace a later snapshot in {@code _latest.json}
- * and BigQuery.
+ * and BigQuery. {@code full} makes every incremental table a full snapshot this run.
  */
 public record PlanInput(List<String> tables, String runDate, Boolean load, String runId, String startTime,
-    String executionArn, boolean allowConcurrent, boolean replaceNewer, List<String> sources) {
+    String executionArn, boolean allowConcurrent, boolean replaceNewer, List<String> sources, boolean full) {
   public PlanInput {
     sources = sources == null ? List.of() : List.copyOf(sources);
+  }
+
+  public PlanInput(List<String> tables, String runDate, Boolean load, String runId, String startTime,
+      String executionArn, boolean allowConcurrent, boolean replaceNewer, List<String> sources) {
+    this(tables, runDate, load, runId, startTime, executionArn, allowConcurrent, replaceNewer, sources, false);
   }
 
   public PlanInput(List<String> tables, String runDate, Boolean load, String runId, String startTime,

@@ -317,8 +317,8 @@ public final class RunPlanner {
         PipelineConfig.IncrementalTable incremental =
             config.incremental().of(c.source().name(), schema.database(), schema.table());
         if (incremental != null) {
-          Planned planned = window(c, schema, maskings.get(c), incremental, runDate,
-              input.load() == null || input.load());
+          Planned planned = window(c, schema, maskings.get(c), catalogs.get(c.source(), c.database()), incremental,
+              runDate, input.load() == null || input.load(), input.full());
           window = planned.window();
           note = note + "; " + planned.note();
         }
@@ -368,18 +368,38 @@ public final class RunPlanner {
    * yet); otherwise the change set after its last mark minus the lag. Every window's upper mark is
    * read by the export inside its own snapshot.
    */
-  private Planned window(Chosen c, TableSchema schema, TableMasking masking, PipelineConfig.IncrementalTable inc,
-      String runDate, boolean loads) {
-    if (schema.primaryKey().isEmpty()) {
+  private Planned window(Chosen c, TableSchema schema, TableMasking masking, SourceCatalog catalog,
+      PipelineConfig.IncrementalTable inc, String runDate, boolean loads, boolean askedFull) {
+    boolean appendOnly = inc.mode() == PipelineConfig.IncrementalMode.APPEND_ONLY;
+    if (!appendOnly && schema.primaryKey().isEmpty()) {
       throw new ConfigException("incremental table " + c.name() + " has no primary key: a change set can only be"
-          + " applied by key; remove it from incremental.tables or give the table a primary key");
+          + " applied by key; give the table a primary key, or make it append_only if rows are only ever inserted");
+    }
+    String named = inc.cursor();
+    if (named == null) {
+      // append_only without a cursor: the key itself, when it is one increasing integer.
+      if (schema.primaryKey().size() != 1 || !Cursors.integer(schema.column(schema.primaryKey().get(0)))) {
+        throw new ConfigException("incremental.tables." + c.name() + " is append_only without a cursor, and its"
+            + " primary key is not a single integer column; name the increasing integer column as its cursor");
+      }
+      named = schema.primaryKey().get(0);
     }
     try {
-      Cursors.check(schema, masking, inc.cursor());
+      Cursors.check(schema, masking, named);
     } catch (dev.rds2bq.error.InvalidInputException e) {
       throw new ConfigException("incremental.tables." + c.name() + ": " + e.getMessage());
     }
-    String cursor = schema.column(inc.cursor()).name();
+    if (appendOnly && !Cursors.integer(schema.column(named))) {
+      throw new ConfigException("incremental.tables." + c.name() + " is append_only: its cursor '" + named + "' must"
+          + " be an increasing integer (an insert-only log's id), not " + schema.column(named).columnType());
+    }
+    String cursor = schema.column(named).name();
+    if (!catalog.leadsAnIndex(schema, cursor)) {
+      // Every change set would scan the whole table on the replica: the load incremental reads avoid.
+      throw new ConfigException("incremental.tables." + c.name() + ": no index of the table starts with its cursor '"
+          + cursor + "', so each change set would scan the whole table on the replica; add one (e.g. CREATE INDEX "
+          + cursor + "_idx ON " + schema.table() + " (" + cursor + ")) or remove the table from incremental.tables");
+    }
     TableState state = states == null ? null : states.read(RunTable.of(c.source().name(), schema.database(), schema.table(), runDate, null,
         null));
     String full = null;
@@ -392,6 +412,8 @@ public final class RunPlanner {
         >= config.incremental().fullEveryDays()) {
       full = "the last full snapshot (" + state.fullRunDate() + ") is " + config.incremental().fullEveryDays()
           + " days old or more";
+    } else if (askedFull) {
+      full = "the run asked for full snapshots";
     } else if (loads) {
       full = "the run loads into BigQuery, which does not merge change sets yet";
     } else if (state.mark() == null) {
@@ -401,8 +423,8 @@ public final class RunPlanner {
       return new Planned(new CursorWindow(cursor, null, null), "incremental: full snapshot (" + full + ")");
     }
     String after = Cursors.lower(state.mark(), inc.lag(), schema.column(cursor));
-    return new Planned(new CursorWindow(cursor, after, null), "incremental: changes after " + after + " (mark "
-        + state.mark() + " less lag " + inc.lag() + ")");
+    return new Planned(new CursorWindow(cursor, after, null), (appendOnly ? "append_only: rows after " : "incremental:"
+        + " changes after ") + after + " (mark " + state.mark() + " less lag " + inc.lag() + ")");
   }
 
   private String storePlan(String runDate, String runId, byte[] json) {

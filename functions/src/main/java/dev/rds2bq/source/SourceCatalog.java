@@ -24,6 +24,12 @@ public interface SourceCatalog extends ValueSampler, AutoCloseable {
    */
   KeyBoundaries boundaries(TableSchema table, int ranges, long estimatedRows);
 
+  /**
+   * Whether an index of the table starts with {@code column}: what lets a cursor window read the
+   * changed rows by a range scan instead of scanning the table.
+   */
+  boolean leadsAnIndex(TableSchema table, String column);
+
   @Override
   void close();
 }

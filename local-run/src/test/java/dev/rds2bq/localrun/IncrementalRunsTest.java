@@ -152,4 +152,32 @@ class IncrementalRunsTest {
     }
     assertEquals(sourceRows(), warehouse);
   }
+
+  @Test
+  void anAppendOnlyLogWithoutPrimaryKeyReadsItsNewRowsAndAFullRunCanBeAskedFor() throws Exception {
+    stack.database("incdb", "CREATE TABLE visits (id INT PRIMARY KEY, page VARCHAR(20), updated_at DATETIME(6) NOT NULL)",
+        "CREATE TABLE clicks (seq BIGINT NOT NULL, target VARCHAR(20), KEY by_seq (seq))",
+        "INSERT INTO clicks SELECT seq, CONCAT('/t', seq) FROM seq_1_to_100");
+    String bucket = "incremental-append";
+    PipelineConfig config = stack.config(bucket, "databases: [incdb]\ntables: {include: [incdb.clicks]}\n"
+        + "incremental: {tables: {incdb.clicks: {mode: append_only, cursor: seq}}}\n");
+    String state = "exports/incdb/clicks/_state.json";
+
+    Recorder first = run(config, "{\"runId\": \"app-1\", \"runDate\": \"2026-11-20\", \"load\": false}");
+    assertTrue(note(first).endsWith("incremental: full snapshot (first run)"), note(first));
+    assertEquals("100", json(bucket, state).get("mark").asText());
+
+    source("INSERT INTO clicks SELECT seq, CONCAT('/t', seq) FROM seq_101_to_130");
+    Recorder second = run(config, "{\"runId\": \"app-2\", \"runDate\": \"2026-11-21\", \"load\": false}");
+    assertTrue(note(second).endsWith("append_only: rows after 100 (mark 100 less lag 0)"), note(second));
+    JsonNode changes = json(bucket, json(bucket, state).get("manifest").asText());
+    assertEquals("changes", changes.get("kind").asText());
+    assertEquals(30, changes.get("rows").asLong(), "the 30 new rows, none of the old");
+    assertEquals("130", changes.get("window").get("upTo").asText());
+
+    Recorder asked = run(config, "{\"runId\": \"app-3\", \"runDate\": \"2026-11-22\", \"load\": false,"
+        + " \"full\": true}");
+    assertTrue(note(asked).endsWith("incremental: full snapshot (the run asked for full snapshots)"), note(asked));
+    assertEquals(130, json(bucket, json(bucket, state).get("manifest").asText()).get("rows").asLong());
+  }
 }

@@ -43,6 +43,21 @@ final class MySqlCatalog implements SourceCatalog {
   }
 
   @Override
+  public boolean leadsAnIndex(TableSchema table, String column) {
+    return source.translating(database, () -> {
+      try (java.sql.PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM information_schema.statistics"
+          + " WHERE table_schema = ? AND table_name = ? AND column_name = ? AND seq_in_index = 1 LIMIT 1")) {
+        ps.setString(1, table.database());
+        ps.setString(2, table.table());
+        ps.setString(3, table.column(column).name());
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+          return rs.next();
+        }
+      }
+    });
+  }
+
+  @Override
   public void close() {
     MySqlConnections.closeQuietly(connection);
   }

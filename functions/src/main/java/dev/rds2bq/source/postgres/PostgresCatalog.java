@@ -45,6 +45,21 @@ final class PostgresCatalog implements SourceCatalog {
   }
 
   @Override
+  public boolean leadsAnIndex(TableSchema table, String column) {
+    return source.translating(schema, () -> {
+      try (java.sql.PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM pg_index i JOIN pg_attribute a"
+          + " ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] WHERE i.indrelid = CAST(? AS regclass)"
+          + " AND a.attname = ? LIMIT 1")) {
+        ps.setString(1, PostgresQueries.table(table));
+        ps.setString(2, table.column(column).name());
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+          return rs.next();
+        }
+      }
+    });
+  }
+
+  @Override
   public void close() {
     PostgresConnections.closeQuietly(connection);
   }

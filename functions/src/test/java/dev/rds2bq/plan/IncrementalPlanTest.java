@@ -1,0 +1,70 @@
+package dev.rds2bq.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rds2bq.config.MapSecretSource;
+import dev.rds2bq.config.PipelineConfig;
+import dev.rds2bq.contract.RunPlan;
+import dev.rds2bq.error.ConfigException;
+import dev.rds2bq.handler.Engines;
+import dev.rds2bq.mask.MaskingPolicy;
+import dev.rds2bq.testing.LocalStack;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docs/configuration.md#incremental: PlanRun plans a window only for a table that can take one, and
+ * says why not otherwise: a primary key to apply changes by (unless append_only), a cursor that fits,
+ * and an index that starts with the cursor, without which every change set would scan the table on
+ * the replica.
+ */
+class IncrementalPlanTest {
+  private static final LocalStack stack = LocalStack.get();
+  private static final MaskingPolicy POLICY = MaskingPolicy.parse("m.yaml", "databases: {incplan: {tables: {}}}");
+
+  private static RunPlan plan(String table, String settings) {
+    PipelineConfig config = LocalStack.config(stack.bucket("incplan"), "databases: [incplan]\n"
+        + "incremental: {tables: {incplan." + table + ": " + settings + "}}\n");
+    return new Engines(config, new MapSecretSource(stack.secrets("incplan")), stack.store(config.bucket()))
+        .planner(POLICY, Clock.systemUTC(), null)
+        .plan(new PlanInput(List.of("incplan." + table), "2026-11-26", false, null, null));
+  }
+
+  @Test
+  void aTableThatCannotTakeAWindowIsRefusedWithTheReasonAndAFittingOneIsPlanned() throws Exception {
+    stack.database("incplan",
+        "CREATE TABLE indexed (id INT PRIMARY KEY, updated_at DATETIME NOT NULL, KEY by_update (updated_at))",
+        "CREATE TABLE unindexed (id INT PRIMARY KEY, updated_at DATETIME NOT NULL)",
+        "CREATE TABLE keyless (seq BIGINT NOT NULL, KEY by_seq (seq))",
+        "CREATE TABLE textkey (code VARCHAR(10) PRIMARY KEY)");
+
+    RunPlan.TablePlan planned = plan("indexed", "{cursor: updated_at, lag: 10m}").tables().get(0);
+    assertEquals("updated_at", planned.window().column());
+    assertNull(planned.window().after(), "a first run is a full snapshot");
+    assertTrue(planned.note().endsWith("incremental: full snapshot (first run)"), planned.note());
+    assertNull(plan("indexed", "{cursor: updated_at}").tables().get(0).window().upTo(),
+        "the upper mark is the export's to read, in its snapshot");
+
+    ConfigException noIndex = assertThrows(ConfigException.class, () -> plan("unindexed", "{cursor: updated_at}"));
+    assertTrue(noIndex.getMessage().startsWith("incremental.tables.incplan.unindexed: no index of the table starts"
+        + " with its cursor 'updated_at', so each change set would scan the whole table on the replica"),
+        noIndex.getMessage());
+
+    ConfigException noKey = assertThrows(ConfigException.class, () -> plan("keyless", "{cursor: seq}"));
+    assertTrue(noKey.getMessage().startsWith("incremental table incplan.keyless has no primary key"), noKey.getMessage());
+    assertEquals("seq", plan("keyless", "{mode: append_only, cursor: seq}").tables().get(0).window().column(),
+        "an insert-only log needs no primary key");
+
+    ConfigException noCursor = assertThrows(ConfigException.class, () -> plan("textkey", "{mode: append_only}"));
+    assertTrue(noCursor.getMessage().contains("is append_only without a cursor, and its primary key is not a single"
+        + " integer column"), noCursor.getMessage());
+
+    ConfigException badCursor = assertThrows(ConfigException.class, () -> plan("indexed", "{cursor: missing}"));
+    assertTrue(badCursor.getMessage().startsWith("incremental.tables.incplan.indexed: cursor column 'missing' of"
+        + " incplan.indexed does not exist"), badCursor.getMessage());
+  }
+}
