@@ -25,7 +25,6 @@ import dev.rds2bq.parquet.ColumnTally;
 import dev.rds2bq.parquet.FieldWriter;
 import dev.rds2bq.types.ColumnType;
 import dev.rds2bq.types.OutputType;
-import dev.rds2bq.types.SourceFamily;
 import dev.rds2bq.rows.ReadAs;
 import dev.rds2bq.parquet.RollingParquetWriter;
 import dev.rds2bq.parquet.RollingParquetWriter.WrittenFile;
@@ -158,8 +157,9 @@ public final class TableExporter {
       TableMasking masking = sourcePolicy.resolve(schema, Map.of(), config.columnNames().names(sourceName));
       if (request.window() != null) {
         Cursors.check(schema, masking, request.window().column());
-        Cursors.checkMark(schema, schema.column(request.window().column()), request.window().after());
-        Cursors.checkMark(schema, schema.column(request.window().column()), request.window().upTo());
+        SourceColumn cursor = schema.column(request.window().column());
+        Cursors.checkMark(schema, cursor, request.window().after());
+        Cursors.checkMark(schema, cursor, request.window().upTo());
       }
       String qualified = (sourceName == null ? "" : sourceName + ".") + schema.qualifiedName();
       ZeroDateCounter zeros = new ZeroDateCounter(config.zeroDates(), qualified);

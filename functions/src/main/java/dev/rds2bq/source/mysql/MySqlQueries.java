@@ -82,13 +82,8 @@ final class MySqlQueries {
       if (mark == null) {
         continue;
       }
-      SourceFamily f = column.mapping() == null ? SourceFamily.TEXT : column.mapping().family();
       try {
-        switch (f) {
-          case INT, LONG, YEAR -> ps.setLong(index++, Long.parseLong(mark));
-          case UNSIGNED_BIGINT, DECIMAL -> ps.setBigDecimal(index++, new BigDecimal(mark));
-          default -> ps.setString(index++, mark);
-        }
+        setTyped(ps, index++, column, mark);
       } catch (IllegalArgumentException e) {
         throw new InvalidInputException("the window's mark '" + mark + "' does not fit cursor column '"
             + column.name() + "' (" + column.columnType() + ") of " + schema.qualifiedName()
@@ -103,7 +98,6 @@ final class MySqlQueries {
       return;
     }
     SourceColumn column = schema.rangeKey(range);
-    MappedColumn key = column.mapping();
     int index = 1;
     String[] bounds = {range.lo(), range.hi()};
     for (int b = 0; b < 2; b++) {
@@ -112,23 +106,7 @@ final class MySqlQueries {
         continue;
       }
       try {
-        SourceFamily f = key == null ? SourceFamily.TEXT : key.family();
-        switch (f) {
-          case INT:
-          case LONG:
-          case YEAR:
-            ps.setLong(index++, Long.parseLong(bound));
-            break;
-          case UNSIGNED_BIGINT:
-          case DECIMAL:
-            ps.setBigDecimal(index++, new BigDecimal(bound));
-            break;
-          case BINARY:
-            ps.setBytes(index++, HexFormat.of().parseHex(bound));
-            break;
-          default:
-            ps.setString(index++, bound);
-        }
+        setTyped(ps, index++, column, bound);
       } catch (IllegalArgumentException e) {
         // The bound itself is never quoted: a key column can be personal (an e-mail address, a hashed id).
         throw new InvalidInputException("the " + (b == 0 ? "lower" : "upper") + " bound of range " + range.id()
@@ -138,4 +116,18 @@ final class MySqlQueries {
     }
   }
 
+  /**
+   * One value, given as text, bound in its column's own type (binary as hex); a value that does not
+   * parse is an {@link IllegalArgumentException}, which each caller words for what the value was.
+   */
+  private static void setTyped(PreparedStatement ps, int index, SourceColumn column, String text)
+      throws SQLException {
+    MappedColumn mapping = column.mapping();
+    switch (mapping == null ? SourceFamily.TEXT : mapping.family()) {
+      case INT, LONG, YEAR -> ps.setLong(index, Long.parseLong(text));
+      case UNSIGNED_BIGINT, DECIMAL -> ps.setBigDecimal(index, new BigDecimal(text));
+      case BINARY -> ps.setBytes(index, HexFormat.of().parseHex(text));
+      default -> ps.setString(index, text);
+    }
+  }
 }
