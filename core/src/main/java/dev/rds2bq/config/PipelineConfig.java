@@ -81,11 +81,48 @@ public record PipelineConfig(
    * @param lag how far below the last mark the next window starts, for commits that land late: a
    *     duration ({@code 30s}, {@code 10m}, {@code 2h}, {@code 1d}) for a time cursor, a number for an
    *     integer one; {@code 0} by default
+   * @param deletes how rows deleted in the source leave BigQuery: {@code none} (the default: they stay)
+   *     or {@code {soft: column}}, a deleted flag or deleted-at column of the table
    */
-  public record IncrementalTable(IncrementalMode mode, String cursor, String lag) {
+  public record IncrementalTable(IncrementalMode mode, String cursor, String lag, Deletes deletes) {
     public IncrementalTable {
       mode = mode == null ? IncrementalMode.INCREMENTAL : mode;
       lag = lag == null ? "0" : lag.trim();
+      deletes = deletes == null ? Deletes.NONE : deletes;
+    }
+
+    public IncrementalTable(IncrementalMode mode, String cursor, String lag) {
+      this(mode, cursor, lag, null);
+    }
+  }
+
+  /**
+   * {@code deletes: none} or {@code deletes: {soft: column}}: with a soft-delete column (a flag that
+   * is true or non-zero, or a deleted-at time that is set), the merge deletes the row from BigQuery
+   * and a full snapshot's load leaves such rows out, so BigQuery holds the table's live rows.
+   */
+  public record Deletes(String soft) {
+    public static final Deletes NONE = new Deletes(null);
+
+    @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+    static Deletes from(com.fasterxml.jackson.databind.JsonNode node) {
+      if (node == null || node.isNull() || (node.isTextual() && node.asText().equals("none"))) {
+        return NONE;
+      }
+      if (node.isObject() && node.size() == 1 && node.path("soft").isTextual() && !node.path("soft").asText().isBlank()) {
+        return new Deletes(node.path("soft").asText().trim());
+      }
+      if (node.isTextual() && node.asText().equals("key_diff")) {
+        throw new IllegalArgumentException("key_diff is not supported yet; use none, or {soft: <column>} with a"
+            + " deleted flag or deleted-at column, or a full snapshot (\"modes\": {table: full}) to drop deleted rows");
+      }
+      throw new IllegalArgumentException("expected none or {soft: <column>} (a deleted flag or deleted-at column);"
+          + " got " + node);
+    }
+
+    @com.fasterxml.jackson.annotation.JsonValue
+    Object json() {
+      return soft == null ? "none" : Map.of("soft", soft);
     }
   }
 

@@ -22,4 +22,15 @@ public record CursorWindow(String column, String after, String upTo) {
   public CursorWindow upTo(String mark) {
     return new CursorWindow(column, after, mark);
   }
+
+  /**
+   * Orders two marks of one cursor: integers by value, date-times as text (the sources print them
+   * in one fixed-width form, so text order is time order).
+   */
+  public static int compareMarks(String a, String b) {
+    if (a.matches("-?\\d+") && b.matches("-?\\d+")) {
+      return new java.math.BigInteger(a).compareTo(new java.math.BigInteger(b));
+    }
+    return a.compareTo(b);
+  }
 }

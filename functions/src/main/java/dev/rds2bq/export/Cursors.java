@@ -119,9 +119,6 @@ public final class Cursors {
 
   /** Orders two marks of one cursor: numerically for integers, as text (the source prints them alike) otherwise. */
   public static int compare(String a, String b) {
-    if (a.matches("-?\\d+") && b.matches("-?\\d+")) {
-      return new java.math.BigInteger(a).compareTo(new java.math.BigInteger(b));
-    }
-    return a.compareTo(b);
+    return dev.rds2bq.contract.CursorWindow.compareMarks(a, b);
   }
 }

@@ -26,7 +26,7 @@ import org.joda.time.DateTime;
 public final class PlanRunHandler extends JsonHandler<JsonNode, RunPlan> {
   static final Set<String> INPUT_KEYS =
       Set.of("tables", "sources", "runDate", "load", "runId", "startTime", "executionArn", "allowConcurrent",
-          "replaceNewer", "full");
+          "replaceNewer", "full", "modes");
   private final OnFirstUse<RunPlanner> planner;
 
   /** Lambda's constructor: config and policy checked here; the database login read at the first plan. */
@@ -88,7 +88,29 @@ public final class PlanRunHandler extends JsonHandler<JsonNode, RunPlan> {
     Boolean load = flag(node, "load");
     return new PlanInput(tables, text(node, "runDate"), load, text(node, "runId"), text(node, "startTime"),
         text(node, "executionArn"), Boolean.TRUE.equals(flag(node, "allowConcurrent")),
-        Boolean.TRUE.equals(flag(node, "replaceNewer")), sources, Boolean.TRUE.equals(flag(node, "full")));
+        Boolean.TRUE.equals(flag(node, "replaceNewer")), sources, Boolean.TRUE.equals(flag(node, "full")),
+        modes(node));
+  }
+
+  /** {@code "modes": {"db.table": "full" | "snapshot"}}: what each value means is checked by the planner. */
+  private static java.util.Map<String, String> modes(JsonNode node) {
+    JsonNode modes = node.get("modes");
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    if (modes == null || modes.isNull()) {
+      return out;
+    }
+    if (!modes.isObject()) {
+      throw new InvalidInputException("'modes' must be an object of table names to \"full\" or \"snapshot\","
+          + " e.g. {\"app.step_logs\": \"full\"}");
+    }
+    modes.fields().forEachRemaining(e -> {
+      if (!e.getValue().isTextual()) {
+        throw new InvalidInputException("'modes." + e.getKey() + "' must be \"full\" or \"snapshot\"; got "
+            + e.getValue());
+      }
+      out.put(e.getKey(), e.getValue().asText());
+    });
+    return out;
   }
 
   /** An optional string field; a number or object there is a mistake, not something to turn into text. */

@@ -9,12 +9,24 @@ import java.util.List;
  * {@code startTime} is the execution's start, which fixes the default run date; {@code executionArn}
  * identifies the execution for the one-run-at-a-time check, which {@code allowConcurrent} skips.
  * {@code replaceNewer} lets this run's (older) date replace a later snapshot in {@code _latest.json}
- * and BigQuery. {@code full} makes every incremental table a full snapshot this run.
+ * and BigQuery. {@code full} makes every incremental table a full snapshot this run; {@code modes}
+ * does it per table ({@code {"app.step_logs": "full"}}), or reads an incremental table as a plain
+ * snapshot this run ({@code "snapshot"}), its state left as it is.
  */
 public record PlanInput(List<String> tables, String runDate, Boolean load, String runId, String startTime,
-    String executionArn, boolean allowConcurrent, boolean replaceNewer, List<String> sources, boolean full) {
+    String executionArn, boolean allowConcurrent, boolean replaceNewer, List<String> sources, boolean full,
+    java.util.Map<String, String> modes) {
+  public static final String FULL = "full";
+  public static final String SNAPSHOT = "snapshot";
+
   public PlanInput {
     sources = sources == null ? List.of() : List.copyOf(sources);
+    modes = modes == null ? java.util.Map.of() : java.util.Map.copyOf(modes);
+  }
+
+  public PlanInput(List<String> tables, String runDate, Boolean load, String runId, String startTime,
+      String executionArn, boolean allowConcurrent, boolean replaceNewer, List<String> sources, boolean full) {
+    this(tables, runDate, load, runId, startTime, executionArn, allowConcurrent, replaceNewer, sources, full, null);
   }
 
   public PlanInput(List<String> tables, String runDate, Boolean load, String runId, String startTime,

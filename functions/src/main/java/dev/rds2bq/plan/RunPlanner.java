@@ -186,6 +186,7 @@ public final class RunPlanner {
   }
 
   public RunPlan plan(PlanInput input) {
+    RunModes modes = new RunModes(input.modes());
     List<NamedSource> runSources = runSources(input);
     for (NamedSource s : runSources) {
       if (s.databases().isEmpty()) {
@@ -316,9 +317,15 @@ public final class RunPlanner {
         CursorWindow window = null;
         PipelineConfig.IncrementalTable incremental =
             config.incremental().of(c.source().name(), schema.database(), schema.table());
+        String asked = modes.ask(c.source().name(), schema.database(), schema.table(), incremental != null);
+        if (incremental != null && asked != null && asked.equals(PlanInput.SNAPSHOT)) {
+          incremental = null;
+          note = note + "; incremental table read as a snapshot this run (\"modes\"), its state left as it is";
+        }
         if (incremental != null) {
           Planned planned = window(c, schema, maskings.get(c), catalogs.get(c.source(), c.database()), incremental,
-              runDate, input.load() == null || input.load(), input.full());
+              runDate, config.bigquery() != null && (input.load() == null || input.load()),
+              input.full() || PlanInput.FULL.equals(asked));
           window = planned.window();
           note = note + "; " + planned.note();
         }
@@ -326,6 +333,7 @@ public final class RunPlanner {
             Math.max(1, compact.size()), compact, null, window));
       }
     }
+    modes.requireAllPlanned();
     int rangeCount = tables.stream().mapToInt(TablePlan::expectedRanges).sum();
     boolean load = input.load() == null || input.load();
     // Read after every masking check passed: a refused plan needs no access to the key's secret.
@@ -364,9 +372,10 @@ public final class RunPlanner {
   /**
    * An incremental table's window (docs/data-contract.md#incremental-tables): a full snapshot
    * ({@code after} absent) on its first run, when its cursor changed, when its last full snapshot is
-   * {@code fullEveryDays} old, or when the run loads into BigQuery (change sets are not merged there
-   * yet); otherwise the change set after its last mark minus the lag. Every window's upper mark is
-   * read by the export inside its own snapshot.
+   * {@code fullEveryDays} old, on the first run that loads into BigQuery, or with
+   * {@code bigquery.history: daily}; otherwise the change set after its last mark minus the lag. A
+   * run that loads takes the mark BigQuery holds ({@code loaded}, moved by CheckLoads), one that
+   * does not the bucket's. Every window's upper mark is read by the export inside its own snapshot.
    */
   private Planned window(Chosen c, TableSchema schema, TableMasking masking, SourceCatalog catalog,
       PipelineConfig.IncrementalTable inc, String runDate, boolean loads, boolean askedFull) {
@@ -400,31 +409,57 @@ public final class RunPlanner {
           + cursor + "', so each change set would scan the whole table on the replica; add one (e.g. CREATE INDEX "
           + cursor + "_idx ON " + schema.table() + " (" + cursor + ")) or remove the table from incremental.tables");
     }
+    if (!appendOnly) {
+      for (String k : schema.primaryKey()) {
+        if (masking.columns().stream().anyMatch(d -> d.source().name().equalsIgnoreCase(k) && d.dropped())) {
+          throw new ConfigException("incremental.tables." + c.name() + ": its primary key column '" + k + "' is dropped"
+              + " by the masking policy, so a change set cannot be merged by key; keep or hash it");
+        }
+      }
+    }
+    if (inc.deletes().soft() != null) {
+      String soft = inc.deletes().soft();
+      if (schema.columns().stream().noneMatch(col -> col.name().equalsIgnoreCase(soft))) {
+        throw new ConfigException("incremental.tables." + c.name() + ".deletes.soft: the table has no column '" + soft
+            + "'; name its deleted flag or deleted-at column");
+      }
+      if (masking.masks(soft)) {
+        throw new ConfigException("incremental.tables." + c.name() + ".deletes.soft: column '" + soft + "' is masked by"
+            + " the policy, so BigQuery cannot tell a deleted row by it; keep it (a flag or a time is not personal)");
+      }
+    }
     TableState state = states == null ? null : states.read(RunTable.of(c.source().name(), schema.database(), schema.table(), runDate, null,
         null));
+    // A run that loads starts where BigQuery is; one that does not, where the bucket's chain is.
+    String stateCursor = state == null ? null : loads ? (state.loaded() == null ? null : state.loaded().cursor())
+        : state.cursor();
+    String mark = state == null ? null : loads ? (state.loaded() == null ? null : state.loaded().mark()) : state.mark();
     String full = null;
     if (state == null) {
       full = "first run";
-    } else if (!cursor.equalsIgnoreCase(state.cursor())) {
-      full = "the cursor changed from " + state.cursor() + " to " + cursor;
+    } else if (loads && state.loaded() == null) {
+      full = "first load into BigQuery";
+    } else if (!cursor.equalsIgnoreCase(stateCursor)) {
+      full = "the cursor changed from " + stateCursor + " to " + cursor;
     } else if (state.fullRunDate() == null || java.time.temporal.ChronoUnit.DAYS.between(
         java.time.LocalDate.parse(state.fullRunDate()), java.time.LocalDate.parse(runDate))
         >= config.incremental().fullEveryDays()) {
       full = "the last full snapshot (" + state.fullRunDate() + ") is " + config.incremental().fullEveryDays()
           + " days old or more";
     } else if (askedFull) {
-      full = "the run asked for full snapshots";
-    } else if (loads) {
-      full = "the run loads into BigQuery, which does not merge change sets yet";
-    } else if (state.mark() == null) {
+      full = "the run asked for a full snapshot";
+    } else if (loads && config.bigquery().history() == PipelineConfig.History.DAILY) {
+      full = "bigquery.history is daily, and each day partition holds a whole table";
+    } else if (mark == null) {
       full = "no mark yet (the table had no rows)";
     }
     if (full != null) {
       return new Planned(new CursorWindow(cursor, null, null), "incremental: full snapshot (" + full + ")");
     }
-    String after = Cursors.lower(state.mark(), inc.lag(), schema.column(cursor));
+    String after = Cursors.lower(mark, inc.lag(), schema.column(cursor));
     return new Planned(new CursorWindow(cursor, after, null), (appendOnly ? "append_only: rows after " : "incremental:"
-        + " changes after ") + after + " (mark " + state.mark() + " less lag " + inc.lag() + ")");
+        + " changes after ") + after + " (" + (loads ? "BigQuery's mark " : "mark ") + mark + " less lag " + inc.lag()
+        + ")" + (loads ? ", merged into BigQuery" : ""));
   }
 
   private String storePlan(String runDate, String runId, byte[] json) {

@@ -10,7 +10,6 @@ import dev.rds2bq.error.InvalidInputException;
 import dev.rds2bq.contract.AnyExportResult;
 import dev.rds2bq.contract.BucketLayout;
 import dev.rds2bq.contract.CursorWindow;
-import dev.rds2bq.contract.TableState;
 import dev.rds2bq.contract.TableStates;
 import dev.rds2bq.export.Cursors;
 import dev.rds2bq.contract.ColumnReceipt;
@@ -191,7 +190,7 @@ public final class TablePublisher {
     String latest = published.changeSet() ? "kept: a change set does not move it" : moveLatest(request, published,
         manifestKey);
     if (published.window() != null) {
-      advanceState(request, published, manifestKey);
+      states.published(request, published, manifestKey, clock.instant().toString());
     }
     return new PublishResult(request.source(), request.database(), request.table(), request.runId(), request.attempt(),
         request.runDate(), manifestKey, files.size(), rows, bytes, strays, latest,
@@ -219,30 +218,6 @@ public final class TablePublisher {
       }
     }
     return first == null ? null : new CursorWindow(first.column(), first.after(), upTo);
-  }
-
-  /**
-   * Moves the incremental table's state to this publish (docs/data-contract.md#incremental-tables):
-   * its mark, and the full snapshot and change sets a reader rebuilds the table from. Repeating it
-   * for the same manifest writes nothing.
-   */
-  private void advanceState(PublishRequest request, Manifest m, String manifestKey) {
-    String now = clock.instant().toString();
-    states.advance(request, before -> {
-      if (before != null && manifestKey.equals(before.manifest())) {
-        return before;
-      }
-      CursorWindow w = m.window();
-      String mark = w.upTo() != null ? w.upTo() : before == null ? null : before.mark();
-      if (!m.changeSet()) {
-        return new TableState(w.column(), mark, m.runId(), m.runDate(), m.attempt(), manifestKey, manifestKey,
-            m.runDate(), List.of(), now);
-      }
-      List<String> changes = new java.util.ArrayList<>(before == null ? List.of() : before.changes());
-      changes.add(manifestKey);
-      return new TableState(w.column(), mark, m.runId(), m.runDate(), m.attempt(), manifestKey,
-          before == null ? null : before.full(), before == null ? null : before.fullRunDate(), changes, now);
-    });
   }
 
   /** The result key whose range a waits record counts ({@link BucketLayout#waitsKey}): kept with it. */

@@ -52,10 +52,18 @@ public record RunOutcome(String runId, String runDate, Boolean load, List<TableO
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Loads(String runId, String runDate, String startedAt, Boolean done, List<Load> loads) {}
 
-  /** One table's load: {@code state} is PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLED or SUPERSEDED. */
+  /**
+   * One table's load: {@code state} is PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLED or SUPERSEDED;
+   * {@code merge} what merging a change set (or leaving soft-deleted rows out) did.
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Load(String source, String database, String table, String destination, String transferConfig,
-      String runName, String state, List<String> errors) {
+      String runName, String state, List<String> errors, String merge) {
+    public Load(String source, String database, String table, String destination, String transferConfig,
+        String runName, String state, List<String> errors) {
+      this(source, database, table, destination, transferConfig, runName, state, errors, null);
+    }
+
     /** A load of a table of the config's single {@code source}. */
     public Load(String database, String table, String destination, String transferConfig, String runName,
         String state, List<String> errors) {

@@ -71,6 +71,8 @@ public final class RunSummarizer {
           // Not a failure: the table in BigQuery already holds a newer snapshot, and keeps it.
           note = l.errors() == null ? "a newer snapshot is loaded" : oneLine(String.join("; ", l.errors()));
           superseded.add(t.name());
+        } else if ("SUCCEEDED".equals(l.state()) && l.merge() != null) {
+          note = l.merge();
         } else if (!"SUCCEEDED".equals(l.state())) {
           error = "load " + l.state() + (l.errors() == null || l.errors().isEmpty() ? ""
               : ": " + oneLine(String.join("; ", l.errors())));

@@ -28,7 +28,8 @@ public record RunSummary(String runId, String runDate, String status, List<Strin
    * @param error why the table failed, on one line; absent when it did not
    * @param rangesReused ranges taken over from an earlier execution of the attempt; absent when none
    * @param sourceWaits times an export was put off for replica lag; absent when none
-   * @param note why a published table's load was skipped ({@code load: SUPERSEDED}); absent otherwise
+   * @param note why a published table's load was skipped ({@code load: SUPERSEDED}), or what its merge did (an
+   *     incremental table); absent otherwise
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record TableLine(

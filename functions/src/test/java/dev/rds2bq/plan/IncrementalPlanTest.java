@@ -27,11 +27,56 @@ class IncrementalPlanTest {
   private static final MaskingPolicy POLICY = MaskingPolicy.parse("m.yaml", "databases: {incplan: {tables: {}}}");
 
   private static RunPlan plan(String table, String settings) {
+    return plan(table, settings, POLICY, java.util.Map.of());
+  }
+
+  private static RunPlan plan(String table, String settings, MaskingPolicy policy, java.util.Map<String, String> modes) {
     PipelineConfig config = LocalStack.config(stack.bucket("incplan"), "databases: [incplan]\n"
         + "incremental: {tables: {incplan." + table + ": " + settings + "}}\n");
     return new Engines(config, new MapSecretSource(stack.secrets("incplan")), stack.store(config.bucket()))
-        .planner(POLICY, Clock.systemUTC(), null)
-        .plan(new PlanInput(List.of("incplan." + table), "2026-11-26", false, null, null));
+        .planner(policy, Clock.systemUTC(), null)
+        .plan(new PlanInput(List.of("incplan." + table), "2026-11-26", false, null, null, null, false, false, null,
+            false, modes));
+  }
+
+  @Test
+  void softDeletesNeedAKeptColumnAndModesNameAnIncrementalTableOfTheRun() throws Exception {
+    stack.database("incplan",
+        "CREATE TABLE flagged (id INT PRIMARY KEY, gone TINYINT NOT NULL DEFAULT 0, email VARCHAR(50),"
+            + " updated_at DATETIME NOT NULL, KEY by_update (updated_at))",
+        "CREATE TABLE plain (id INT PRIMARY KEY)");
+    MaskingPolicy policy = MaskingPolicy.parse("m.yaml", "databases: {incplan: {tables: {flagged: {columns:"
+        + " {email: hash}}}}}");
+    assertEquals("updated_at", plan("flagged", "{cursor: updated_at, deletes: {soft: gone}}", policy,
+        java.util.Map.of()).tables().get(0).window().column());
+    ConfigException missing = assertThrows(ConfigException.class,
+        () -> plan("flagged", "{cursor: updated_at, deletes: {soft: deleted}}", policy, java.util.Map.of()));
+    assertTrue(missing.getMessage().startsWith("incremental.tables.incplan.flagged.deletes.soft: the table has no"
+        + " column 'deleted'"), missing.getMessage());
+    ConfigException masked = assertThrows(ConfigException.class,
+        () -> plan("flagged", "{cursor: updated_at, deletes: {soft: email}}", policy, java.util.Map.of()));
+    assertTrue(masked.getMessage().contains("column 'email' is masked by the policy"), masked.getMessage());
+    ConfigException keyDiff = assertThrows(ConfigException.class,
+        () -> plan("flagged", "{cursor: updated_at, deletes: key_diff}", policy, java.util.Map.of()));
+    assertTrue(keyDiff.getMessage().contains("key_diff is not supported yet"), keyDiff.getMessage());
+
+    RunPlan.TablePlan asSnapshot = plan("flagged", "{cursor: updated_at}", policy,
+        java.util.Map.of("incplan.flagged", "snapshot")).tables().get(0);
+    assertNull(asSnapshot.window(), "read whole, as a snapshot table, this run");
+    assertTrue(asSnapshot.note().contains("incremental table read as a snapshot this run"), asSnapshot.note());
+    dev.rds2bq.error.InvalidInputException typo = assertThrows(dev.rds2bq.error.InvalidInputException.class,
+        () -> plan("flagged", "{cursor: updated_at}", policy, java.util.Map.of("incplan.flaged", "full")));
+    assertTrue(typo.getMessage().startsWith("'modes.incplan.flaged' names no table of this run"), typo.getMessage());
+    dev.rds2bq.error.InvalidInputException notIncremental = assertThrows(dev.rds2bq.error.InvalidInputException.class,
+        () -> new Engines(LocalStack.config(stack.bucket("incplan"), "databases: [incplan]\n"),
+            new MapSecretSource(stack.secrets("incplan")), stack.store(stack.bucket("incplan")))
+            .planner(POLICY, Clock.systemUTC(), null).plan(new PlanInput(List.of("incplan.plain"), "2026-11-26", false,
+                null, null, null, false, false, null, false, java.util.Map.of("incplan.plain", "full"))));
+    assertTrue(notIncremental.getMessage().contains("is not in incremental.tables"), notIncremental.getMessage());
+    dev.rds2bq.error.InvalidInputException badMode = assertThrows(dev.rds2bq.error.InvalidInputException.class,
+        () -> plan("flagged", "{cursor: updated_at}", policy, java.util.Map.of("incplan.flagged", "incremental")));
+    assertTrue(badMode.getMessage().startsWith("'modes.incplan.flagged' must be \"full\" or \"snapshot\""),
+        badMode.getMessage());
   }
 
   @Test

@@ -53,6 +53,50 @@ final class DestinationTables {
         historyTable(config.tableFor(manifest.source(), manifest.database(), manifest.table())), true);
   }
 
+  /** Whether the table exists in the dataset. */
+  boolean exists(String what, String tableName) {
+    try {
+      return bigQuery.getTable(TableId.of(config.projectId(), config.dataset(), tableName)) != null;
+    } catch (BigQueryException e) {
+      throw LoadErrors.bigQuery(what + ": looking up BigQuery table " + config.dataset() + "." + tableName, e, config);
+    }
+  }
+
+  /**
+   * The staging table a change set is loaded into before its merge: rds2bq's own, with exactly the
+   * change set's columns. One with other columns (the table gained one) is dropped and created
+   * again: it holds nothing but the last change set, which its merge has applied.
+   */
+  String ensureStaging(Manifest manifest, String stagingTable) {
+    String what = "table " + (manifest.source() == null ? "" : manifest.source() + ".") + manifest.database() + "."
+        + manifest.table();
+    ensureDataset(what);
+    TableId id = TableId.of(config.projectId(), config.dataset(), stagingTable);
+    List<Field> wanted = manifest.bigQuerySchema().stream().map(DestinationTables::field).toList();
+    try {
+      Table existing = bigQuery.getTable(id);
+      if (existing != null) {
+        Schema current = existing.getDefinition().getSchema();
+        List<Field> have = current == null ? List.of() : current.getFields();
+        boolean same = have.size() == wanted.size();
+        for (int i = 0; same && i < have.size(); i++) {
+          same = have.get(i).getName().equals(wanted.get(i).getName())
+              && have.get(i).getType().equals(wanted.get(i).getType());
+        }
+        if (same) {
+          return "unchanged";
+        }
+        bigQuery.delete(id);
+      }
+      bigQuery.create(TableInfo.newBuilder(id, StandardTableDefinition.newBuilder().setSchema(Schema.of(wanted)).build())
+          .setDescription("Staging of the change sets merged into " + config.tableFor(manifest.source(),
+              manifest.database(), manifest.table()) + " by rds2bq; holds the last one only").build());
+      return existing == null ? "created" : "created again with the change set's columns";
+    } catch (BigQueryException e) {
+      throw LoadErrors.bigQuery(what + ": preparing staging table " + config.dataset() + "." + stagingTable, e, config);
+    }
+  }
+
   private String ensure(Manifest manifest, String tableName, boolean history) {
     String what = "table " + (manifest.source() == null ? "" : manifest.source() + ".") + manifest.database() + "."
         + manifest.table();

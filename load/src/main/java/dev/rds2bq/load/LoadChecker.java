@@ -36,6 +36,9 @@ public final class LoadChecker {
   private final GoogleClients clients;
   private final ObjectStore store;
   private final ReceiptCheck receipts;
+  private final BigQueryQueries queries;
+  private final dev.rds2bq.contract.TableStates states;
+  private final PipelineConfig.IncrementalConfig incremental;
 
   public LoadChecker(BigQueryConfig config, GoogleClients clients, Duration timeout, Clock clock) {
     this(config, clients, timeout, clock, TableMetrics.NONE);
@@ -51,8 +54,20 @@ public final class LoadChecker {
    */
   public LoadChecker(BigQueryConfig config, GoogleClients clients, ObjectStore store, Duration timeout, Clock clock,
       TableMetrics metrics) {
+    this(config, clients, store, timeout, clock, metrics, null, null);
+  }
+
+  /**
+   * @param layout where incremental tables keep {@code _state.json}, moved here once BigQuery took a
+   *     snapshot or change set; {@code incremental} the config's incremental tables (null: none)
+   */
+  public LoadChecker(BigQueryConfig config, GoogleClients clients, ObjectStore store, Duration timeout, Clock clock,
+      TableMetrics metrics, dev.rds2bq.contract.BucketLayout layout, PipelineConfig.IncrementalConfig incremental) {
+    this.states = layout == null || store == null ? null : new dev.rds2bq.contract.TableStates(store, layout);
+    this.incremental = incremental;
+    this.queries = new BigQueryQueries(clients.bigQuery(), config);
     this.store = store;
-    this.receipts = new ReceiptCheck(new BigQueryQueries(clients.bigQuery(), config));
+    this.receipts = new ReceiptCheck(queries);
     this.metrics = metrics;
     this.clients = clients;
     this.config = config;
@@ -111,6 +126,9 @@ public final class LoadChecker {
     if (load.superseded() != null) {
       return checkHistoryOnly(what, load, late);
     }
+    if (load.staging() != null) {
+      return checkChangeSet(what, load, late);
+    }
     TransferLoads.RunState now = transfers.state(what + ": checking transfer run " + load.runName(), load.runName());
     if (load.historyRunName() != null) {
       now = withHistory(now, transfers.state(what + ": checking history transfer run " + load.historyRunName(),
@@ -125,7 +143,8 @@ public final class LoadChecker {
             + " holds " + rows + " rows where the snapshot has " + load.rowsPublished()
             + "; check the transfer run's log in the BigQuery console and re-run the date"));
       }
-      return receipt(what, load.withState("SUCCEEDED", rows, null));
+      TableLoad checked = receipt(what, load.withState("SUCCEEDED", rows, null));
+      return checked.state().equals("SUCCEEDED") ? incrementalLoaded(what, checked) : checked;
     }
     if (TableLoad.TERMINAL.contains(now.state())) {
       return load.withState(now.state(), null, TableLoad.brief(now.errors()));
@@ -136,6 +155,107 @@ public final class LoadChecker {
           + " may still finish: check it in the BigQuery console before re-running"));
     }
     return load.withState(now.state(), null, null);
+  }
+
+  /**
+   * A change set's load: once its staging run succeeded, the staging table must hold exactly the
+   * change set (row count and receipts, before the table is touched); then one MERGE applies it;
+   * then one query checks the table against the staged rows (every live row there, no deleted one
+   * left); then the table's {@code _state.json} records what BigQuery took. A failure at any step
+   * fails the table and leaves its state, so the next run reads the window again; the merge being
+   * idempotent, a CheckLoads retried after it ran merges the same rows again to the same result.
+   */
+  private TableLoad checkChangeSet(String what, TableLoad load, boolean late) {
+    TransferLoads.RunState now = transfers.state(what + ": checking staging transfer run " + load.runName(),
+        load.runName());
+    if (!now.state().equals("SUCCEEDED")) {
+      if (TableLoad.TERMINAL.contains(now.state())) {
+        return load.withState(now.state(), null, TableLoad.brief(now.errors()));
+      }
+      if (late) {
+        return load.withState("FAILED", null, List.of("ERROR: still " + now.state() + " after " + timeout.toMinutes()
+            + " minutes (run.loadTimeoutMinutes); staging transfer run " + load.runName() + " may still finish: check"
+            + " it in the BigQuery console before re-running"));
+      }
+      return load.withState(now.state(), null, null);
+    }
+    Manifest manifest = manifest(what, load);
+    if (manifest == null) {
+      throw new InvalidInputException(what + ": a change set's merge needs its manifest " + load.manifestKey());
+    }
+    ChangeMerge merge = ChangeMerge.of(what, manifest, incremental);
+    Long staged = rows(what, load.staging());
+    if (staged == null || staged != manifest.rows()) {
+      return load.withState("FAILED", null, List.of("ERROR: the staging transfer succeeded but " + load.staging()
+          + " holds " + staged + " rows where the change set has " + manifest.rows() + "; nothing was merged into "
+          + load.destination() + ". Check the transfer run's log in the BigQuery console and re-run the date"));
+    }
+    long bytes = 0;
+    if (config.checkReceipts() && manifest.receipts() != null) {
+      ReceiptCheck.Outcome outcome = receipts.check(what, "`" + load.staging() + "`", null, manifest);
+      bytes = outcome.bytesProcessed();
+      if (!outcome.differences().isEmpty()) {
+        return load.withReceiptBytes(bytes).withState("FAILED", null, TableLoad.brief(List.of("ERROR: " + what
+            + ": the staged change set " + load.staging() + " differs from the one published: "
+            + String.join("; ", outcome.differences()) + ". Nothing was merged into " + load.destination()
+            + " (see docs/data-contract.md#receipts): fix the cause and re-run the date")));
+      }
+    }
+    BigQueryQueries.Result merged = queries.run(what + ": merging " + load.staging() + " into " + load.destination(),
+        merge.mergeSql(load.destination(), load.staging()));
+    BigQueryQueries.Result check = queries.run(what + ": checking the merge into " + load.destination(),
+        merge.checkSql(load.destination(), load.staging()));
+    bytes += merged.bytesProcessed() + check.bytesProcessed();
+    com.google.cloud.bigquery.FieldValueList row = check.rows().get(0);
+    long deletes = row.get("deletes").getLongValue();
+    long missing = row.get("missing").getLongValue();
+    long kept = row.get("kept").getLongValue();
+    Long tableRows = rows(what, load.destination());
+    TableLoad done = load.withReceiptBytes(bytes);
+    if (missing != 0 || kept != 0) {
+      return done.withState("FAILED", tableRows, List.of("ERROR: " + what + ": after the merge " + load.destination()
+          + " lacks " + missing + " live row(s) of the change set and still holds " + kept + " row(s) it deletes;"
+          + " the merge did not apply the change set: check the table, then re-run the date (the mark did not"
+          + " move, so the window is read again)"));
+    }
+    String note = "merged " + manifest.rows() + " changed row(s) by " + String.join(", ", merge.key())
+        + (merge.softDelete() == null ? "" : ", " + deletes + " deleted") + " ("
+        + (merged.dmlAffectedRows() == null ? "?" : merged.dmlAffectedRows()) + " row(s) affected)";
+    recordLoaded(manifest, load);
+    return done.withMerge(note).withState("SUCCEEDED", tableRows, null);
+  }
+
+  /**
+   * A full snapshot of an incremental table, loaded and checked: a soft-delete table drops the rows
+   * its column marks deleted (after the receipt check, which counts them, as the export did), and
+   * the table's state records what BigQuery took.
+   */
+  private TableLoad incrementalLoaded(String what, TableLoad load) {
+    if (states == null || load.manifestKey() == null) {
+      return load;
+    }
+    Manifest manifest = manifest(what, load);
+    if (manifest == null || manifest.window() == null) {
+      return load;
+    }
+    ChangeMerge merge = ChangeMerge.of(what, manifest, incremental);
+    TableLoad done = load;
+    if (merge.softDelete() != null) {
+      BigQueryQueries.Result deleted = queries.run(what + ": removing soft-deleted rows from " + load.destination(),
+          merge.deleteSql(load.destination()));
+      Long tableRows = rows(what, load.destination());
+      done = load.withReceiptBytes((load.receiptBytes() == null ? 0 : load.receiptBytes()) + deleted.bytesProcessed())
+          .withMerge("full snapshot; " + deleted.dmlAffectedRows() + " soft-deleted row(s) left out by "
+              + merge.softDelete()).withState("SUCCEEDED", tableRows, null);
+    }
+    recordLoaded(manifest, load);
+    return done;
+  }
+
+  private void recordLoaded(Manifest manifest, TableLoad load) {
+    if (states != null) {
+      states.loaded(manifest, manifest, load.manifestKey(), clock.instant().toString());
+    }
   }
 
   /**
@@ -248,12 +368,16 @@ public final class LoadChecker {
   }
 
   private Long rows(String what, TableLoad load) {
-    String table = load.destination().substring(load.destination().lastIndexOf('.') + 1);
+    return rows(what, load.destination());
+  }
+
+  private Long rows(String what, String destination) {
+    String table = destination.substring(destination.lastIndexOf('.') + 1);
     try {
       Table t = bigQuery.getTable(TableId.of(config.projectId(), config.dataset(), table));
       return t == null || t.getNumRows() == null ? null : t.getNumRows().longValue();
     } catch (BigQueryException e) {
-      throw LoadErrors.bigQuery(what + ": reading the row count of " + load.destination(), e, config);
+      throw LoadErrors.bigQuery(what + ": reading the row count of " + destination, e, config);
     }
   }
 }

@@ -38,18 +38,29 @@ public final class LoadStarter {
   private final java.util.function.Supplier<S3AccessKey> accessKey;
   private final GoogleClients clients;
   private final Clock clock;
+  private final PipelineConfig.IncrementalConfig incremental;
+  private final dev.rds2bq.contract.TableStates states;
 
   public LoadStarter(ObjectStore store, String bucket, BucketLayout layout, BigQueryConfig config,
       GoogleClients clients, S3AccessKey accessKey, Clock clock) {
     this(store, bucket, layout, config, clients, () -> accessKey, clock);
   }
 
+  public LoadStarter(ObjectStore store, String bucket, BucketLayout layout, BigQueryConfig config,
+      GoogleClients clients, java.util.function.Supplier<S3AccessKey> accessKey, Clock clock) {
+    this(store, bucket, layout, config, clients, accessKey, clock, null);
+  }
+
   /**
    * @param layout the bucket's layout, which names each table's DTS {@code data_path}
    * @param accessKey read at the first start (in Lambda, from Secrets Manager)
    */
+  /** @param incremental the config's incremental tables, whose change sets are merged (null: none) */
   public LoadStarter(ObjectStore store, String bucket, BucketLayout layout, BigQueryConfig config,
-      GoogleClients clients, java.util.function.Supplier<S3AccessKey> accessKey, Clock clock) {
+      GoogleClients clients, java.util.function.Supplier<S3AccessKey> accessKey, Clock clock,
+      PipelineConfig.IncrementalConfig incremental) {
+    this.incremental = incremental;
+    this.states = new dev.rds2bq.contract.TableStates(store, layout);
     this.store = store;
     this.bucket = bucket;
     this.layout = layout;
@@ -104,11 +115,9 @@ public final class LoadStarter {
             + manifest.table());
       }
       rows = manifest.rows();
+      ChangeMerge merge = ChangeMerge.of(what, manifest, incremental);
       if (manifest.changeSet()) {
-        // Loading the rows after a mark with WRITE_TRUNCATE would drop every other row of the table.
-        throw new InvalidInputException(what + ": " + outcome.publish().manifestKey() + " is a change set (the rows"
-            + " after a mark), which BigQuery does not merge yet; PlanRun plans full snapshots of incremental tables"
-            + " in runs that load");
+        return startChangeSet(what, outcome, manifest, merge, destinationTable, destination);
       }
       String newer = newerSnapshot(manifest, outcome.publish().manifestKey());
       String path = newer == null ? null : dataPath(what, manifest);
@@ -145,6 +154,44 @@ public final class LoadStarter {
       return new TableLoad(outcome.source(), outcome.database(), outcome.table(), destination, null, null, "FAILED",
           rows, null, change, List.of("ERROR: " + TableLoad.describe(what, e, "")));
     }
+  }
+
+  /**
+   * A change set: loaded into the staging table (WRITE_TRUNCATE), which CheckLoads then merges into
+   * the table. It merges only into a table that exists (BigQuery took a full snapshot first) and
+   * never behind what BigQuery already took: a change set whose mark is below the loaded one would
+   * set rows back to older values, so it is SUPERSEDED.
+   */
+  private TableLoad startChangeSet(String what, TableOutcome outcome, Manifest manifest, ChangeMerge merge,
+      String destinationTable, String destination) {
+    if (config.history() == PipelineConfig.History.DAILY) {
+      throw new InvalidInputException(what + ": " + outcome.publish().manifestKey() + " is a change set, but"
+          + " bigquery.history is daily, whose day partitions each hold a whole table; PlanRun plans full snapshots"
+          + " there: run the table again");
+    }
+    if (!tables.exists(what, destinationTable)) {
+      throw new InvalidInputException(what + ": " + outcome.publish().manifestKey() + " is a change set, and "
+          + destination + " does not exist to merge it into; run the table as a full snapshot (\"modes\": {\""
+          + manifest.database() + "." + manifest.table() + "\": \"full\"})");
+    }
+    dev.rds2bq.contract.TableState state = states.read(manifest);
+    if (state != null && state.loaded() != null && state.loaded().mark() != null && manifest.window().upTo() != null
+        && dev.rds2bq.contract.CursorWindow.compareMarks(state.loaded().mark(), manifest.window().upTo()) > 0) {
+      String newer = "BigQuery already took " + state.loaded().manifest() + " up to mark " + state.loaded().mark()
+          + ", past this change set's " + manifest.window().upTo() + ": merging it would set rows back";
+      return new TableLoad(manifest.source(), manifest.database(), manifest.table(), destination, null, null,
+          TableLoad.SUPERSEDED, manifest.rows(), null, null, List.of("SKIPPED: " + newer),
+          outcome.publish().manifestKey(), null, null, newer);
+    }
+    String change = tables.ensure(manifest);
+    String staging = ChangeMerge.stagingTable(destinationTable);
+    tables.ensureStaging(manifest, staging);
+    String[] started = transfers.startStaging(what + ": starting its staging transfer", manifest.database(),
+        manifest.table(), staging, dataPath(what, manifest), publishedAt(manifest));
+    return new TableLoad(manifest.source(), manifest.database(), manifest.table(), destination, started[0],
+        started[1], "PENDING", manifest.rows(), null, change, null, outcome.publish().manifestKey(), null, null, null,
+        config.projectId() + "." + config.dataset() + "." + staging, merge.key().size() + "-column key "
+        + String.join(", ", merge.key()) + (merge.softDelete() == null ? "" : ", soft deletes by " + merge.softDelete()));
   }
 
   private static TableLoad await(Future<TableLoad> f) {

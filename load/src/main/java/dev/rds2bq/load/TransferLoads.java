@@ -70,7 +70,17 @@ final class TransferLoads {
   String[] start(String what, String database, String table, String destinationTable, String dataPath,
       java.time.Instant publishedAt) {
     return start(what, displayName(database, table, config.dataset(), destinationTable), destinationTable, dataPath,
-        null, run -> run.getRunTime().getSeconds() >= publishedAt.getEpochSecond());
+        null, run -> run.getRunTime().getSeconds() >= publishedAt.getEpochSecond(), config.writeDisposition().name());
+  }
+
+  /**
+   * The run that loads a change set into its staging table, always with WRITE_TRUNCATE: the staging
+   * table holds one change set, the one its merge applies next.
+   */
+  String[] startStaging(String what, String database, String table, String stagingTable, String dataPath,
+      java.time.Instant publishedAt) {
+    return start(what, displayName(database, table, config.dataset(), stagingTable), stagingTable, dataPath,
+        null, run -> run.getRunTime().getSeconds() >= publishedAt.getEpochSecond(), "WRITE_TRUNCATE");
   }
 
   /**
@@ -86,16 +96,17 @@ final class TransferLoads {
         + Math.floorMod(publishedAt.getEpochSecond(), 86_400L);
     Timestamp requested = Timestamp.newBuilder().setSeconds(runTime).build();
     return start(what, displayName(database, table, config.dataset(), historyTable),
-        historyTable + "${run_time|\"%Y%m%d\"}", dataPath, requested, run -> run.getRunTime().getSeconds() == runTime);
+        historyTable + "${run_time|\"%Y%m%d\"}", dataPath, requested, run -> run.getRunTime().getSeconds() == runTime,
+        config.writeDisposition().name());
   }
 
   private String[] start(String what, String displayName, String destinationTemplate, String dataPath,
-      Timestamp requested, java.util.function.Predicate<TransferRun> ofThisPublish) {
+      Timestamp requested, java.util.function.Predicate<TransferRun> ofThisPublish, String writeDisposition) {
     TransferConfig desired = TransferConfig.newBuilder()
         .setDisplayName(displayName)
         .setDataSourceId(DATA_SOURCE)
         .setDestinationDatasetId(config.dataset())
-        .setParams(params(destinationTemplate, dataPath))
+        .setParams(params(destinationTemplate, dataPath, writeDisposition))
         .setScheduleOptions(ScheduleOptions.newBuilder().setDisableAutoScheduling(true))
         .build();
     try {
@@ -182,7 +193,7 @@ final class TransferLoads {
         .min(Comparator.comparing(TransferConfig::getName));
   }
 
-  private Struct params(String destinationTemplate, String dataPath) {
+  private Struct params(String destinationTemplate, String dataPath, String writeDisposition) {
     Map<String, String> p = new TreeMap<>();
     p.put("destination_table_name_template", destinationTemplate);
     p.put("data_path", dataPath);
@@ -190,7 +201,7 @@ final class TransferLoads {
     p.put("access_key_id", key.accessKeyId());
     p.put("secret_access_key", key.secretAccessKey());
     p.put("file_format", "PARQUET");
-    p.put("write_disposition", config.writeDisposition().name());
+    p.put("write_disposition", writeDisposition);
     p.put("decimal_target_types", String.join(",", config.decimalTargetTypes()));
     Struct.Builder s = Struct.newBuilder();
     p.forEach((k, v) -> s.putFields(k, Value.newBuilder().setStringValue(v).build()));

@@ -71,9 +71,10 @@ public final class LocalFunctions {
     RetryPolicy retry = RetryPolicy.of(bigquery.requestTimeoutSeconds(), bigquery.maxAttempts());
     GoogleClients clients = GoogleClients.local(bigquery, google.transferEndpoint(), google.bigQueryHost(), retry);
     functions.put(START_LOADS, new StartLoadsHandler(new LoadStarter(store, config.bucket(), BucketLayout.of(config), bigquery,
-        clients, s3Key, clock)));
+        clients, () -> s3Key, clock, config.incremental())));
     functions.put(CHECK_LOADS, new CheckLoadsHandler(new LoadChecker(bigquery, clients, store,
-        Duration.ofMinutes(config.run().loadTimeoutMinutes()), clock, TableMetrics.NONE)));
+        Duration.ofMinutes(config.run().loadTimeoutMinutes()), clock, TableMetrics.NONE, BucketLayout.of(config),
+        config.incremental())));
   }
 
   /** True when StartLoads and CheckLoads are registered, so that a run may load. */

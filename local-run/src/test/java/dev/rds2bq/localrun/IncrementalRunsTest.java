@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
  * run is a full snapshot; the next run publishes a change set (the rows after the mark less the lag,
  * a late commit below the mark included) without moving {@code _latest.json}; a reader rebuilds the
  * table from the full snapshot and the change sets {@code _state.json} lists; after
- * {@code fullEveryDays} a full snapshot re-bases; and a run that loads gets a full snapshot, which
- * BigQuery can take.
+ * {@code fullEveryDays} a full snapshot re-bases; and the first run that loads gets a full snapshot,
+ * which BigQuery takes whole.
  */
 class IncrementalRunsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -140,10 +140,10 @@ class IncrementalRunsTest {
         .asText(), "a full snapshot moves _latest.json");
     assertEquals(sourceRows(), rebuilt(bucket));
 
-    // A run that loads gets a full snapshot, which BigQuery takes as it is.
+    // The first run that loads gets a full snapshot, which BigQuery takes as it is (it then merges change sets:
+    // IncrementalMergeTest).
     Recorder loaded = run(config, "{\"runId\": \"inc-4\", \"runDate\": \"2026-11-28\"}");
-    assertTrue(note(loaded).endsWith("incremental: full snapshot (the run loads into BigQuery, which does not merge"
-        + " change sets yet)"), note(loaded));
+    assertTrue(note(loaded).endsWith("incremental: full snapshot (first load into BigQuery)"), note(loaded));
     assertEquals("SUCCEEDED", loaded.output("CheckLoads").get("loads").get(0).get("state").asText());
     List<String> warehouse = new ArrayList<>();
     for (Map<String, Object> r : stack.google.warehouse().query("SELECT id, page FROM \""
@@ -177,7 +177,7 @@ class IncrementalRunsTest {
 
     Recorder asked = run(config, "{\"runId\": \"app-3\", \"runDate\": \"2026-11-22\", \"load\": false,"
         + " \"full\": true}");
-    assertTrue(note(asked).endsWith("incremental: full snapshot (the run asked for full snapshots)"), note(asked));
+    assertTrue(note(asked).endsWith("incremental: full snapshot (the run asked for a full snapshot)"), note(asked));
     assertEquals(130, json(bucket, json(bucket, state).get("manifest").asText()).get("rows").asLong());
   }
 }

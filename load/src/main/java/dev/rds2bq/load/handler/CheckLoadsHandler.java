@@ -23,7 +23,8 @@ public final class CheckLoadsHandler extends JsonHandler<LoadsStatus, LoadsStatu
   private static LoadChecker newChecker(LoadEnvironment env) {
     return new LoadChecker(env.bigquery, env.clients, env.store(),
         Duration.ofMinutes(env.config.run().loadTimeoutMinutes()), Clock.systemUTC(),
-        EmfTableMetrics.fromEnvironment(System.getenv()));
+        EmfTableMetrics.fromEnvironment(System.getenv()), dev.rds2bq.contract.BucketLayout.of(env.config),
+        env.config.incremental());
   }
 
   @Override

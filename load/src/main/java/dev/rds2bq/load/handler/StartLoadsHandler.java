@@ -43,7 +43,7 @@ public final class StartLoadsHandler extends JsonHandler<StartLoadsRequest, Load
 
   private static LoadStarter newStarter(LoadEnvironment env) {
     return new LoadStarter(env.store(), env.config.bucket(), BucketLayout.of(env.config), env.bigquery, env.clients,
-        env::accessKey, Clock.systemUTC());
+        env::accessKey, Clock.systemUTC(), env.config.incremental());
   }
 
   @Override

@@ -1,0 +1,181 @@
+package dev.rds2bq.localrun;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rds2bq.config.PipelineConfig;
+import dev.rds2bq.localrun.StateMachineRunner.Execution;
+import dev.rds2bq.localrun.TestStack.Recorder;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docs/loading.md#merge, through the state machine into the warehouse: an incremental table is
+ * loaded whole on its first loading run, then each run merges its change set by primary key, and
+ * after every run the warehouse holds exactly the source's rows (its live rows, with soft deletes).
+ * The commits between runs land inside the lag (below the mark) and exactly on the mark, the cases
+ * a cursor loses rows at. A load whose staged values differ from the change set fails the table
+ * naming the column, merges nothing and leaves BigQuery's mark, so the next run reads the window
+ * again; and merging the same rows twice leaves the table as it was.
+ */
+class IncrementalMergeTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TestStack stack = TestStack.get();
+  private static final String POLICY = "databases: {incdb: {tables: {}}}";
+  private static final String STATE = "exports/incdb/accounts/_state.json";
+
+  private record Ran(Execution execution, Recorder recorder) {
+    JsonNode load() {
+      return recorder.output("CheckLoads").get("loads").get(0);
+    }
+
+    String note() {
+      return recorder.output("PlanRun").get("tables").get(0).get("note").asText();
+    }
+  }
+
+  private static Ran run(PipelineConfig config, String runId, String runDate) throws Exception {
+    Recorder recorder = new Recorder();
+    try (StateMachineRunner runner = new StateMachineRunner(StateMachineRunner.locate(),
+        stack.functions(config, POLICY, UnaryOperator.identity()))) {
+      Execution execution = runner.run(config.bucket(), JSON.readTree("{\"runId\": \"" + runId + "\", \"runDate\": \""
+          + runDate + "\"}"), StateMachineRunner.Options.tests(), recorder);
+      return new Ran(execution, recorder);
+    }
+  }
+
+  private static Ran succeeded(PipelineConfig config, String runId, String runDate) throws Exception {
+    Ran ran = run(config, runId, runDate);
+    assertTrue(ran.execution().succeeded(), ran.execution().toString());
+    return ran;
+  }
+
+  private static void source(String... statements) throws Exception {
+    try (Connection c = stack.mysql.connect("incdb"); Statement s = c.createStatement()) {
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+    }
+  }
+
+  /** The source's rows BigQuery must hold: all of them, or the live ones when deletes are soft. */
+  private static List<String> sourceRows(boolean soft) throws Exception {
+    List<String> rows = new ArrayList<>();
+    try (Connection c = stack.mysql.connect("incdb"); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT id, label, score FROM accounts" + (soft ? " WHERE deleted_at IS NULL" : "")
+            + " ORDER BY id")) {
+      while (rs.next()) {
+        rows.add(rs.getInt(1) + "|" + rs.getString(2) + "|" + rs.getInt(3));
+      }
+    }
+    return rows;
+  }
+
+  private static List<String> warehouseRows(String bucket) {
+    List<String> rows = new ArrayList<>();
+    for (Map<String, Object> r : stack.google.warehouse().query("SELECT id, label, score FROM \""
+        + TestStack.dataset(bucket) + "\".incdb__accounts ORDER BY id", List.of())) {
+      rows.add(((Number) r.get("id")).intValue() + "|" + r.get("label") + "|" + ((Number) r.get("score")).intValue());
+    }
+    return rows;
+  }
+
+  private static JsonNode state(String bucket) throws Exception {
+    return JSON.readTree(stack.store(bucket).get(STATE));
+  }
+
+  private static PipelineConfig table(String bucket, String deletes) throws Exception {
+    stack.database("incdb", "CREATE TABLE accounts (id INT PRIMARY KEY, label VARCHAR(20), score INT,"
+        + " deleted_at DATETIME NULL, updated_at DATETIME(6) NOT NULL, KEY by_update (updated_at))",
+        "INSERT INTO accounts SELECT seq, CONCAT('a', seq), seq * 10, NULL,"
+            + " TIMESTAMPADD(MINUTE, seq, '2026-11-01') FROM seq_1_to_5");
+    return stack.config(bucket, "databases: [incdb]\n"
+        + "incremental: {tables: {incdb.accounts: {cursor: updated_at, lag: 30s, deletes: " + deletes + "}}}\n");
+  }
+
+  @Test
+  void changeSetsAreMergedByKeyAndTheWarehouseEqualsTheSourceAfterEveryRun() throws Exception {
+    String bucket = "merge-none";
+    PipelineConfig config = table(bucket, "none");
+    Ran first = succeeded(config, "m-1", "2026-11-20");
+    assertTrue(first.note().endsWith("incremental: full snapshot (first run)"), first.note());
+    assertEquals(sourceRows(false), warehouseRows(bucket));
+    assertEquals("2026-11-01 00:05:00.000000", state(bucket).get("loaded").get("mark").asText());
+
+    // An update, an insert, a late commit below the mark (inside the 30 s lag), and one exactly on the mark.
+    source("UPDATE accounts SET label = 'a2-new', score = 21, updated_at = '2026-11-01 00:07:00' WHERE id = 2",
+        "INSERT INTO accounts VALUES (6, 'a6', 60, NULL, '2026-11-01 00:08:00'),"
+            + " (7, 'a7-late', 70, NULL, '2026-11-01 00:04:45'), (8, 'a8-on-mark', 80, NULL, '2026-11-01 00:05:00')");
+    Ran second = succeeded(config, "m-2", "2026-11-21");
+    assertTrue(second.note().endsWith("incremental: changes after 2026-11-01 00:04:30.000000 (BigQuery's mark"
+        + " 2026-11-01 00:05:00.000000 less lag 30s), merged into BigQuery"), second.note());
+    JsonNode load = second.load();
+    assertEquals("SUCCEEDED", load.get("state").asText(), load.toString());
+    assertTrue(load.get("merge").asText().startsWith("merged 5 changed row(s) by id"), load.toString());
+    assertEquals(sourceRows(false), warehouseRows(bucket), "rows 2, 5, 6, the late 7 and 8 on the mark merged");
+    assertEquals(8, load.get("destinationRows").asLong());
+    JsonNode summaryLine = second.execution().output().get("tables").get(0);
+    assertTrue(summaryLine.get("note").asText().startsWith("merged 5 changed row(s)"), summaryLine.toString());
+
+    // The same rows merged again (nothing changed; the lag re-reads the last 30 s): the table stays.
+    Ran again = succeeded(config, "m-3", "2026-11-22");
+    assertEquals("SUCCEEDED", again.load().get("state").asText(), again.load().toString());
+    assertEquals(sourceRows(false), warehouseRows(bucket));
+  }
+
+  @Test
+  void softDeletesLeaveBigQueryAndAFailedMergeLeavesTheMarkSoTheNextRunReadsTheWindowAgain() throws Exception {
+    String bucket = "merge-soft";
+    PipelineConfig config = table(bucket, "{soft: deleted_at}");
+    source("UPDATE accounts SET deleted_at = '2026-10-31 00:00:00' WHERE id = 4");
+    Ran first = succeeded(config, "s-1", "2026-11-20");
+    assertEquals(sourceRows(true), warehouseRows(bucket), "a full snapshot leaves the soft-deleted row 4 out");
+    assertTrue(first.load().get("merge").asText().contains("1 soft-deleted row(s) left out"), first.load().toString());
+
+    source("UPDATE accounts SET deleted_at = '2026-11-01 00:09:00', updated_at = '2026-11-01 00:09:00' WHERE id = 3",
+        "UPDATE accounts SET label = 'a1-new', updated_at = '2026-11-01 00:06:00' WHERE id = 1",
+        "INSERT INTO accounts VALUES (9, 'a9-gone', 90, '2026-11-01 00:07:00', '2026-11-01 00:07:00'),"
+            + " (10, 'a10-on-mark', 100, NULL, '2026-11-01 00:05:00')");
+    Ran second = succeeded(config, "s-2", "2026-11-21");
+    assertTrue(second.load().get("merge").asText().contains("2 deleted"), second.load().toString());
+    assertEquals(sourceRows(true), warehouseRows(bucket), "3 deleted, 9 never arrives, 1 updated, 10 inserted");
+    String mark = state(bucket).get("loaded").get("mark").asText();
+    assertEquals("2026-11-01 00:09:00.000000", mark);
+
+    // The staged copy of the next change set is altered by the load: the table fails naming the column,
+    // nothing is merged, and BigQuery's mark stays where it was.
+    List<String> before = warehouseRows(bucket);
+    source("UPDATE accounts SET score = 55, updated_at = '2026-11-01 00:10:00' WHERE id = 5",
+        "UPDATE accounts SET deleted_at = '2026-11-01 00:11:00', updated_at = '2026-11-01 00:11:00' WHERE id = 2");
+    String dataset = TestStack.dataset(bucket);
+    stack.google.transfers().alterAfterLoad(dataset, "incdb__accounts__staging", "UPDATE \"" + dataset
+        + "\".incdb__accounts__staging SET score = score + 1 WHERE id = 5");
+    Ran failed = run(config, "s-3", "2026-11-22");
+    assertFalse(failed.execution().succeeded());
+    JsonNode load = failed.load();
+    assertEquals("FAILED", load.get("state").asText(), load.toString());
+    assertTrue(load.get("errors").get(0).asText().contains("column score"), load.toString());
+    assertTrue(load.get("errors").get(0).asText().contains("Nothing was merged"), load.toString());
+    assertEquals(before, warehouseRows(bucket), "the table is as the last merge left it");
+    assertNotEquals(sourceRows(true), warehouseRows(bucket));
+    assertEquals(mark, state(bucket).get("loaded").get("mark").asText(), "BigQuery's mark did not move");
+    assertEquals("2026-11-01 00:11:00.000000", state(bucket).get("mark").asText(),
+        "the bucket's chain has the change set, for its readers");
+
+    Ran retried = succeeded(config, "s-4", "2026-11-23");
+    assertTrue(retried.note().contains("changes after 2026-11-01 00:08:30.000000 (BigQuery's mark " + mark),
+        retried.note());
+    assertEquals(sourceRows(true), warehouseRows(bucket), "the window read again and merged");
+    assertEquals("2026-11-01 00:11:00.000000", state(bucket).get("loaded").get("mark").asText());
+  }
+}
