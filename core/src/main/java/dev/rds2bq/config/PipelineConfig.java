@@ -81,8 +81,8 @@ public record PipelineConfig(
    * @param lag how far below the last mark the next window starts, for commits that land late: a
    *     duration ({@code 30s}, {@code 10m}, {@code 2h}, {@code 1d}) for a time cursor, a number for an
    *     integer one; {@code 0} by default
-   * @param deletes how rows deleted in the source leave BigQuery: {@code none} (the default: they stay)
-   *     or {@code {soft: column}}, a deleted flag or deleted-at column of the table
+   * @param deletes how rows deleted in the source leave BigQuery: {@code none} (the default: they stay),
+   *     {@code {soft: column}}, a deleted flag or deleted-at column of the table, or {@code key_diff}
    */
   public record IncrementalTable(IncrementalMode mode, String cursor, String lag, Deletes deletes) {
     public IncrementalTable {
@@ -97,32 +97,34 @@ public record PipelineConfig(
   }
 
   /**
-   * {@code deletes: none} or {@code deletes: {soft: column}}: with a soft-delete column (a flag that
-   * is true or non-zero, or a deleted-at time that is set), the merge deletes the row from BigQuery
-   * and a full snapshot's load leaves such rows out, so BigQuery holds the table's live rows.
+   * {@code deletes: none}, {@code deletes: {soft: column}} or {@code deletes: key_diff}. With a
+   * soft-delete column (a flag that is true or non-zero, or a deleted-at time that is set), the merge
+   * deletes the row from BigQuery and a full snapshot's load leaves such rows out, so BigQuery holds
+   * the table's live rows. With {@code key_diff}, each change set also carries the primary keys of
+   * every row in the export's snapshot, and BigQuery deletes the rows whose key is not among them.
    */
-  public record Deletes(String soft) {
-    public static final Deletes NONE = new Deletes(null);
+  public record Deletes(String soft, boolean keyDiff) {
+    public static final Deletes NONE = new Deletes(null, false);
+    public static final Deletes KEY_DIFF = new Deletes(null, true);
 
     @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
     static Deletes from(com.fasterxml.jackson.databind.JsonNode node) {
       if (node == null || node.isNull() || (node.isTextual() && node.asText().equals("none"))) {
         return NONE;
       }
-      if (node.isObject() && node.size() == 1 && node.path("soft").isTextual() && !node.path("soft").asText().isBlank()) {
-        return new Deletes(node.path("soft").asText().trim());
-      }
       if (node.isTextual() && node.asText().equals("key_diff")) {
-        throw new IllegalArgumentException("key_diff is not supported yet; use none, or {soft: <column>} with a"
-            + " deleted flag or deleted-at column, or a full snapshot (\"modes\": {table: full}) to drop deleted rows");
+        return KEY_DIFF;
       }
-      throw new IllegalArgumentException("expected none or {soft: <column>} (a deleted flag or deleted-at column);"
-          + " got " + node);
+      if (node.isObject() && node.size() == 1 && node.path("soft").isTextual() && !node.path("soft").asText().isBlank()) {
+        return new Deletes(node.path("soft").asText().trim(), false);
+      }
+      throw new IllegalArgumentException("expected none, key_diff, or {soft: <column>} (a deleted flag or deleted-at"
+          + " column); got " + node);
     }
 
     @com.fasterxml.jackson.annotation.JsonValue
     Object json() {
-      return soft == null ? "none" : Map.of("soft", soft);
+      return keyDiff ? "key_diff" : soft == null ? "none" : Map.of("soft", soft);
     }
   }
 

@@ -9,10 +9,12 @@ import dev.rds2bq.config.PipelineConfig;
  *
  * <pre>
  * &lt;prefix&gt;/[&lt;source&gt;/]&lt;database&gt;/&lt;table&gt;/dt=&lt;runDate&gt;/run=&lt;runId&gt;/attempt=&lt;n&gt;/part-&lt;label&gt;-&lt;seq&gt;.parquet   data
+ *                                                                     /keys-&lt;label&gt;-&lt;seq&gt;.parquet   a key_diff change set's keys
  *                                                                     /_exports/&lt;label&gt;.json          full export results
  *                                                                     /_manifest.json                 the snapshot
  *                                                                     /_SUCCESS                       written last
  * &lt;prefix&gt;/[&lt;source&gt;/]&lt;database&gt;/&lt;table&gt;/_latest.json                                          the table's pointer
+ * &lt;prefix&gt;/[&lt;source&gt;/]&lt;database&gt;/&lt;table&gt;/_state.json                                           an incremental table's marks
  * &lt;prefix&gt;/_plans/dt=&lt;runDate&gt;/run=&lt;runId&gt;/plan-&lt;planId&gt;.json                    plans too big for a payload
  * </pre>
  *
@@ -32,6 +34,8 @@ public final class BucketLayout {
   /** The folder, under the prefix, that holds plans too big for the state machine's payload. */
   public static final String PLANS = "_plans/";
   private static final String DATA_SUFFIX = ".parquet";
+  private static final String DATA_PREFIX = "part-";
+  private static final String KEYS_PREFIX = "keys-";
 
   /** Objects a stack grants or denies, as patterns relative to the prefix. */
   public static final String ANY_OBJECT = "*";
@@ -114,7 +118,20 @@ public final class BucketLayout {
 
   /** Data file number {@code seq} of the export labelled {@code label}: {@code part-<label>-<seq>.parquet}. */
   public String dataFileKey(RunTable t, String label, int seq) {
-    return runFolder(t) + "part-" + label + "-" + String.format("%05d", seq) + DATA_SUFFIX;
+    return runFolder(t) + DATA_PREFIX + label + "-" + String.format("%05d", seq) + DATA_SUFFIX;
+  }
+
+  /**
+   * A key file of range {@code label}: the primary keys of a {@code deletes: key_diff} table's rows,
+   * beside the data files but never matched by the data's {@link #dataPath}.
+   */
+  public String keyFileKey(RunTable t, String label, int seq) {
+    return runFolder(t) + KEYS_PREFIX + label + "-" + String.format("%05d", seq) + DATA_SUFFIX;
+  }
+
+  /** The DTS {@code data_path} of an attempt's key files. */
+  public String keysPath(String bucket, RunTable t) {
+    return "s3://" + bucket + "/" + runFolder(t) + KEYS_PREFIX + "*" + DATA_SUFFIX;
   }
 
   /** The key, under the run folder, where a range's waits for its source are counted ({@code .waits.json}). */
@@ -173,10 +190,10 @@ public final class BucketLayout {
 
   /**
    * The Data Transfer Service's {@code data_path} for a run of a table:
-   * {@code s3://<bucket>/<run folder>*.parquet}. It matches the data files only, never the
-   * {@code .json} results and markers beside them.
+   * {@code s3://<bucket>/<run folder>part-*.parquet}. It matches the data files only, never the
+   * {@code .json} results and markers beside them, nor the key files of a key_diff change set.
    */
   public String dataPath(String bucket, RunTable t) {
-    return "s3://" + bucket + "/" + runFolder(t) + "*" + DATA_SUFFIX;
+    return "s3://" + bucket + "/" + runFolder(t) + DATA_PREFIX + "*" + DATA_SUFFIX;
   }
 }

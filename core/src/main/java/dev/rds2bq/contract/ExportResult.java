@@ -16,7 +16,9 @@ import java.util.Map;
  * was put off first because the replica was too far behind (absent: none), and {@code reused} marks
  * a result taken over from an earlier execution of the same attempt without reading the source
  * again (docs/state-machine.md#resume). {@code window} is the cursor window the export read, with the
- * {@code upTo} it read inside its snapshot (absent for a full read).
+ * {@code upTo} it read inside its snapshot (absent for a full read). {@code keyFiles} hold the primary
+ * keys of every row of the range in the same snapshot, written for a {@code deletes: key_diff}
+ * table's change set only: BigQuery deletes the rows whose key is not among them.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonDeserialize(using = JsonDeserializer.None.class)
@@ -43,7 +45,19 @@ public record ExportResult(
     String replicaLag,
     Integer sourceWaits,
     Boolean reused,
-    CursorWindow window) implements AnyExportResult {
+    CursorWindow window,
+    List<FileEntry> keyFiles) implements AnyExportResult {
+
+  /** A result without key files (every table but a key_diff table's change set). */
+  public ExportResult(String source, String runId, String attempt, String runDate, String database, String table,
+      String tableComment, KeyRange range, long rowsRead, long rowsWritten, List<FileEntry> files,
+      List<ColumnEntry> columns, String schemaFingerprint, String policyFingerprint, String hashKeyId,
+      Map<String, Long> zeroDates, long durationMs, List<ColumnReceipt> receipts, List<String> primaryKey,
+      String replicaLag, Integer sourceWaits, Boolean reused, CursorWindow window) {
+    this(source, runId, attempt, runDate, database, table, tableComment, range, rowsRead, rowsWritten, files, columns,
+        schemaFingerprint, policyFingerprint, hashKeyId, zeroDates, durationMs, receipts, primaryKey, replicaLag,
+        sourceWaits, reused, window, null);
+  }
 
   /** A result without receipts (an export that did not compute them), of the config's single {@code source}. */
   public ExportResult(String runId, String attempt, String runDate, String database, String table,
@@ -58,7 +72,7 @@ public record ExportResult(
   public ExportResult asReused() {
     return new ExportResult(source, runId, attempt, runDate, database, table, tableComment, range, rowsRead,
         rowsWritten, files, columns, schemaFingerprint, policyFingerprint, hashKeyId, zeroDates, durationMs, receipts,
-        primaryKey, replicaLag, sourceWaits, Boolean.TRUE, window);
+        primaryKey, replicaLag, sourceWaits, Boolean.TRUE, window, keyFiles);
   }
 
   public int waits() {

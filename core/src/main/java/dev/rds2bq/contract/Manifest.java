@@ -12,7 +12,9 @@ import java.util.Map;
  * names of the primary key's written columns, the default clustering of a new table; both absent in
  * older manifests. An incremental table's manifest has {@code kind} {@code full} (every row up to the
  * mark) or {@code changes} (the rows after the previous mark) and its {@code window}; both are absent
- * for a snapshot table (docs/data-contract.md#incremental-tables).
+ * for a snapshot table (docs/data-contract.md#incremental-tables). A {@code deletes: key_diff} table's
+ * change set also lists {@code keyFiles}, the primary keys of every row of the table in the export's
+ * snapshot ({@code keyRows} of them): a reader deletes the rows whose key is not there.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -38,7 +40,9 @@ public record Manifest(
     List<ColumnReceipt> receipts,
     List<String> primaryKey,
     String kind,
-    CursorWindow window) implements RunTable {
+    CursorWindow window,
+    List<File> keyFiles,
+    Long keyRows) implements RunTable {
 
   public static final int FORMAT_VERSION = 1;
   public static final String FULL = "full";
@@ -53,6 +57,17 @@ public record Manifest(
     this(formatVersion, source, database, table, tableComment, runId, attempt, runDate, publishedAt, rows, bytes,
         files, parquetSchema, bigQuerySchema, columns, schemaFingerprint, policyFingerprint, hashKeyId, zeroDates,
         receipts, primaryKey, null, null);
+  }
+
+  /** A manifest without key files. */
+  public Manifest(int formatVersion, String source, String database, String table, String tableComment, String runId,
+      String attempt, String runDate, String publishedAt, long rows, long bytes, List<File> files,
+      List<Field> parquetSchema, List<BigQueryField> bigQuerySchema, List<Column> columns, String schemaFingerprint,
+      String policyFingerprint, String hashKeyId, Map<String, Long> zeroDates, List<ColumnReceipt> receipts,
+      List<String> primaryKey, String kind, CursorWindow window) {
+    this(formatVersion, source, database, table, tableComment, runId, attempt, runDate, publishedAt, rows, bytes,
+        files, parquetSchema, bigQuerySchema, columns, schemaFingerprint, policyFingerprint, hashKeyId, zeroDates,
+        receipts, primaryKey, kind, window, null, null);
   }
 
   /** Whether this is an incremental table's change set (the rows after a mark), not a whole table. */

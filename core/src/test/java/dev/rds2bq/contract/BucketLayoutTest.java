@@ -43,8 +43,12 @@ class BucketLayoutTest {
     RunTable second = RunTable.of("clinic", "users", "2025-06-01", "20250601-0300", "2");
     assertEquals("rds2bq/clinic/users/dt=2025-06-01/run=20250601-0300/", layout.attemptsFolder(second));
     assertEquals("rds2bq/clinic/users/dt=2025-06-01/run=20250601-0300/attempt=2/", layout.runFolder(second));
-    assertEquals("s3://acme/rds2bq/clinic/users/dt=2025-06-01/run=20250601-0300/attempt=2/*.parquet",
+    assertEquals("s3://acme/rds2bq/clinic/users/dt=2025-06-01/run=20250601-0300/attempt=2/part-*.parquet",
         layout.dataPath("acme", second));
+    assertEquals("s3://acme/rds2bq/clinic/users/dt=2025-06-01/run=20250601-0300/attempt=2/keys-*.parquet",
+        layout.keysPath("acme", second));
+    assertTrue(!layout.keyFileKey(second, "r0001", 0).matches(".*/part-.*"),
+        "a key file is never matched by the data's path, whose wildcard spans folders");
     assertEquals("2", layout.attemptOf(second, layout.manifestKey(second)));
     assertEquals("12", layout.attemptOf(second, layout.attemptsFolder(second) + "attempt=12/part-full-00000.parquet"));
     assertEquals(null, layout.attemptOf(second, layout.attemptsFolder(second) + "attempt=01/x"));

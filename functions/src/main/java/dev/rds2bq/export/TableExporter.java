@@ -269,6 +269,10 @@ public final class TableExporter {
         });
       }
       List<WrittenFile> written = writer.finish();
+      List<WrittenFile> keys = keyDiff(sourceName, request)
+          ? exportKeys(snapshot, schema, masking, new MaskWriters.Context(runDate, () -> new HmacHasher(key),
+              new ZeroDateCounter(config.zeroDates(), qualified)), request, label, footer)
+          : null;
       // Two counts, taken apart: rows the reader took from the source, and rows the writer encoded.
       // PublishTable checks both against the files' footers.
       long rows = sink.rows();
@@ -284,7 +288,8 @@ public final class TableExporter {
           columnEntries(masking, parquetSchema),
           schemaFingerprint, masking.fingerprint(), keyId,
           zeros.counts(), durationMs, receipts ? tallies.stream().map(t -> t.receipt(rows)).toList() : null,
-          primaryKeyOutput(masking, schema.primaryKey()), lag.evidence(), waited == 0 ? null : waited, null, window);
+          primaryKeyOutput(masking, schema.primaryKey()), lag.evidence(), waited == 0 ? null : waited, null, window,
+          keys == null ? null : keys.stream().map(f -> new FileEntry(f.key(), f.bytes(), f.rows())).toList());
     } catch (IOException e) {
       throw new DataException("writing Parquet for " + (sourceName == null ? "" : sourceName + ".")
           + request.database() + "." + request.table()
@@ -314,6 +319,7 @@ public final class TableExporter {
         || !policyFingerprint.equals(earlier.policyFingerprint())
         || !java.util.Objects.equals(keyId, earlier.hashKeyId())
         || receipts != (earlier.receipts() != null)
+        || keyDiff(earlier.source(), request) != (earlier.keyFiles() != null)
         || earlier.rowsRead() != earlier.rowsWritten()) {
       return false;
     }
@@ -328,7 +334,72 @@ public final class TableExporter {
       }
       rows += f.rows();
     }
+    for (FileEntry f : earlier.keyFiles() == null ? List.<FileEntry>of() : earlier.keyFiles()) {
+      if (!Long.valueOf(f.bytes()).equals(sizes.get(f.key()))) {
+        return false;
+      }
+    }
     return rows == earlier.rowsWritten();
+  }
+
+  /**
+   * Whether the range's primary keys are exported too: a change set (a window with a lower mark) of
+   * a {@code deletes: key_diff} table, whose deleted rows BigQuery finds by the keys missing here.
+   */
+  private boolean keyDiff(String sourceName, ExportRequest request) {
+    PipelineConfig.IncrementalTable inc = config.incremental().of(sourceName, request.database(), request.table());
+    return inc != null && inc.deletes().keyDiff() && request.window() != null && request.window().after() != null;
+  }
+
+  /**
+   * The primary keys of every row of the range, read in the same snapshot as its change set and
+   * masked by the same decisions (a hashed key is the same hash as in the data files), into key
+   * files beside the data. Only the key index is read.
+   */
+  private List<WrittenFile> exportKeys(SourceSnapshot snapshot, TableSchema schema, TableMasking masking,
+      MaskWriters.Context ctx, ExportRequest request, String label, Map<String, String> footer) throws IOException {
+    List<String> selected = new ArrayList<>();
+    List<Type> fields = new ArrayList<>();
+    List<FieldWriter> writers = new ArrayList<>();
+    for (String k : schema.primaryKey()) {
+      ColumnDecision d = masking.columns().stream().filter(c -> c.sourceName().equalsIgnoreCase(k)).findFirst()
+          .orElseThrow();
+      if (d.dropped()) {
+        throw new InvalidInputException(schema.qualifiedName() + ": deletes is key_diff, but its key column '" + k
+            + "' is dropped by the masking policy; keep or hash it");
+      }
+      int selectIndex = 0;
+      if (MaskWriters.needsValue(d)) {
+        selected.add(d.sourceName());
+        selectIndex = selected.size();
+      }
+      writers.add(MaskWriters.create(d, selectIndex, fields.size(), ctx));
+      fields.add(d.outputType().parquetField(d.outputName()));
+    }
+    Set<String> names = new HashSet<>();
+    fields.forEach(f -> names.add(f.getName()));
+    RollingParquetWriter keys = new RollingParquetWriter(store, seq -> layout.keyFileKey(request, label, seq),
+        new MessageType("rds2bq_keys", fields), writers.toArray(new FieldWriter[0]), footer, config.parquet(), names,
+        Set.of(), parquetPath);
+    boolean done = false;
+    try {
+      ReadAs[] readAs = new ReadAs[selected.size()];
+      for (FieldWriter w : writers) {
+        if (w.column() > 0) {
+          readAs[w.column() - 1] = w.readAs();
+        }
+      }
+      try (RowStream rows = snapshot.rows(schema, selected, request.range(), null)) {
+        RowPipeline.copy(rows, readAs, keys, n -> { });
+      }
+      List<WrittenFile> written = keys.finish();
+      done = true;
+      return written;
+    } finally {
+      if (!done) {
+        keys.abort();
+      }
+    }
   }
 
   /** The same cursor and lower mark, and the request's upper mark if it gave one. */

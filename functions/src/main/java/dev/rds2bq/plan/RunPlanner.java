@@ -409,6 +409,10 @@ public final class RunPlanner {
           + cursor + "', so each change set would scan the whole table on the replica; add one (e.g. CREATE INDEX "
           + cursor + "_idx ON " + schema.table() + " (" + cursor + ")) or remove the table from incremental.tables");
     }
+    if (appendOnly && (inc.deletes().keyDiff() || inc.deletes().soft() != null)) {
+      throw new ConfigException("incremental.tables." + c.name() + " is append_only, whose rows are never deleted;"
+          + " remove its deletes, or make it mode: incremental");
+    }
     if (!appendOnly) {
       for (String k : schema.primaryKey()) {
         if (masking.columns().stream().anyMatch(d -> d.source().name().equalsIgnoreCase(k) && d.dropped())) {

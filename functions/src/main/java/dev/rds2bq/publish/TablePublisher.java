@@ -109,29 +109,29 @@ public final class TablePublisher {
     long rows = 0;
     long bytes = 0;
     Map<String, Long> zeroDates = new TreeMap<>();
+    List<Manifest.File> keyFiles = new ArrayList<>();
+    long keyRows = 0;
+    boolean withKeys = exports.get(0).keyFiles() != null;
+    for (ExportResult e : exports) {
+      if ((e.keyFiles() != null) != withKeys) {
+        // Key files stand for every row of the table: a range without them would read as all deleted.
+        throw new IntegrityException(table + ": range " + e.label() + (withKeys ? " has no" : " has") + " key files"
+            + " where range " + exports.get(0).label() + (withKeys ? " has" : " has none") + "; export the table again");
+      }
+    }
     for (ExportResult e : exports) {
       long fileRows = 0;
-      for (FileEntry f : e.files()) {
-        Long size = stored.get(f.key());
-        if (size == null) {
-          throw new IntegrityException(table + ": file " + f.key() + " reported by range " + e.label()
-              + " is not in the bucket; export the range again");
-        }
-        if (size != f.bytes()) {
-          throw new IntegrityException(table + ": file " + f.key() + " holds " + size + " bytes, its export reported "
-              + f.bytes() + "; export the range again");
-        }
-        ParquetFooters.Footer footer = footers.get(f.key());
-        if (footer.rows() != f.rows() || !e.runId().equals(footer.metadata().get("rds2bq.run_id"))
-            || !e.label().equals(footer.metadata().get("rds2bq.range"))) {
-          throw new IntegrityException(table + ": file " + f.key() + " of range " + e.label() + " has a footer of "
-              + footer.rows() + " rows of run " + footer.metadata().get("rds2bq.run_id") + ", range "
-              + footer.metadata().get("rds2bq.range") + "; its export reported " + f.rows() + " rows; export the range"
-              + " again");
-        }
+      for (FileEntry f : e.keyFiles() == null ? List.<FileEntry>of() : e.keyFiles()) {
+        Manifest.File checked = checkedFile(table, e, f, stored, footers);
         reported.add(f.key());
-        files.add(new Manifest.File(f.key(), f.bytes(), footer.rows(), e.label()));
-        fileRows += footer.rows();
+        keyFiles.add(checked);
+        keyRows += checked.rows();
+      }
+      for (FileEntry f : e.files()) {
+        Manifest.File checked = checkedFile(table, e, f, stored, footers);
+        reported.add(f.key());
+        files.add(checked);
+        fileRows += checked.rows();
         bytes += f.bytes();
       }
       // Three counts taken apart must agree: rows read from the result set, rows the writer encoded, and
@@ -179,7 +179,8 @@ public final class TablePublisher {
               .map(c -> new Manifest.Column(c.source(), c.sourceType(), c.output(), c.policy(), c.comment())).toList(),
           first.schemaFingerprint(), first.policyFingerprint(), first.hashKeyId(), zeroDates,
           ColumnReceipt.combine(exports.stream().map(ExportResult::receipts).toList()), first.primaryKey(),
-          window == null ? null : window.after() == null ? Manifest.FULL : Manifest.CHANGES, window);
+          window == null ? null : window.after() == null ? Manifest.FULL : Manifest.CHANGES, window,
+          withKeys ? keyFiles : null, withKeys ? keyRows : null);
       // If-None-Match: a manifest, once there, is never replaced, even by a publish racing this one.
       published = store.putIf(manifestKey, json(manifest), "application/json", null) ? manifest
           : readManifest(table, manifestKey);
@@ -245,6 +246,37 @@ public final class TablePublisher {
    * the files checked here: a retried publish then finishes the same snapshot, and anything else is
    * refused rather than changing what readers of that manifest may already hold.
    */
+  /** A reported file as it is in the bucket: its size, and a footer of its rows, run and range. */
+  private static Manifest.File checkedFile(String table, ExportResult e, FileEntry f, Map<String, Long> stored,
+      Map<String, ParquetFooters.Footer> footers) {
+    Long size = stored.get(f.key());
+    if (size == null) {
+      throw new IntegrityException(table + ": file " + f.key() + " reported by range " + e.label()
+          + " is not in the bucket; export the range again");
+    }
+    if (size != f.bytes()) {
+      throw new IntegrityException(table + ": file " + f.key() + " holds " + size + " bytes, its export reported "
+          + f.bytes() + "; export the range again");
+    }
+    ParquetFooters.Footer footer = footers.get(f.key());
+    if (footer.rows() != f.rows() || !e.runId().equals(footer.metadata().get("rds2bq.run_id"))
+        || !e.label().equals(footer.metadata().get("rds2bq.range"))) {
+      throw new IntegrityException(table + ": file " + f.key() + " of range " + e.label() + " has a footer of "
+          + footer.rows() + " rows of run " + footer.metadata().get("rds2bq.run_id") + ", range "
+          + footer.metadata().get("rds2bq.range") + "; its export reported " + f.rows() + " rows; export the range"
+          + " again");
+    }
+    return new Manifest.File(f.key(), f.bytes(), footer.rows(), e.label());
+  }
+
+  private static List<FileEntry> allFiles(ExportResult e) {
+    List<FileEntry> all = new ArrayList<>(e.files());
+    if (e.keyFiles() != null) {
+      all.addAll(e.keyFiles());
+    }
+    return all;
+  }
+
   private static void requireSameSnapshot(String table, PublishRequest r, Manifest m, List<Manifest.File> files,
       ExportResult first) {
     if (!m.files().equals(files) || !r.runId().equals(m.runId()) || !r.attempt().equals(m.attempt())
@@ -264,7 +296,7 @@ public final class TablePublisher {
       Map<String, Long> stored) {
     List<ExportResult.FileEntry> wanted = new ArrayList<>();
     for (ExportResult e : exports) {
-      for (FileEntry f : e.files()) {
+      for (FileEntry f : allFiles(e)) {
         Long size = stored.get(f.key());
         if (size != null && size == f.bytes()) {
           wanted.add(f);

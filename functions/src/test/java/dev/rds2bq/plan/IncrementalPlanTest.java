@@ -57,8 +57,10 @@ class IncrementalPlanTest {
         () -> plan("flagged", "{cursor: updated_at, deletes: {soft: email}}", policy, java.util.Map.of()));
     assertTrue(masked.getMessage().contains("column 'email' is masked by the policy"), masked.getMessage());
     ConfigException keyDiff = assertThrows(ConfigException.class,
-        () -> plan("flagged", "{cursor: updated_at, deletes: key_diff}", policy, java.util.Map.of()));
-    assertTrue(keyDiff.getMessage().contains("key_diff is not supported yet"), keyDiff.getMessage());
+        () -> plan("flagged", "{mode: append_only, cursor: id, deletes: key_diff}", policy, java.util.Map.of()));
+    assertTrue(keyDiff.getMessage().contains("is append_only, whose rows are never deleted"), keyDiff.getMessage());
+    assertEquals("updated_at", plan("flagged", "{cursor: updated_at, deletes: key_diff}", policy, java.util.Map.of())
+        .tables().get(0).window().column());
 
     RunPlan.TablePlan asSnapshot = plan("flagged", "{cursor: updated_at}", policy,
         java.util.Map.of("incplan.flagged", "snapshot")).tables().get(0);

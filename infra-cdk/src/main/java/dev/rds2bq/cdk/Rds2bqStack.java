@@ -236,8 +236,8 @@ public final class Rds2bqStack extends Stack {
         .build());
     f.allow(boundsKeyUse("OpenMaskedKeyBounds", "kms:Decrypt"));
     f.allow(exports.keyUse(true));
-    f.suppress("AwsSolutions-IAM5", "writes <prefix>/" + BucketLayout.RUN_FOLDER_SHAPE + "part-*.parquet for tables"
-        + " discovered at run time, and reads plans under <prefix>/" + BucketLayout.PLANS + "; the wildcards stop at"
+    f.suppress("AwsSolutions-IAM5", "writes <prefix>/" + BucketLayout.RUN_FOLDER_SHAPE + "part-*.parquet (and keys-*.parquet) for"
+        + " tables discovered at run time, and reads plans under <prefix>/" + BucketLayout.PLANS + "; the wildcards stop at"
         + " the prefix; it reads back the export results and _SUCCESS marks of those folders.",
         exports.nagObjectsResource(BucketLayout.ANY_OBJECT), exports.nagObjectsResource(BucketLayout.PLANS_PATTERN),
         exports.nagObjectsResource(BucketLayout.EXPORT_RESULTS_PATTERN),

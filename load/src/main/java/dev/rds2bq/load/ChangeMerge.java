@@ -15,18 +15,28 @@ import java.util.stream.Collectors;
  * GoogleSQL {@code MERGE} that updates matched rows, inserts new ones and, with
  * {@code deletes: {soft: column}}, deletes the rows the column marks. Running it twice gives the same
  * table: a matched row is set to the staged values again, an inserted one is matched the second time.
+ * With {@code deletes: key_diff} the change set also carries every key of the source, loaded into
+ * {@code <table>__keys}, and the rows whose key is not there are deleted.
  *
  * @param key the output columns a row is matched by: the primary key, or an append_only log's cursor
  * @param softDelete the output column that marks a row deleted, or null
  * @param softDeleteType its BigQuery type, which decides what "deleted" means
  * @param columns every output column, in the table's order
+ * @param keyDiff whether the rows whose key is missing from the change set's key files are deleted
  */
-record ChangeMerge(List<String> key, String softDelete, String softDeleteType, List<String> columns) {
+record ChangeMerge(List<String> key, String softDelete, String softDeleteType, List<String> columns,
+    boolean keyDiff) {
 
   static final String STAGING_SUFFIX = "__staging";
+  static final String KEYS_SUFFIX = "__keys";
 
   static String stagingTable(String destinationTable) {
     return destinationTable + STAGING_SUFFIX;
+  }
+
+  /** Where a key_diff change set's keys are loaded: every primary key of the source in the export's snapshot. */
+  static String keysTable(String destinationTable) {
+    return destinationTable + KEYS_SUFFIX;
   }
 
   /**
@@ -62,7 +72,7 @@ record ChangeMerge(List<String> key, String softDelete, String softDeleteType, L
       String named = soft;
       type = m.bigQuerySchema().stream().filter(f -> f.name().equals(named)).findFirst().orElseThrow().type();
     }
-    return new ChangeMerge(key, soft, type, columns);
+    return new ChangeMerge(key, soft, type, columns, inc.deletes().keyDiff());
   }
 
   private static String output(String what, Manifest m, String sourceColumn, String role) {
@@ -125,6 +135,14 @@ record ChangeMerge(List<String> key, String softDelete, String softDeleteType, L
     return "SELECT COUNT(*) AS staged, COUNTIF(" + deleted + ") AS deletes, COUNTIF(" + missing + " AND NOT "
         + deleted + ") AS missing, COUNTIF(NOT (" + missing + ") AND " + deleted + ") AS kept FROM `" + staging
         + "` S LEFT JOIN `" + target + "` T ON " + joinOn();
+  }
+
+  /**
+   * key_diff: removes the rows whose key the source no longer has (is not among the keys read in
+   * the export's snapshot). Idempotent, like the merge.
+   */
+  String deleteMissingSql(String target, String keys) {
+    return "DELETE FROM `" + target + "` T WHERE NOT EXISTS (SELECT 1 FROM `" + keys + "` S WHERE " + joinOn() + ")";
   }
 
   /** Removes the rows a loaded full snapshot holds that its soft-delete column marks deleted. */

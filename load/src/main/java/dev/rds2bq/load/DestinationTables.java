@@ -68,11 +68,17 @@ final class DestinationTables {
    * again: it holds nothing but the last change set, which its merge has applied.
    */
   String ensureStaging(Manifest manifest, String stagingTable) {
+    return ensureStaging(manifest, stagingTable, null);
+  }
+
+  /** The same, with the given columns only (null: all), as for the table of a change set's keys. */
+  String ensureStaging(Manifest manifest, String stagingTable, List<String> only) {
     String what = "table " + (manifest.source() == null ? "" : manifest.source() + ".") + manifest.database() + "."
         + manifest.table();
     ensureDataset(what);
     TableId id = TableId.of(config.projectId(), config.dataset(), stagingTable);
-    List<Field> wanted = manifest.bigQuerySchema().stream().map(DestinationTables::field).toList();
+    List<Field> wanted = manifest.bigQuerySchema().stream().filter(f -> only == null || only.contains(f.name()))
+        .map(DestinationTables::field).toList();
     try {
       Table existing = bigQuery.getTable(id);
       if (existing != null) {

@@ -168,6 +168,10 @@ public final class LoadChecker {
   private TableLoad checkChangeSet(String what, TableLoad load, boolean late) {
     TransferLoads.RunState now = transfers.state(what + ": checking staging transfer run " + load.runName(),
         load.runName());
+    if (load.keysRunName() != null) {
+      now = withHistory(now, transfers.state(what + ": checking keys transfer run " + load.keysRunName(),
+          load.keysRunName()), "keys: ");
+    }
     if (!now.state().equals("SUCCEEDED")) {
       if (TableLoad.TERMINAL.contains(now.state())) {
         return load.withState(now.state(), null, TableLoad.brief(now.errors()));
@@ -190,6 +194,15 @@ public final class LoadChecker {
           + " holds " + staged + " rows where the change set has " + manifest.rows() + "; nothing was merged into "
           + load.destination() + ". Check the transfer run's log in the BigQuery console and re-run the date"));
     }
+    String keys = merge.keyDiff() ? ChangeMerge.keysTable(load.destination()) : null;
+    if (keys != null) {
+      Long keyRows = rows(what, keys);
+      if (keyRows == null || manifest.keyRows() == null || !keyRows.equals(manifest.keyRows())) {
+        return load.withState("FAILED", null, List.of("ERROR: the keys transfer succeeded but " + keys + " holds "
+            + keyRows + " keys where the change set has " + manifest.keyRows() + "; nothing was merged into "
+            + load.destination() + ". Check the transfer run's log in the BigQuery console and re-run the date"));
+      }
+    }
     long bytes = 0;
     if (config.checkReceipts() && manifest.receipts() != null) {
       ReceiptCheck.Outcome outcome = receipts.check(what, "`" + load.staging() + "`", null, manifest);
@@ -203,6 +216,13 @@ public final class LoadChecker {
     }
     BigQueryQueries.Result merged = queries.run(what + ": merging " + load.staging() + " into " + load.destination(),
         merge.mergeSql(load.destination(), load.staging()));
+    long gone = 0;
+    if (keys != null) {
+      BigQueryQueries.Result deleted = queries.run(what + ": deleting from " + load.destination() + " the rows whose"
+          + " key the source no longer has", merge.deleteMissingSql(load.destination(), keys));
+      bytes += deleted.bytesProcessed();
+      gone = deleted.dmlAffectedRows() == null ? 0 : deleted.dmlAffectedRows();
+    }
     BigQueryQueries.Result check = queries.run(what + ": checking the merge into " + load.destination(),
         merge.checkSql(load.destination(), load.staging()));
     bytes += merged.bytesProcessed() + check.bytesProcessed();
@@ -218,8 +238,17 @@ public final class LoadChecker {
           + " the merge did not apply the change set: check the table, then re-run the date (the mark did not"
           + " move, so the window is read again)"));
     }
+    if (keys != null && (tableRows == null || tableRows.longValue() != manifest.keyRows())) {
+      // Every row left has a key of the source; fewer rows than keys means rows the cursor never
+      // brought: commits that landed below the mark later than the lag.
+      return done.withState("FAILED", tableRows, List.of("ERROR: " + what + ": after the merge " + load.destination()
+          + " holds " + tableRows + " rows where the source had " + manifest.keyRows() + " in the export's snapshot;"
+          + " rows committed later than the lag were never read. Raise the table's lag and run it as a full snapshot"
+          + " (\"modes\": {\"" + manifest.database() + "." + manifest.table() + "\": \"full\"})"));
+    }
     String note = "merged " + manifest.rows() + " changed row(s) by " + String.join(", ", merge.key())
-        + (merge.softDelete() == null ? "" : ", " + deletes + " deleted") + " ("
+        + (merge.softDelete() == null ? "" : ", " + deletes + " deleted")
+        + (keys == null ? "" : ", " + gone + " deleted (keys gone from the source)") + " ("
         + (merged.dmlAffectedRows() == null ? "?" : merged.dmlAffectedRows()) + " row(s) affected)";
     recordLoaded(manifest, load);
     return done.withMerge(note).withState("SUCCEEDED", tableRows, null);
@@ -318,10 +347,16 @@ public final class LoadChecker {
    * failed, succeeded when both did, else still going.
    */
   private static TransferLoads.RunState withHistory(TransferLoads.RunState main, TransferLoads.RunState history) {
+    return withHistory(main, history, "history partition: ");
+  }
+
+  /** The same for any second run, whose errors are told apart by {@code label}. */
+  private static TransferLoads.RunState withHistory(TransferLoads.RunState main, TransferLoads.RunState history,
+      String label) {
     for (TransferLoads.RunState r : List.of(main, history)) {
       if (r.state().equals("FAILED") || r.state().equals("CANCELLED")) {
         List<String> errors = r == history && r.errors() != null
-            ? r.errors().stream().map(e -> e.replaceFirst("^(\\w+): ", "$1: history partition: ")).toList() : r.errors();
+            ? r.errors().stream().map(e -> e.replaceFirst("^(\\w+): ", "$1: " + label)).toList() : r.errors();
         return new TransferLoads.RunState(r.state(), errors);
       }
     }

@@ -183,15 +183,26 @@ public final class LoadStarter {
           TableLoad.SUPERSEDED, manifest.rows(), null, null, List.of("SKIPPED: " + newer),
           outcome.publish().manifestKey(), null, null, newer);
     }
+    if (merge.keyDiff() && manifest.keyFiles() == null) {
+      throw new InvalidInputException(what + ": deletes is key_diff, but change set " + outcome.publish().manifestKey()
+          + " carries no key files (exported before key_diff was set); run the table as a full snapshot"
+          + " (\"modes\": {\"" + manifest.database() + "." + manifest.table() + "\": \"full\"})");
+    }
     String change = tables.ensure(manifest);
     String staging = ChangeMerge.stagingTable(destinationTable);
     tables.ensureStaging(manifest, staging);
     String[] started = transfers.startStaging(what + ": starting its staging transfer", manifest.database(),
         manifest.table(), staging, dataPath(what, manifest), publishedAt(manifest));
+    String keysRun = null;
+    if (merge.keyDiff()) {
+      String keys = ChangeMerge.keysTable(destinationTable);
+      tables.ensureStaging(manifest, keys, merge.key());
+      keysRun = transfers.startStaging(what + ": starting its keys transfer", manifest.database(), manifest.table(),
+          keys, layout.keysPath(bucket, manifest), publishedAt(manifest))[1];
+    }
     return new TableLoad(manifest.source(), manifest.database(), manifest.table(), destination, started[0],
         started[1], "PENDING", manifest.rows(), null, change, null, outcome.publish().manifestKey(), null, null, null,
-        config.projectId() + "." + config.dataset() + "." + staging, merge.key().size() + "-column key "
-        + String.join(", ", merge.key()) + (merge.softDelete() == null ? "" : ", soft deletes by " + merge.softDelete()));
+        config.projectId() + "." + config.dataset() + "." + staging, null, keysRun);
   }
 
   private static TableLoad await(Future<TableLoad> f) {

@@ -16,20 +16,22 @@ import java.util.List;
  * newer snapshot is, [loads never go back]); with history, {@code runName} is then the run into the
  * snapshot's day partition alone, and the load ends SUPERSEDED once that run succeeded.
  * {@code staging} is the table a change set is loaded into, which CheckLoads then merges into
- * {@code destination}; {@code merge} says what the merge (or a soft-delete cleanup) did.
+ * {@code destination}; {@code merge} says what the merge (or a soft-delete cleanup) did;
+ * {@code keysRunName} the run that loads a key_diff change set's keys, which must succeed too.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record TableLoad(String source, String database, String table, String destination, String transferConfig,
     String runName, String state, Long rowsPublished, Long destinationRows, String tableChange, List<String> errors,
-    String manifestKey, Long receiptBytes, String historyRunName, String superseded, String staging, String merge) {
+    String manifestKey, Long receiptBytes, String historyRunName, String superseded, String staging, String merge,
+    String keysRunName) {
 
   /** A load that merges nothing. */
   public TableLoad(String source, String database, String table, String destination, String transferConfig,
       String runName, String state, Long rowsPublished, Long destinationRows, String tableChange, List<String> errors,
       String manifestKey, Long receiptBytes, String historyRunName, String superseded) {
     this(source, database, table, destination, transferConfig, runName, state, rowsPublished, destinationRows,
-        tableChange, errors, manifestKey, receiptBytes, historyRunName, superseded, null, null);
+        tableChange, errors, manifestKey, receiptBytes, historyRunName, superseded, null, null, null);
   }
 
   /** A load of the table itself, with or without a history transfer. */
@@ -115,18 +117,18 @@ public record TableLoad(String source, String database, String table, String des
 
   TableLoad withState(String newState, Long rows, List<String> newErrors) {
     return new TableLoad(source, database, table, destination, transferConfig, runName, newState, rowsPublished,
-        rows, tableChange, newErrors, manifestKey, receiptBytes, historyRunName, superseded, staging, merge);
+        rows, tableChange, newErrors, manifestKey, receiptBytes, historyRunName, superseded, staging, merge, keysRunName);
   }
 
   /** The same load with the bytes its receipt query processed. */
   TableLoad withReceiptBytes(Long bytes) {
     return new TableLoad(source, database, table, destination, transferConfig, runName, state, rowsPublished,
-        destinationRows, tableChange, errors, manifestKey, bytes, historyRunName, superseded, staging, merge);
+        destinationRows, tableChange, errors, manifestKey, bytes, historyRunName, superseded, staging, merge, keysRunName);
   }
 
   /** The same load with what its merge did. */
   TableLoad withMerge(String what) {
     return new TableLoad(source, database, table, destination, transferConfig, runName, state, rowsPublished,
-        destinationRows, tableChange, errors, manifestKey, receiptBytes, historyRunName, superseded, staging, what);
+        destinationRows, tableChange, errors, manifestKey, receiptBytes, historyRunName, superseded, staging, what, keysRunName);
   }
 }

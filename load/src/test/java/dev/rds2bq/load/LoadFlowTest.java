@@ -81,7 +81,7 @@ class LoadFlowTest {
     TransferConfig transfer = bed.google.transfers().configs().stream()
         .filter(c -> c.getName().equals(finished.transferConfig())).findFirst().orElseThrow();
     Map<String, String> params = dev.rds2bq.localgcp.LocalDataTransferService.params(transfer);
-    assertEquals("s3://" + LoadTestbed.BUCKET + "/rds2bq/shop/customer/dt=2026-11-26/run=r1/attempt=1/*.parquet", params.get("data_path"));
+    assertEquals("s3://" + LoadTestbed.BUCKET + "/rds2bq/shop/customer/dt=2026-11-26/run=r1/attempt=1/part-*.parquet", params.get("data_path"));
     assertEquals("PARQUET", params.get("file_format"));
     assertEquals("WRITE_TRUNCATE", params.get("write_disposition"));
     assertEquals("NUMERIC,BIGNUMERIC", params.get("decimal_target_types"));

@@ -45,17 +45,25 @@ class IncrementalMergeTest {
   }
 
   private static Ran run(PipelineConfig config, String runId, String runDate) throws Exception {
+    return run(config, runId, runDate, "");
+  }
+
+  private static Ran run(PipelineConfig config, String runId, String runDate, String moreInput) throws Exception {
     Recorder recorder = new Recorder();
     try (StateMachineRunner runner = new StateMachineRunner(StateMachineRunner.locate(),
         stack.functions(config, POLICY, UnaryOperator.identity()))) {
       Execution execution = runner.run(config.bucket(), JSON.readTree("{\"runId\": \"" + runId + "\", \"runDate\": \""
-          + runDate + "\"}"), StateMachineRunner.Options.tests(), recorder);
+          + runDate + "\"" + moreInput + "}"), StateMachineRunner.Options.tests(), recorder);
       return new Ran(execution, recorder);
     }
   }
 
   private static Ran succeeded(PipelineConfig config, String runId, String runDate) throws Exception {
-    Ran ran = run(config, runId, runDate);
+    return succeeded(config, runId, runDate, "");
+  }
+
+  private static Ran succeeded(PipelineConfig config, String runId, String runDate, String moreInput) throws Exception {
+    Ran ran = run(config, runId, runDate, moreInput);
     assertTrue(ran.execution().succeeded(), ran.execution().toString());
     return ran;
   }
@@ -177,5 +185,50 @@ class IncrementalMergeTest {
         retried.note());
     assertEquals(sourceRows(true), warehouseRows(bucket), "the window read again and merged");
     assertEquals("2026-11-01 00:11:00.000000", state(bucket).get("loaded").get("mark").asText());
+  }
+
+  @Test
+  void keyDiffDeletesTheRowsWhoseKeysAreGoneInEveryRangeAndCatchesRowsTheCursorNeverBrought() throws Exception {
+    String bucket = "merge-keys";
+    stack.database("incdb", "CREATE TABLE accounts (id INT PRIMARY KEY, label VARCHAR(20), score INT,"
+        + " deleted_at DATETIME NULL, updated_at DATETIME(6) NOT NULL, KEY by_update (updated_at))",
+        "INSERT INTO accounts SELECT seq, CONCAT('a', seq), seq, NULL, TIMESTAMPADD(SECOND, seq, '2026-11-01')"
+            + " FROM seq_1_to_3000",
+        "ANALYZE TABLE accounts");
+    PipelineConfig config = stack.config(bucket, "databases: [incdb]\n"
+        + "planning: {rowsPerRange: 1000, bigTableRows: 2000}\n"
+        + "incremental: {tables: {incdb.accounts: {cursor: updated_at, lag: 30s, deletes: key_diff}}}\n");
+    succeeded(config, "k-1", "2026-11-20");
+    assertEquals(sourceRows(false), warehouseRows(bucket));
+
+    // Rows deleted in two ranges, one updated, one inserted, and one on the mark (00:50:00).
+    source("DELETE FROM accounts WHERE id IN (2, 1500)",
+        "UPDATE accounts SET label = 'a2999-new', updated_at = '2026-11-01 01:00:00' WHERE id = 2999",
+        "INSERT INTO accounts VALUES (3001, 'a3001', 1, NULL, '2026-11-01 01:01:00'),"
+            + " (3002, 'a3002-on-mark', 2, NULL, '2026-11-01 00:50:00')");
+    Ran second = succeeded(config, "k-2", "2026-11-21");
+    assertTrue(second.recorder().output("PlanRun").get("tables").get(0).get("expectedRanges").asInt() > 1,
+        second.recorder().output("PlanRun").toString());
+    JsonNode load = second.load();
+    assertTrue(load.get("merge").asText().contains("2 deleted (keys gone from the source)"), load.toString());
+    assertEquals(sourceRows(false), warehouseRows(bucket), "the warehouse lost 2 and 1500, and took 2999, 3001, 3002");
+    JsonNode manifest = JSON.readTree(stack.store(bucket).get(load.get("manifestKey").asText()));
+    assertEquals(3000, manifest.get("keyRows").asLong(), "every key of the source, from every range");
+    assertTrue(manifest.get("keyFiles").size() > 1, manifest.get("keyFiles").toString());
+    String mark = state(bucket).get("loaded").get("mark").asText();
+
+    // A commit far below the mark, later than any lag: the cursor never brings it, the keys do, and the
+    // table fails rather than stay short of a row; its mark stays; a full snapshot mends it.
+    source("INSERT INTO accounts VALUES (3003, 'a3003-late', 3, NULL, '2026-10-01 00:00:00')");
+    Ran missed = run(config, "k-3", "2026-11-22");
+    assertFalse(missed.execution().succeeded());
+    assertEquals("FAILED", missed.load().get("state").asText(), missed.load().toString());
+    assertTrue(missed.load().get("errors").get(0).asText().contains("holds 3000 rows where the source had 3001 in the"
+        + " export's snapshot; rows committed later than the lag were never read"), missed.load().toString());
+    assertEquals(mark, state(bucket).get("loaded").get("mark").asText(), "BigQuery's mark did not move");
+
+    Ran full = succeeded(config, "k-4", "2026-11-23", ", \"modes\": {\"incdb.accounts\": \"full\"}");
+    assertTrue(full.note().contains("incremental: full snapshot (the run asked for a full snapshot)"), full.note());
+    assertEquals(sourceRows(false), warehouseRows(bucket));
   }
 }
