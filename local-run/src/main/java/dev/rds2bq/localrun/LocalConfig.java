@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.rds2bq.config.PipelineConfig;
 import dev.rds2bq.error.ConfigException;
+import dev.rds2bq.localstack.DemoData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,15 +29,25 @@ record LocalConfig(PipelineConfig config, Path policyFile, List<String> override
 
   /** The demo's config: the local bucket, the embedded source, the warehouse dataset. */
   static LocalConfig demo(List<String> databases, long rowsPerRange) {
-    return demo(PipelineConfig.Engine.MYSQL, null, databases, rowsPerRange);
+    return demo(PipelineConfig.Engine.MYSQL, null, databases, rowsPerRange, true);
+  }
+
+  /**
+   * The demo's incremental table: {@code healthapp.step_logs}, read by {@code recorded_at} after its
+   * first run, its deleted rows found by key ({@code --advance-demo} changes it between runs).
+   */
+  static String demoIncremental(String qualifiedStepLogs) {
+    return "incremental: {tables: {" + qualifiedStepLogs + ": {cursor: recorded_at, lag: 10m, deletes: key_diff}}}\n";
   }
 
   /** A config of one source ({@code --jdbc-url}, or the MariaDB demo with {@code --databases}). */
   static LocalConfig demo(PipelineConfig.Engine engine, String engineDatabase, List<String> databases,
-      long rowsPerRange) {
+      long rowsPerRange, boolean embeddedDemo) {
     return parsed("source: {engine: " + engine.name().toLowerCase(java.util.Locale.ROOT) + ", secretId: "
         + LocalRun.SOURCE_SECRET + ", tls: disabled, allowWritable: true" + (engineDatabase == null ? "" : ", database: " + engineDatabase)
-        + "}\ndatabases: [" + String.join(", ", databases) + "]\n", rowsPerRange);
+        + "}\ndatabases: [" + String.join(", ", databases) + "]\n"
+        + (embeddedDemo && databases.contains(DemoData.HEALTHAPP) ? demoIncremental(DemoData.HEALTHAPP + ".step_logs") : ""),
+        rowsPerRange);
   }
 
   /**
@@ -50,7 +61,9 @@ record LocalConfig(PipelineConfig config, Path policyFile, List<String> override
         + " databases: ["
         + String.join(", ", mysqlDatabases) + "]}\n"
         + "  " + LocalRun.POSTGRES_SOURCE + ": {engine: postgresql, secretId: " + LocalRun.POSTGRES_SECRET
-        + ", tls: disabled, allowWritable: true, database: " + postgresDatabase + ", databases: [" + String.join(", ", schemas) + "]}\n",
+        + ", tls: disabled, allowWritable: true, database: " + postgresDatabase + ", databases: [" + String.join(", ", schemas) + "]}\n"
+        + (mysqlDatabases.contains(DemoData.HEALTHAPP)
+            ? demoIncremental(LocalRun.MYSQL_SOURCE + "." + DemoData.HEALTHAPP + ".step_logs") : ""),
         rowsPerRange);
   }
 

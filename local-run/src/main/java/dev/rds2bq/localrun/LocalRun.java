@@ -226,10 +226,17 @@ public final class LocalRun {
       String sourceName;
       PipelineConfig.Engine engine = PipelineConfig.Engine.MYSQL;
       String engineDatabase = null;
+      if (o.advanceDemo() && embedded == null) {
+        throw new IllegalArgumentException("--advance-demo changes the embedded demo database; it cannot be used with"
+            + " --jdbc-url");
+      }
       if (embedded != null) {
         secrets.put(SOURCE_SECRET, embedded.secretJson(DemoData.SAKILA));
         sourceDatabases = List.of(DemoData.HEALTHAPP, DemoData.SAKILA);
         sourceName = "the embedded MariaDB's login";
+        if (o.advanceDemo()) {
+          advanceDemo(embedded, o.dataDir());
+        }
       } else {
         JdbcTarget target = JdbcTarget.parse(o.jdbcUrl());
         secrets.put(SOURCE_SECRET, target.secretJson(o.user(), env.getOrDefault("RDS2BQ_SOURCE_PASSWORD", "")));
@@ -257,7 +264,7 @@ public final class LocalRun {
         if (databases.isEmpty()) {
           throw new IllegalArgumentException("--jdbc-url names no database; add one to the URL or pass --databases");
         }
-        local = LocalConfig.demo(engine, engineDatabase, databases, rowsPerRange);
+        local = LocalConfig.demo(engine, engineDatabase, databases, rowsPerRange, embedded != null);
       } else {
         local = LocalConfig.fromFile(o.config(), sourceName, o.databases(), sourceDatabases, o.rowsPerRange());
         out.printf("config %s; replaced to run on this machine:%n", o.config());
@@ -318,6 +325,7 @@ public final class LocalRun {
       }
       double seconds = (System.nanoTime() - started) / 1e9;
       new Summary(out).print(rows, seconds);
+      progress.tableNotes().forEach((table, note) -> out.printf("%s: %s%n", table, note));
       Path bucketDir = s3Root.resolve(BUCKET);
       BucketLayout layout = BucketLayout.of(config);
       String runDate = progress.plan.runDate();
@@ -386,6 +394,24 @@ public final class LocalRun {
       }
     }
     return rows;
+  }
+
+  /**
+   * {@code --advance-demo}: the demo database is generated afresh on every run, so the n-th advance
+   * applies advances 1 to n to it (each at its own later time), giving the source the previous runs
+   * saw plus one more round of changes to {@code healthapp.step_logs}; the count is kept in the data
+   * directory beside the bucket and the warehouse whose state it follows.
+   */
+  private void advanceDemo(EmbeddedMySql mysql, Path dataDir) throws IOException, SQLException {
+    Path counter = dataDir.resolve("demo-advances");
+    int done = Files.isRegularFile(counter) ? Integer.parseInt(Files.readString(counter).trim()) : 0;
+    String last = "";
+    for (int i = 1; i <= done + 1; i++) {
+      last = DemoData.advanceStepLogs(mysql, DemoData.HEALTHAPP, i);
+    }
+    Files.createDirectories(dataDir);
+    Files.writeString(counter, Integer.toString(done + 1));
+    out.printf("advance %d of the demo: %s%n", done + 1, last);
   }
 
   private EmbeddedMySql startDemo(LocalRunOptions o) throws SQLException {

@@ -22,7 +22,8 @@ record LocalRunOptions(
     boolean printResults,
     String query,
     boolean initPolicy,
-    boolean help) {
+    boolean help,
+    boolean advanceDemo) {
 
   static final String USAGE = """
       usage: ./rds2bq-local [options]
@@ -52,6 +53,11 @@ record LocalRunOptions(
         --users N           demo app users (default 2000); --step-logs N (default 50000); --meals N (default 10000)
         --rows-per-range N  split tables of more than N rows into key ranges of about N rows (default: the
                             config's planning, or 2000000)
+        --advance-demo      change the demo's healthapp.step_logs (an incremental table, cursor recorded_at,
+                            deletes: key_diff) before the run, as its app would between two runs: rows
+                            updated, inserted and deleted; the run reads only the rows after the last
+                            mark and merges them into the warehouse (the summary says what it merged).
+                            Run ./rds2bq-local first; each further --advance-demo adds another round
         --print-results     print every handler output (plan, export results, publish results) as JSON;
                             they are always saved under <data-dir>/results/
         --query SQL         run nothing: query the warehouse of the last run (<data-dir>/warehouse.duckdb,
@@ -80,11 +86,13 @@ record LocalRunOptions(
     String query = null;
     boolean initPolicy = false;
     boolean help = false;
+    boolean advanceDemo = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
         case "--help", "-h" -> help = true;
         case "--print-results" -> printResults = true;
+        case "--advance-demo" -> advanceDemo = true;
         case "--init-policy" -> initPolicy = true;
         case "--query" -> query = value(args, ++i, a);
         case "--data-dir" -> dataDir = Path.of(value(args, ++i, a));
@@ -110,7 +118,7 @@ record LocalRunOptions(
       }
     }
     return new LocalRunOptions(dataDir, config, jdbcUrl, user, databases, tables, policy, runDate, users, stepLogs,
-        meals, rowsPerRange, printResults, query, initPolicy, help);
+        meals, rowsPerRange, printResults, query, initPolicy, help, advanceDemo);
   }
 
   private static String value(String[] args, int i, String option) {

@@ -143,6 +143,20 @@ final class RunProgress implements StateMachineRunner.Listener {
     return list.stream().map(results::full).toList();
   }
 
+  /** SummarizeRun's note per table (a merge, a load skipped), by table name. */
+  Map<String, String> tableNotes() {
+    Map<String, String> notes = new java.util.TreeMap<>();
+    if (summary != null) {
+      for (JsonNode t : summary.path("tables")) {
+        if (t.hasNonNull("note")) {
+          notes.put(name(t.path("source").asText(null), t.get("database").asText(), t.get("table").asText()),
+              t.get("note").asText());
+        }
+      }
+    }
+    return notes;
+  }
+
   /** Why each table failed: SummarizeRun's line for it, else the last error its handlers raised. */
   Map<String, String> tableErrors(StateMachineRunner.Execution execution) {
     Map<String, String> errors = new HashMap<>();

@@ -27,7 +27,9 @@ final class Summary {
     long warehouse = rows.isEmpty() ? -1 : 0;
     for (SummaryRow r : rows) {
       String status = r.error() != null ? "FAILED: " + r.error()
-          : r.ok() ? String.join(", ", r.masked()) : "ROW COUNT MISMATCH";
+          : !r.ok() ? "ROW COUNT MISMATCH"
+          : (r.changeSet() ? "change set (Parquet rows: the rows after the mark)" + (r.masked().isEmpty() ? "" : "; ")
+              : "") + String.join(", ", r.masked());
       out.printf(format, r.table(), String.format("%,d", r.mysqlRows()),
           r.parquetRows() < 0 ? "-" : String.format("%,d", r.parquetRows()),
           r.warehouseRows() == null ? "-" : String.format("%,d", r.warehouseRows()), r.ranges(), r.files(), human(r.bytes()),

@@ -9,7 +9,12 @@ import java.util.List;
  * it from the local warehouse); {@code error} is set for a table that failed.
  */
 record SummaryRow(String table, long mysqlRows, long parquetRows, long publishedRows, Long warehouseRows, int ranges,
-    List<String> masked, int files, long bytes, long millis, String error) {
+    List<String> masked, int files, long bytes, long millis, String error, boolean changeSet) {
+
+  SummaryRow(String table, long mysqlRows, long parquetRows, long publishedRows, Long warehouseRows, int ranges,
+      List<String> masked, int files, long bytes, long millis, String error) {
+    this(table, mysqlRows, parquetRows, publishedRows, warehouseRows, ranges, masked, files, bytes, millis, error, false);
+  }
 
   static SummaryRow of(List<ExportResult> results, long mysqlRows, long parquetRows, PublishResult published) {
     ExportResult first = results.get(0);
@@ -19,7 +24,8 @@ record SummaryRow(String table, long mysqlRows, long parquetRows, long published
         .toList();
     return new SummaryRow(RunProgress.name(first.source(), first.database(), first.table()), mysqlRows, parquetRows, published.rows(), null,
         results.size(), masked, published.files(), published.bytes(),
-        results.stream().mapToLong(ExportResult::durationMs).sum(), null);
+        results.stream().mapToLong(ExportResult::durationMs).sum(), null,
+        first.window() != null && first.window().after() != null);
   }
 
   static SummaryRow failed(String name, long mysqlRows, String error) {
@@ -28,15 +34,24 @@ record SummaryRow(String table, long mysqlRows, long parquetRows, long published
 
   /** The same line with the rows the warehouse holds after the load. */
   SummaryRow withWarehouseRows(long rows) {
-    return new SummaryRow(table, mysqlRows, parquetRows, publishedRows, rows, ranges, masked, files, bytes, millis, error);
+    return new SummaryRow(table, mysqlRows, parquetRows, publishedRows, rows, ranges, masked, files, bytes, millis, error,
+        changeSet);
   }
 
   /** The same line for a published table that failed afterwards (its load). */
   SummaryRow withError(String why) {
-    return new SummaryRow(table, mysqlRows, parquetRows, publishedRows, warehouseRows, ranges, masked, files, bytes, millis, why);
+    return new SummaryRow(table, mysqlRows, parquetRows, publishedRows, warehouseRows, ranges, masked, files, bytes, millis, why,
+        changeSet);
   }
 
+  /**
+   * Whether the counts agree: a snapshot's rows everywhere; a change set's (the rows after the mark,
+   * fewer than the table's) in its files and manifest, the warehouse's checked by the merge itself.
+   */
   boolean ok() {
+    if (changeSet) {
+      return error == null && parquetRows == publishedRows;
+    }
     return error == null && mysqlRows == parquetRows && parquetRows == publishedRows
         && (warehouseRows == null || warehouseRows == parquetRows);
   }

@@ -116,6 +116,39 @@ class LocalRunTest {
   }
 
   /**
+   * The demo's incremental table: the first run loads step_logs whole; --advance-demo changes it
+   * (rows corrected, logged and deleted) and the next run reads only the rows after the mark, merges
+   * them and deletes the gone keys, so the warehouse holds as many rows as the source; a second
+   * advance adds another round on top of the first.
+   */
+  @Test
+  void advanceDemoMergesTheChangedStepLogs() throws Exception {
+    String[] args = {"--data-dir", dir.toString(), "--users", "100", "--step-logs", "5000", "--meals", "50",
+        "--databases", "healthapp", "--tables", "step_logs", "--run-date", "2026-11-26"};
+    ByteArrayOutputStream first = new ByteArrayOutputStream();
+    assertEquals(0, run(first, args), first.toString(StandardCharsets.UTF_8));
+    String text = first.toString(StandardCharsets.UTF_8);
+    assertTrue(text.matches("(?s).*healthapp\\.step_logs\\s+5,000\\s+5,000\\s+5,000\\s.*"), text);
+
+    for (int round = 1; round <= 2; round++) {
+      ByteArrayOutputStream advanced = new ByteArrayOutputStream();
+      String[] more = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of(
+          "--advance-demo")).toArray(String[]::new);
+      assertEquals(0, run(advanced, more), advanced.toString(StandardCharsets.UTF_8));
+      text = advanced.toString(StandardCharsets.UTF_8);
+      assertTrue(text.contains("advance " + round + " of the demo: "), text);
+      java.util.regex.Matcher line = java.util.regex.Pattern.compile(
+          "healthapp\\.step_logs\\s+([\\d,]+)\\s+([\\d,]+)\\s+([\\d,]+)\\s.*change set").matcher(text);
+      assertTrue(line.find(), text);
+      assertEquals(line.group(1), line.group(3), "the warehouse holds as many rows as the source: " + line.group());
+      long changed = Long.parseLong(line.group(2).replace(",", ""));
+      assertTrue(changed > 0 && changed < 5000 / 2, "only the rows after the mark are read: " + line.group());
+      assertTrue(text.matches("(?s).*healthapp\\.step_logs: merged " + changed + " changed row\\(s\\) by id, \\d+"
+          + " deleted \\(keys gone from the source\\).*"), text);
+    }
+  }
+
+  /**
    * --config: the Lambdas' YAML drives the local run. Every key applies (zeroDates, tables.exclude,
    * columnNames, runDateZone, the bigquery dataset); only the bucket, the source login and TLS, the
    * secrets, the load waits and the concurrency are replaced, and the run says so.

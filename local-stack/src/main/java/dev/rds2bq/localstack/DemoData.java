@@ -155,8 +155,46 @@ public final class DemoData {
       + " distance_m INT NOT NULL,"
       + " active_minutes SMALLINT NOT NULL,"
       + " source ENUM('watch','phone','manual') NOT NULL,"
-      + " recorded_at TIMESTAMP(3) NOT NULL"
+      + " recorded_at TIMESTAMP(3) NOT NULL,"
+      + " KEY by_recorded (recorded_at)"
       + ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT='daily step counts'";
+
+  /**
+   * Round {@code round} of changes to {@code step_logs}, as the app would make them between two
+   * runs, each round an hour after the previous one and after every generated row: 1% of the rows
+   * corrected (their steps, and {@code recorded_at} moved to the round's time), as many new rows
+   * logged, and 0.2% deleted. Applying rounds 1..n to a freshly generated database always gives the
+   * same table. Returns what the round did.
+   */
+  public static String advanceStepLogs(EmbeddedMySql mysql, String database, int round) throws SQLException {
+    try (Connection c = mysql.connect(database); Statement s = c.createStatement()) {
+      long rows;
+      String base;
+      long maxId;
+      try (java.sql.ResultSet rs = s.executeQuery("SELECT COUNT(*), MAX(id), DATE_FORMAT(MAX(recorded_at),"
+          + " '%Y-%m-%d %H:00:00') FROM step_logs")) {
+        rs.next();
+        rows = rs.getLong(1);
+        maxId = rs.getLong(2);
+        base = rs.getString(3);
+      }
+      long every = 100; // 1% corrected
+      String at = "TIMESTAMPADD(HOUR, " + (24 + round) + ", '" + base + "')";
+      int updated = s.executeUpdate("UPDATE step_logs SET steps = steps + " + round + ", recorded_at = " + at
+          + " WHERE id % " + every + " = " + (round % every));
+      long added = Math.max(1, rows / 100);
+      long first = Math.max(maxId, 0) + 1;
+      s.execute("CREATE TEMPORARY TABLE advance_seq (n BIGINT PRIMARY KEY)");
+      s.execute("INSERT INTO advance_seq SELECT seq FROM seq_1_to_" + added);
+      int inserted = s.executeUpdate("INSERT INTO step_logs SELECT " + first + " + n - 1, 1 + n % 97, DATE(" + at
+          + "), 4000 + n % 5000, 2800 + n % 3500, n % 90, 'phone', " + at + " FROM advance_seq");
+      s.execute("DROP TEMPORARY TABLE advance_seq");
+      int deleted = s.executeUpdate("DELETE FROM step_logs WHERE id % 500 = " + (round * 7 % 500) + " AND id < "
+          + first);
+      return updated + " step_logs corrected, " + inserted + " logged, " + deleted + " deleted (round " + round
+          + ", at " + base + " + " + (24 + round) + " h)";
+    }
+  }
 
   static final String STEP_LOGS_SELECT = "SELECT $N, 1 + $N % $USERS,"
       + " DATE_ADD('2024-01-01', INTERVAL $N DIV $USERS DAY),"
