@@ -25,7 +25,7 @@ class BucketLayoutTest {
     assertEquals("rds2bq/_plans/", layout.plansFolder());
     assertEquals("rds2bq/_plans/dt=2025-06-01/run=20250601-0300/plan-20250601T030000Z-1a2b.json",
         layout.planKey("2025-06-01", "20250601-0300", "20250601T030000Z-1a2b"));
-    assertEquals("s3://acme/" + run + "*.parquet", layout.dataPath("acme", USERS));
+    assertEquals("s3://acme/" + run + "part-*.parquet", layout.dataPath("acme", USERS));
   }
 
   @Test
