@@ -278,7 +278,32 @@ public final class RunPlanner {
       for (Map.Entry<Chosen, TableSchema> e : schemas.entrySet()) {
         Chosen c = e.getKey();
         TableSchema schema = e.getValue();
+        CursorWindow window = null;
+        String windowNote = null;
+        PipelineConfig.IncrementalTable incremental =
+            config.incremental().of(c.source().name(), schema.database(), schema.table());
+        String asked = modes.ask(c.source().name(), schema.database(), schema.table(), incremental != null);
+        if (incremental != null && asked != null && asked.equals(PlanInput.SNAPSHOT)) {
+          incremental = null;
+          windowNote = "incremental table read as a snapshot this run (\"modes\"), its state left as it is";
+        }
+        if (incremental != null) {
+          Planned planned = window(c, schema, maskings.get(c), catalogs.get(c.source(), c.database()), incremental,
+              runDate, config.bigquery() != null && (input.load() == null || input.load()),
+              input.full() || PlanInput.FULL.equals(asked));
+          window = planned.window();
+          windowNote = planned.note();
+        }
         long[] est = catalog.get(c.qualifiedDatabase()).get(schema.table());
+        if (window != null && window.after() != null && !incremental.deletes().keyDiff()) {
+          // A change set is split by its own size: cut by the table's, each range of a small change set
+          // would read its part of the key space for a few rows. (key_diff reads every key: the table's size.)
+          long changed = catalogs.get(c.source(), c.database()).rowsAfter(schema, window.column(), window.after());
+          if (changed >= 0) {
+            est = new long[] {changed, est[0] <= 0 ? 0 : est[1] / est[0] * changed};
+            windowNote = windowNote + "; about " + changed + " changed row(s) by the optimizer's estimate";
+          }
+        }
         long bigBytes = config.planning().bigTableMiB() << 20;
         boolean big = est[0] > config.planning().bigTableRows() || est[1] > bigBytes;
         // A table big by bytes (wide rows) is cut into ranges of about bigTableMiB each, whatever its rows.
@@ -314,20 +339,8 @@ public final class RunPlanner {
           note = note + (choice.resumed() ? "; resumes attempt " + attempt + ", never published"
               : choice.published() != null ? "; attempt " + choice.published() + " stays as published" : "");
         }
-        CursorWindow window = null;
-        PipelineConfig.IncrementalTable incremental =
-            config.incremental().of(c.source().name(), schema.database(), schema.table());
-        String asked = modes.ask(c.source().name(), schema.database(), schema.table(), incremental != null);
-        if (incremental != null && asked != null && asked.equals(PlanInput.SNAPSHOT)) {
-          incremental = null;
-          note = note + "; incremental table read as a snapshot this run (\"modes\"), its state left as it is";
-        }
-        if (incremental != null) {
-          Planned planned = window(c, schema, maskings.get(c), catalogs.get(c.source(), c.database()), incremental,
-              runDate, config.bigquery() != null && (input.load() == null || input.load()),
-              input.full() || PlanInput.FULL.equals(asked));
-          window = planned.window();
-          note = note + "; " + planned.note();
+        if (windowNote != null) {
+          note = note + "; " + windowNote;
         }
         tables.add(new TablePlan(c.source().name(), schema.database(), schema.table(), attempt, est[0], note,
             Math.max(1, compact.size()), compact, null, window));

@@ -30,6 +30,15 @@ public interface SourceCatalog extends ValueSampler, AutoCloseable {
    */
   boolean leadsAnIndex(TableSchema table, String column);
 
+  /**
+   * The engine's estimate of the rows with {@code column > after}, from its plan of that read (an
+   * index dive, never a scan), or -1 when it gives none: what a change set is split by, rather than
+   * the whole table's size.
+   */
+  default long rowsAfter(TableSchema table, String column, String after) {
+    return -1;
+  }
+
   @Override
   void close();
 }

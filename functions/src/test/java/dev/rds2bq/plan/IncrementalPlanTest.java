@@ -114,4 +114,36 @@ class IncrementalPlanTest {
     assertTrue(badCursor.getMessage().startsWith("incremental.tables.incplan.indexed: cursor column 'missing' of"
         + " incplan.indexed does not exist"), badCursor.getMessage());
   }
+
+  /**
+   * A change set is split by its own size (the optimizer's estimate of the rows after the mark), not
+   * by the table's: a few changed rows of a big table are one range, read by the cursor's index; a
+   * big change set is cut into ranges; a key_diff table keeps the table's ranges, since it reads every key.
+   */
+  @Test
+  void aChangeSetIsSplitByItsOwnSize() throws Exception {
+    stack.database("incplan",
+        "CREATE TABLE big (id INT PRIMARY KEY, updated_at DATETIME NOT NULL, KEY by_update (updated_at))",
+        "INSERT INTO big SELECT seq, TIMESTAMPADD(SECOND, seq, '2026-11-01') FROM seq_1_to_6000",
+        "ANALYZE TABLE big");
+    PipelineConfig config = LocalStack.config(stack.bucket("incplan"), "databases: [incplan]\n"
+        + "planning: {rowsPerRange: 1000, bigTableRows: 2000}\n"
+        + "incremental: {tables: {incplan.big: {cursor: updated_at}}}\n");
+    dev.rds2bq.contract.BucketLayout layout = dev.rds2bq.contract.BucketLayout.of(config);
+    String stateKey = layout.stateKey(dev.rds2bq.contract.RunTable.of("incplan", "big", "2026-11-25", "r0", "1"));
+    java.util.function.Function<String, RunPlan.TablePlan> planAfter = mark -> {
+      stack.store(config.bucket()).put(stateKey, ("{\"cursor\": \"updated_at\", \"mark\": \"" + mark + "\","
+          + " \"fullRunDate\": \"2026-11-25\", \"full\": \"f\", \"manifest\": \"f\"}").getBytes(), "application/json");
+      return new Engines(config, new MapSecretSource(stack.secrets("incplan")), stack.store(config.bucket()))
+          .planner(POLICY, Clock.systemUTC(), null)
+          .plan(new PlanInput(List.of("incplan.big"), "2026-11-26", false, null, null)).tables().get(0);
+    };
+    RunPlan.TablePlan few = planAfter.apply("2026-11-01 01:39:00");
+    assertEquals("2026-11-01 01:39:00", few.window().after(), few.note());
+    assertEquals(1, few.expectedRanges(), "a few changed rows of a big table are one range: " + few.note());
+    assertTrue(few.note().contains("changed row(s) by the optimizer's estimate"), few.note());
+
+    RunPlan.TablePlan many = planAfter.apply("2026-11-01 00:00:00");
+    assertTrue(many.expectedRanges() > 1, "every row changed: the change set is as big as the table: " + many.note());
+  }
 }

@@ -145,30 +145,27 @@ final class RunProgress implements StateMachineRunner.Listener {
 
   /** SummarizeRun's note per table (a merge, a load skipped), by table name. */
   Map<String, String> tableNotes() {
-    Map<String, String> notes = new java.util.TreeMap<>();
-    if (summary != null) {
-      for (JsonNode t : summary.path("tables")) {
-        if (t.hasNonNull("note")) {
-          notes.put(name(t.path("source").asText(null), t.get("database").asText(), t.get("table").asText()),
-              t.get("note").asText());
-        }
+    return new java.util.TreeMap<>(summaryField("note"));
+  }
+
+  /** One field of SummarizeRun's table lines, by table name, for the lines that have it. */
+  private Map<String, String> summaryField(String field) {
+    Map<String, String> values = new HashMap<>();
+    for (JsonNode t : summary == null ? JSON.createArrayNode() : summary.path("tables")) {
+      if (t.hasNonNull(field)) {
+        values.put(name(t.path("source").asText(null), t.get("database").asText(), t.get("table").asText()),
+            t.get(field).asText());
       }
     }
-    return notes;
+    return values;
   }
 
   /** Why each table failed: SummarizeRun's line for it, else the last error its handlers raised. */
   Map<String, String> tableErrors(StateMachineRunner.Execution execution) {
-    Map<String, String> errors = new HashMap<>();
     if (summary != null) {
-      for (JsonNode t : summary.path("tables")) {
-        if (t.hasNonNull("error")) {
-          errors.put(name(t.path("source").asText(null), t.get("database").asText(), t.get("table").asText()),
-              t.get("error").asText());
-        }
-      }
-      return errors;
+      return summaryField("error");
     }
+    Map<String, String> errors = new HashMap<>();
     errors.putAll(lastErrors);
     if (!execution.succeeded() && plan != null) {
       for (RunPlan.TablePlan t : plan.tables()) {

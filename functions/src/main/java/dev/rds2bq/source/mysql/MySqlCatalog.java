@@ -57,6 +57,25 @@ final class MySqlCatalog implements SourceCatalog {
     });
   }
 
+  /** {@code EXPLAIN} of the window's read: its {@code rows}, the optimizer's estimate from the cursor's index. */
+  @Override
+  public long rowsAfter(TableSchema table, String column, String after) {
+    dev.rds2bq.contract.CursorWindow window = new dev.rds2bq.contract.CursorWindow(column, after, null);
+    return source.translating(database, () -> {
+      try (java.sql.PreparedStatement ps = connection.prepareStatement("EXPLAIN "
+          + MySqlQueries.select(table, List.of(), null, window))) {
+        MySqlQueries.bind(ps, table, null, window);
+        long rows = -1;
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            rows = Math.max(rows, rs.getLong("rows"));
+          }
+        }
+        return rows;
+      }
+    });
+  }
+
   @Override
   public void close() {
     MySqlConnections.closeQuietly(connection);

@@ -59,6 +59,29 @@ final class PostgresCatalog implements SourceCatalog {
     });
   }
 
+  /** {@code EXPLAIN (FORMAT JSON)} of the window's read: the planner's {@code Plan Rows}. */
+  @Override
+  public long rowsAfter(TableSchema table, String column, String after) {
+    return source.translating(schema, () -> {
+      try (java.sql.PreparedStatement ps = connection.prepareStatement("EXPLAIN (FORMAT JSON) "
+          + PostgresQueries.count(table, null, new dev.rds2bq.contract.CursorWindow(column, after, null)))) {
+        ps.setString(1, after);
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return -1L;
+          }
+          com.fasterxml.jackson.databind.JsonNode plan = new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(rs.getString(1)).path(0).path("Plan");
+          // count(*) is an Aggregate over the read: the read's estimate is its child's.
+          com.fasterxml.jackson.databind.JsonNode read = plan.path("Plans").path(0);
+          return (read.isMissingNode() ? plan : read).path("Plan Rows").asLong(-1);
+        } catch (java.io.IOException e) {
+          return -1L;
+        }
+      }
+    });
+  }
+
   @Override
   public void close() {
     PostgresConnections.closeQuietly(connection);

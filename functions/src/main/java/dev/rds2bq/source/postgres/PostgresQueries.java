@@ -58,7 +58,12 @@ final class PostgresQueries {
   }
 
   static String count(TableSchema schema, KeyRange range) {
-    return "SELECT count(*) FROM " + table(schema) + where(schema, range, null);
+    return count(schema, range, null);
+  }
+
+  /** The same, narrowed to a cursor window (its marks are parameters after the range's bounds). */
+  static String count(TableSchema schema, KeyRange range, CursorWindow window) {
+    return "SELECT count(*) FROM " + table(schema) + where(schema, range, window);
   }
 
   private static String where(TableSchema schema, KeyRange range, CursorWindow window) {

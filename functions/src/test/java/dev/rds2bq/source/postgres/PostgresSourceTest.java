@@ -98,6 +98,18 @@ class PostgresSourceTest {
     assertFalse(source.databases().contains("pg_catalog"));
   }
 
+  /** The planner's estimate of a change set: few rows past a high mark, all of them past a low one. */
+  @Test
+  void rowsAfterAMarkAreThePlannersEstimate() {
+    try (SourceCatalog catalog = source.catalog("app")) {
+      TableSchema ints = catalog.table("ints");
+      long few = catalog.rowsAfter(ints, "id", String.valueOf(ROWS * 7 - 70000 - 700));
+      long all = catalog.rowsAfter(ints, "id", "-1000000");
+      assertTrue(few >= 1 && few < ROWS / 10, "about 100 rows after the mark: " + few);
+      assertTrue(all > ROWS / 2, "every row after a mark below them all: " + all);
+    }
+  }
+
   @Test
   void aTableHasItsColumnsKeyCommentsAndGenerationExpression() {
     try (SourceCatalog catalog = source.catalog("app")) {
