@@ -150,6 +150,11 @@ record ChangeMerge(List<String> key, String softDelete, String softDeleteType, L
     return "DELETE FROM `" + target + "` T WHERE " + deleted("T");
   }
 
+  /** A filter on the table, aliased {@code T}, selecting its rows whose key the staging table holds. */
+  String stagedRows(String staging) {
+    return "EXISTS (SELECT 1 FROM `" + staging + "` S WHERE " + joinOn() + ")";
+  }
+
   private String joinOn() {
     return key.stream().map(k -> "T." + quote(k) + " = S." + quote(k)).collect(Collectors.joining(" AND "));
   }

@@ -246,6 +246,20 @@ public final class LoadChecker {
           + " rows committed later than the lag were never read. Raise the table's lag and run it as a full snapshot"
           + " (\"modes\": {\"" + manifest.database() + "." + manifest.table() + "\": \"full\"})"));
     }
+    if (merge.softDelete() == null && config.checkReceipts() && manifest.receipts() != null) {
+      // The change set's rows as the table now holds them must be the published ones, value for value:
+      // the receipt query over the table's rows whose key was staged.
+      ReceiptCheck.Outcome afterMerge = receipts.check(what, "`" + load.destination() + "` T", merge.stagedRows(
+          load.staging()), manifest);
+      bytes += afterMerge.bytesProcessed();
+      done = done.withReceiptBytes(bytes);
+      if (!afterMerge.differences().isEmpty()) {
+        return done.withState("FAILED", tableRows, TableLoad.brief(List.of("ERROR: " + what + ": after the merge,"
+            + " the change set's rows in " + load.destination() + " differ from the change set: "
+            + String.join("; ", afterMerge.differences()) + ". The merge changed values; check the table's column"
+            + " types against the change set's, then re-run the date (the mark did not move)")));
+      }
+    }
     String note = "merged " + manifest.rows() + " changed row(s) by " + String.join(", ", merge.key())
         + (merge.softDelete() == null ? "" : ", " + deletes + " deleted")
         + (keys == null ? "" : ", " + gone + " deleted (keys gone from the source)") + " ("
