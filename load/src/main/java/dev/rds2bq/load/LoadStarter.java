@@ -169,11 +169,6 @@ public final class LoadStarter {
           + " bigquery.history is daily, whose day partitions each hold a whole table; PlanRun plans full snapshots"
           + " there: run the table again");
     }
-    if (!tables.exists(what, destinationTable)) {
-      throw new InvalidInputException(what + ": " + outcome.publish().manifestKey() + " is a change set, and "
-          + destination + " does not exist to merge it into; run the table as a full snapshot (\"modes\": {\""
-          + manifest.database() + "." + manifest.table() + "\": \"full\"})");
-    }
     dev.rds2bq.contract.TableState state = states.read(manifest);
     if (state != null && state.loaded() != null && state.loaded().mark() != null && manifest.window().upTo() != null
         && dev.rds2bq.contract.CursorWindow.compareMarks(state.loaded().mark(), manifest.window().upTo()) > 0) {
@@ -182,6 +177,11 @@ public final class LoadStarter {
       return new TableLoad(manifest.source(), manifest.database(), manifest.table(), destination, null, null,
           TableLoad.SUPERSEDED, manifest.rows(), null, null, List.of("SKIPPED: " + newer),
           outcome.publish().manifestKey(), null, null, newer);
+    }
+    if (!tables.exists(what, destinationTable)) {
+      throw new InvalidInputException(what + ": " + outcome.publish().manifestKey() + " is a change set, and "
+          + destination + " does not exist to merge it into; run the table as a full snapshot (\"modes\": {\""
+          + manifest.database() + "." + manifest.table() + "\": \"full\"})");
     }
     if (merge.keyDiff() && manifest.keyFiles() == null) {
       throw new InvalidInputException(what + ": deletes is key_diff, but change set " + outcome.publish().manifestKey()
