@@ -273,28 +273,41 @@ public final class Rds2bqStack extends Stack {
         .actions(List.of("secretsmanager:DescribeSecret"))
         .resources(List.of(dtsReader.secret().getSecretArn()))
         .build());
-    f.allow(s3("ReadManifestsAndPointers", List.of("s3:GetObject"), exports.objectsArn(BucketLayout.MANIFESTS_PATTERN),
-        exports.objectsArn("*/" + BucketLayout.LATEST)));
+    // A change set is merged only when BigQuery has not taken a later one (_state.json's loaded mark).
+    f.allow(s3("ReadManifestsPointersAndStates", List.of("s3:GetObject"),
+        exports.objectsArn(BucketLayout.MANIFESTS_PATTERN), exports.objectsArn("*/" + BucketLayout.LATEST),
+        exports.objectsArn("*/" + BucketLayout.STATE)));
     // A table without a pointer loads: S3 answers a missing key with 404 only to a reader that may list.
     PolicyStatement list = exports.listPrefix();
     list.setSid("ListUnderPrefix");
     f.allow(list);
     f.allow(exports.keyUse(false));
-    f.suppress("AwsSolutions-IAM5", "reads the " + BucketLayout.MANIFEST + " and " + BucketLayout.LATEST + " of each"
-        + " published table, whose keys are known only at run time; read-only, those objects only, and the wildcard"
-        + " stops at the prefix.", exports.nagObjectsResource(BucketLayout.MANIFESTS_PATTERN),
-        exports.nagObjectsResource("*/" + BucketLayout.LATEST));
+    f.suppress("AwsSolutions-IAM5", "reads the " + BucketLayout.MANIFEST + ", " + BucketLayout.LATEST + " and "
+        + BucketLayout.STATE + " of each published table, whose keys are known only at run time; read-only, those"
+        + " objects only, and the wildcard stops at the prefix.", exports.nagObjectsResource(BucketLayout.MANIFESTS_PATTERN),
+        exports.nagObjectsResource("*/" + BucketLayout.LATEST), exports.nagObjectsResource("*/" + BucketLayout.STATE));
   }
 
-  /** CheckLoads polls transfer runs and compares receipts: Google's credentials and the manifests, not the DTS key. */
+  /**
+   * CheckLoads polls transfer runs, compares receipts, merges change sets and records what BigQuery
+   * took: Google's credentials, the manifests and the tables' states, not the DTS key.
+   */
   private void grantCheckLoads(Deployment d) {
     PipelineFunction f = functions.get(FunctionSpec.CHECK_LOADS);
     f.allow(secretRead("ReadGoogleCredentials", List.of(d.config().bigquery().credentialsSecretArn())));
     f.allow(s3("ReadManifests", List.of("s3:GetObject"), exports.objectsArn(BucketLayout.MANIFESTS_PATTERN)));
-    f.allow(exports.keyUse(false));
-    f.suppress("AwsSolutions-IAM5", "reads the " + BucketLayout.MANIFEST + " of each published table, whose keys are"
-        + " known only at run time; read-only, manifests only, and the wildcard stops at the prefix.",
-        exports.nagObjectsResource(BucketLayout.MANIFESTS_PATTERN));
+    // After a checked load or merge it moves _state.json's loaded mark: a conditional write, which
+    // first lists the key (a missing key reads as 404 only to a reader that may list).
+    f.allow(s3("RecordLoadedState", List.of("s3:GetObject", "s3:PutObject"),
+        exports.objectsArn("*/" + BucketLayout.STATE)));
+    PolicyStatement list = exports.listPrefix();
+    list.setSid("ListUnderPrefix");
+    f.allow(list);
+    f.allow(exports.keyUse(true));
+    f.suppress("AwsSolutions-IAM5", "reads the " + BucketLayout.MANIFEST + " of each published table and writes its "
+        + BucketLayout.STATE + ", whose keys are known only at run time; those objects only, and the wildcard stops"
+        + " at the prefix.", exports.nagObjectsResource(BucketLayout.MANIFESTS_PATTERN),
+        exports.nagObjectsResource("*/" + BucketLayout.STATE));
   }
 
   /** One use of the range-bounds key: PlanRun seals with it, ExportTable opens, no one does both. */

@@ -276,15 +276,16 @@ class Rds2bqStackTest {
   }
 
   @Test
-  void startLoadsMayReadTheGoogleCredentialsTheDtsKeyAndItsAgeTheManifestsAndThePointers() {
+  void startLoadsMayReadTheGoogleCredentialsTheDtsKeyAndItsAgeTheManifestsThePointersAndTheStates() {
     FunctionSpec spec = FunctionSpec.START_LOADS;
     List<Object> expected = commonStatements(spec, List.of(engineConfig()));
     expected.add(statement("ReadGoogleCredentialsAndDtsKey", List.of("secretsmanager:GetSecretValue"),
         List.of(GOOGLE_SECRET, ref(t.logicalId(stack.dtsReader().secret())))));
     expected.add(statement("DtsKeyAge", List.of("secretsmanager:DescribeSecret"),
         List.of(ref(t.logicalId(stack.dtsReader().secret())))));
-    expected.add(statement("ReadManifestsAndPointers", List.of("s3:GetObject"),
-        List.of(objects("*/_manifest.json"), objects("*/_latest.json"))));
+    // A change set is merged only when BigQuery has not taken a later one (_state.json's loaded mark).
+    expected.add(statement("ReadManifestsPointersAndStates", List.of("s3:GetObject"),
+        List.of(objects("*/_manifest.json"), objects("*/_latest.json"), objects("*/_state.json"))));
     expected.add(withCondition(statement("ListUnderPrefix", List.of("s3:ListBucket"), List.of(bucketArn())),
         Map.of("StringLike", Map.of("s3:prefix", List.of(PREFIX + "/*")))));
     assertJsonEquals(expected, statementsOf(spec), "StartLoads' statements");
@@ -293,11 +294,17 @@ class Rds2bqStackTest {
   }
 
   @Test
-  void checkLoadsMayReadTheGoogleCredentialsAndTheManifestsButNotTheDtsKey() {
+  void checkLoadsMayReadTheGoogleCredentialsAndTheManifestsAndRecordTheLoadedStateButNotReadTheDtsKey() {
     FunctionSpec spec = FunctionSpec.CHECK_LOADS;
     List<Object> expected = commonStatements(spec, List.of(engineConfig()));
     expected.add(statement("ReadGoogleCredentials", List.of("secretsmanager:GetSecretValue"), List.of(GOOGLE_SECRET)));
     expected.add(statement("ReadManifests", List.of("s3:GetObject"), List.of(objects("*/_manifest.json"))));
+    // After a checked load or merge, CheckLoads moves _state.json's loaded mark: a conditional write,
+    // which first lists the key (a missing key reads as 404 only to a reader that may list).
+    expected.add(statement("RecordLoadedState", List.of("s3:GetObject", "s3:PutObject"),
+        List.of(objects("*/_state.json"))));
+    expected.add(withCondition(statement("ListUnderPrefix", List.of("s3:ListBucket"), List.of(bucketArn())),
+        Map.of("StringLike", Map.of("s3:prefix", List.of(PREFIX + "/*")))));
     assertJsonEquals(expected, statementsOf(spec), "CheckLoads' statements");
     assertEquals("rds2bq-test-CheckLoads", t.properties(fn(spec).role()).path("RoleName").asText(),
         "a fixed role name, for WIF");

@@ -57,15 +57,15 @@ class VariantStackTest {
   @Test
   void aFunctionTimeoutBeyondItsTaskTimeoutFailsTheSynth() throws IOException {
     String text = Files.readString(TestApps.resource("deploy/test.deploy.yaml"))
-        .replace("engine:\n", "functions:\n  CheckLoads: {timeoutSeconds: 600}\nengine:\n");
+        .replace("engine:\n", "functions:\n  SummarizeRun: {timeoutSeconds: 120}\nengine:\n");
     Path dir = TestApps.tempDir("too-long");
     Files.writeString(dir.resolve("d.deploy.yaml"), text);
     Files.copy(TestApps.resource("deploy/masking.yaml"), dir.resolve("masking.yaml"));
     Files.copy(TestApps.resource("deploy/test-bundle.pem"), dir.resolve("test-bundle.pem"));
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> TestApps.synth(dir.resolve("d.deploy.yaml"), Map.of()));
-    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("functions.CheckLoads.timeoutSeconds is 600")
-        && e.getMessage().contains("at most 300 s"), e.getMessage());
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("functions.SummarizeRun.timeoutSeconds is 120")
+        && e.getMessage().contains("at most 60 s"), e.getMessage());
   }
 
   @Test
@@ -92,11 +92,13 @@ class VariantStackTest {
     String key = t.logicalId(stack.exports().key());
     Object readWrite = statement(null, List.of("kms:Decrypt", "kms:GenerateDataKey"), List.of(getAtt(key, "Arn")));
     Object read = statement(null, List.of("kms:Decrypt"), List.of(getAtt(key, "Arn")));
-    for (FunctionSpec spec : List.of(FunctionSpec.PLAN_RUN, FunctionSpec.EXPORT_TABLE, FunctionSpec.PUBLISH_TABLE)) {
+    // CheckLoads writes _state.json (what BigQuery took), so it encrypts too.
+    for (FunctionSpec spec : List.of(FunctionSpec.PLAN_RUN, FunctionSpec.EXPORT_TABLE, FunctionSpec.PUBLISH_TABLE,
+        FunctionSpec.CHECK_LOADS)) {
       assertTrue(keyStatements(t.roleStatements(t.logicalId(stack.function(spec).role()))).equals(
           List.of(TemplateJson.json(readWrite))), spec.functionName());
     }
-    for (FunctionSpec spec : List.of(FunctionSpec.START_LOADS, FunctionSpec.CHECK_LOADS)) {
+    for (FunctionSpec spec : List.of(FunctionSpec.START_LOADS)) {
       assertTrue(keyStatements(t.roleStatements(t.logicalId(stack.function(spec).role()))).equals(
           List.of(TemplateJson.json(read))), spec.functionName());
     }
@@ -131,7 +133,7 @@ class VariantStackTest {
 
   @Test
   void loadSubnetsPutTheLoadFunctionsInTheVpcWithHttpsOutOnly() {
-    for (FunctionSpec spec : List.of(FunctionSpec.START_LOADS, FunctionSpec.CHECK_LOADS)) {
+    for (FunctionSpec spec : List.of(FunctionSpec.START_LOADS)) {
       JsonNode vpc = t.properties(stack.function(spec).function()).path("VpcConfig");
       assertJsonEquals(Map.of("SubnetIds", List.of("subnet-0ccccccccccccccc3"),
           "SecurityGroupIds", List.of(getAtt(t.logicalId(stack.network().loadGroup()), "GroupId"))), vpc, spec.name());

@@ -66,18 +66,59 @@ public final class BigQueryQueries {
    * @throws LoadServiceUnavailableException when BigQuery stays unreachable, or the job outlasts the timeout
    */
   public Result run(String what, String sql, Map<String, QueryParameterValue> parameters) {
+    return run(what, sql, parameters, "rds2bq_" + UUID.randomUUID().toString().replace("-", ""), Long.MAX_VALUE);
+  }
+
+  /**
+   * Runs a statement at most once under a job id of its own: {@code jobKey} (e.g. the manifest and
+   * step of a merge) names the job, so a later call with the same key, after a Lambda that stopped
+   * waiting or died, waits for the job already started (or takes its result) instead of running the
+   * statement again. Waits until {@code waitUntilNanos} ({@link System#nanoTime()}) at most: a job
+   * still running then is a {@link LoadServiceUnavailableException}, and the next call finds it.
+   */
+  public Result runOnce(String what, String sql, String jobKey, long waitUntilNanos) {
+    String id = "rds2bq_" + java.util.HexFormat.of().formatHex(sha256(jobKey), 0, 20);
+    return run(what, sql, Map.of(), id, waitUntilNanos);
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(
+          java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Result run(String what, String sql, Map<String, QueryParameterValue> parameters, String jobId,
+      long waitUntilNanos) {
     QueryJobConfiguration query = QueryJobConfiguration.newBuilder(sql)
         .setUseLegacySql(false)
         .setNamedParameters(parameters)
         .setJobTimeoutMs(timeout.toMillis())
         .build();
-    JobId id = JobId.newBuilder().setProject(config.projectId()).setLocation(config.location())
-        .setJob("rds2bq_" + UUID.randomUUID().toString().replace("-", "")).build();
+    JobId id = JobId.newBuilder().setProject(config.projectId()).setLocation(config.location()).setJob(jobId).build();
     try {
-      Job job = bigQuery.create(JobInfo.of(id, query));
+      Job job;
+      try {
+        job = bigQuery.create(JobInfo.of(id, query));
+      } catch (BigQueryException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+        // This job id ran before (a retried call, or a runOnce key seen again): its job, not a second one.
+        job = bigQuery.getJob(id);
+        if (job == null) {
+          throw e;
+        }
+      }
       long deadline = System.nanoTime() + timeout.plusSeconds(30).toNanos();
       long pause = 200;
       while (job.getStatus() == null || job.getStatus().getState() != JobStatus.State.DONE) {
+        if (System.nanoTime() > waitUntilNanos) {
+          throw new LoadServiceUnavailableException(what + ": BigQuery job " + id.getJob() + " is still running;"
+              + " the next check waits for it again", null);
+        }
         if (System.nanoTime() > deadline) {
           throw new LoadServiceUnavailableException(what + ": BigQuery job " + id.getJob() + " still running after "
               + timeout.toSeconds() + " s (bigquery.queryTimeoutSeconds); BigQuery stops it at that limit", null);

@@ -35,8 +35,17 @@ public final class LoadChecker {
   private final TableMetrics metrics;
   private final GoogleClients clients;
   private final ObjectStore store;
+  /**
+   * CheckLoads runs for at most 900 s: it begins no table's check after 5 minutes, and waits for a
+   * merge's job until 10 minutes into the call; a job still running then is found again, by its id,
+   * at the next poll.
+   */
+  static final Duration START_TABLES_FOR = Duration.ofMinutes(5);
+  static final Duration WAIT_PER_CALL = Duration.ofMinutes(10);
+
   private final ReceiptCheck receipts;
   private final BigQueryQueries queries;
+  private long waitUntil = Long.MAX_VALUE;
   private final dev.rds2bq.contract.TableStates states;
   private final PipelineConfig.IncrementalConfig incremental;
 
@@ -89,9 +98,17 @@ public final class LoadChecker {
       throw new InvalidInputException("CheckLoads: startedAt must be an ISO instant; got '" + status.startedAt() + "'");
     }
     boolean late = Duration.between(started, clock.instant()).compareTo(timeout) > 0;
+    long call = System.nanoTime();
+    waitUntil = call + WAIT_PER_CALL.toNanos();
     List<TableLoad> out = new ArrayList<>();
     for (TableLoad load : status.loads()) {
       if (load.terminal() || load.runName() == null) {
+        out.add(load);
+        continue;
+      }
+      if (System.nanoTime() - call > START_TABLES_FOR.toNanos()) {
+        // Merges and receipt queries take time: the tables left are checked at the next poll, so that
+        // this call ends well inside the function's timeout.
         out.add(load);
         continue;
       }
@@ -214,12 +231,15 @@ public final class LoadChecker {
             + " (see docs/data-contract.md#receipts): fix the cause and re-run the date")));
       }
     }
-    BigQueryQueries.Result merged = queries.run(what + ": merging " + load.staging() + " into " + load.destination(),
-        merge.mergeSql(load.destination(), load.staging()));
+    // One job per change set and step: a call that stopped waiting finds the same job at the next poll.
+    BigQueryQueries.Result merged = queries.runOnce(what + ": merging " + load.staging() + " into "
+        + load.destination(), merge.mergeSql(load.destination(), load.staging()),
+        "merge " + load.manifestKey() + " " + load.destination(), waitUntil);
     long gone = 0;
     if (keys != null) {
-      BigQueryQueries.Result deleted = queries.run(what + ": deleting from " + load.destination() + " the rows whose"
-          + " key the source no longer has", merge.deleteMissingSql(load.destination(), keys));
+      BigQueryQueries.Result deleted = queries.runOnce(what + ": deleting from " + load.destination() + " the rows"
+          + " whose key the source no longer has", merge.deleteMissingSql(load.destination(), keys),
+          "key_diff " + load.manifestKey() + " " + load.destination(), waitUntil);
       bytes += deleted.bytesProcessed();
       gone = deleted.dmlAffectedRows() == null ? 0 : deleted.dmlAffectedRows();
     }
@@ -284,8 +304,9 @@ public final class LoadChecker {
     ChangeMerge merge = ChangeMerge.of(what, manifest, incremental);
     TableLoad done = load;
     if (merge.softDelete() != null) {
-      BigQueryQueries.Result deleted = queries.run(what + ": removing soft-deleted rows from " + load.destination(),
-          merge.deleteSql(load.destination()));
+      BigQueryQueries.Result deleted = queries.runOnce(what + ": removing soft-deleted rows from "
+          + load.destination(), merge.deleteSql(load.destination()),
+          "soft deletes " + load.manifestKey() + " " + load.destination(), waitUntil);
       Long tableRows = rows(what, load.destination());
       done = load.withReceiptBytes((load.receiptBytes() == null ? 0 : load.receiptBytes()) + deleted.bytesProcessed())
           .withMerge("full snapshot; " + deleted.dmlAffectedRows() + " soft-deleted row(s) left out by "

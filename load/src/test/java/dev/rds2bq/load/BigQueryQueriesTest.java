@@ -120,6 +120,26 @@ class BigQueryQueriesTest {
     assertEquals(3, queries.run("test", "SELECT id FROM " + T + "target`").rows().size());
   }
 
+  /**
+   * runOnce: a statement under a key of its own runs once; a second call with the key (a CheckLoads
+   * that stopped waiting, or died, and polls again) takes the first job's result and changes nothing.
+   */
+  @Test
+  void aStatementRunOnceUnderItsKeyIsNotRunAgain() {
+    reset();
+    String key = "merge exports/shop/t/dt=2026-11-26/run=r-" + java.util.UUID.randomUUID() + "/attempt=1/_manifest.json";
+    String increment = "UPDATE " + T + "target` SET amount = amount + 1 WHERE id = 1";
+    BigQueryQueries.Result first = queries.runOnce("test", increment, key, Long.MAX_VALUE);
+    BigQueryQueries.Result again = queries.runOnce("test", increment, key, Long.MAX_VALUE);
+    assertEquals(first.jobId(), again.jobId(), "the same job");
+    assertEquals(1L, again.dmlAffectedRows());
+    assertEquals(new BigDecimal("2.5"), queries.run("test", "SELECT amount FROM " + T + "target` WHERE id = 1")
+        .rows().get(0).get(0).getNumericValue().stripTrailingZeros(), "incremented once, not twice");
+    queries.runOnce("test", increment, key + " another", Long.MAX_VALUE);
+    assertEquals(new BigDecimal("3.5"), queries.run("test", "SELECT amount FROM " + T + "target` WHERE id = 1")
+        .rows().get(0).get(0).getNumericValue().stripTrailingZeros(), "another key is another job");
+  }
+
   @Test
   void namedParametersBind() {
     reset();

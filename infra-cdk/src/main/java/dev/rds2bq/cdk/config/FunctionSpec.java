@@ -34,8 +34,12 @@ public enum FunctionSpec {
    */
   START_LOADS("StartLoads", Package.LOAD, "dev.rds2bq.load.handler.StartLoadsHandler::handleRequest", 1024, 900,
       false),
-  /** Polls the transfer runs: a few Google API calls per table. */
-  CHECK_LOADS("CheckLoads", Package.LOAD, "dev.rds2bq.load.handler.CheckLoadsHandler::handleRequest", 1024, 300,
+  /**
+   * Polls the transfer runs, checks receipts and merges change sets: a few Google API calls and query
+   * jobs per table. 900 s, the ASL's Task timeout; it begins no table after 5 minutes and waits for a
+   * merge's job until 10 minutes into the call (the next poll finds the job again).
+   */
+  CHECK_LOADS("CheckLoads", Package.LOAD, "dev.rds2bq.load.handler.CheckLoadsHandler::handleRequest", 1024, 900,
       false),
   /** Folds the table outcomes into the run summary: no I/O at all. */
   SUMMARIZE_RUN("SummarizeRun", Package.CONTROL, "dev.rds2bq.handler.SummarizeRunHandler::handleRequest", 512,
