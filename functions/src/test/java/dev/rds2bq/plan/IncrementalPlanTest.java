@@ -146,4 +146,34 @@ class IncrementalPlanTest {
     RunPlan.TablePlan many = planAfter.apply("2026-11-01 00:00:00");
     assertTrue(many.expectedRanges() > 1, "every row changed: the change set is as big as the table: " + many.note());
   }
+
+  /**
+   * The two marks of _state.json: a run that loads starts at the mark BigQuery took ({@code loaded}),
+   * one with {@code "load": false} at the bucket's; under {@code bigquery.history: daily} a loading
+   * run takes a full snapshot, since each day partition holds a whole table.
+   */
+  @Test
+  void aLoadingRunStartsAtBigQuerysMarkAndDailyHistoryTakesFullSnapshots() throws Exception {
+    stack.database("incplan",
+        "CREATE TABLE marks (id INT PRIMARY KEY, updated_at DATETIME NOT NULL, KEY by_update (updated_at))");
+    String bigquery = "bigquery: {projectId: acme-analytics, location: US, dataset: rds2bq, credentialsSecretId: g,"
+        + " s3AccessKeySecretId: k%s}\n";
+    java.util.function.BiFunction<String, Boolean, RunPlan.TablePlan> plan = (history, load) -> {
+      PipelineConfig config = LocalStack.config(stack.bucket("incplan"), "databases: [incplan]\n"
+          + String.format(bigquery, history) + "incremental: {tables: {incplan.marks: {cursor: updated_at}}}\n");
+      String stateKey = dev.rds2bq.contract.BucketLayout.of(config).stateKey(
+          dev.rds2bq.contract.RunTable.of("incplan", "marks", "2026-11-25", "r0", "1"));
+      stack.store(config.bucket()).put(stateKey, ("{\"cursor\": \"updated_at\", \"mark\": \"2026-11-01 00:09:00\","
+          + " \"fullRunDate\": \"2026-11-25\", \"full\": \"f\", \"manifest\": \"c\", \"loaded\": {\"cursor\":"
+          + " \"updated_at\", \"mark\": \"2026-11-01 00:05:00\", \"manifest\": \"f\"}}").getBytes(), "application/json");
+      return new Engines(config, new MapSecretSource(stack.secrets("incplan")), stack.store(config.bucket()))
+          .planner(POLICY, Clock.systemUTC(), null)
+          .plan(new PlanInput(List.of("incplan.marks"), "2026-11-26", load, null, null)).tables().get(0);
+    };
+    assertEquals("2026-11-01 00:05:00", plan.apply("", true).window().after(), "BigQuery's mark");
+    assertEquals("2026-11-01 00:09:00", plan.apply("", false).window().after(), "the bucket's mark");
+    RunPlan.TablePlan daily = plan.apply(", history: daily", true);
+    assertNull(daily.window().after(), daily.note());
+    assertTrue(daily.note().contains("full snapshot (bigquery.history is daily"), daily.note());
+  }
 }
