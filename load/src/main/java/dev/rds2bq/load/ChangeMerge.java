@@ -54,6 +54,25 @@ record ChangeMerge(List<String> key, String softDelete, String softDeleteType, L
           + " table is no longer in incremental.tables; put it back, or run it as a full snapshot"
           + " (\"modes\": {\"" + m.database() + "." + m.table() + "\": \"snapshot\"})");
     }
+    return of(what, m, inc);
+  }
+
+  /**
+   * The soft deletes of any whole-table load of an incremental table, a full snapshot or one read as
+   * a plain snapshot ({@code "modes": "snapshot"}): null when the table has none. Only
+   * {@link #deleteSql} is meant for it.
+   */
+  static ChangeMerge softDeletesOf(String what, Manifest m, IncrementalConfig incremental) {
+    IncrementalTable inc = incremental == null ? null : incremental.of(m.source(), m.database(), m.table());
+    if (inc == null || inc.deletes().soft() == null) {
+      return null;
+    }
+    String soft = output(what, m, inc.deletes().soft(), "its soft-delete column (deletes.soft)");
+    String type = m.bigQuerySchema().stream().filter(f -> f.name().equals(soft)).findFirst().orElseThrow().type();
+    return new ChangeMerge(List.of(), soft, type, List.of(), false);
+  }
+
+  private static ChangeMerge of(String what, Manifest m, IncrementalTable inc) {
     List<String> columns = m.bigQuerySchema().stream().map(Manifest.BigQueryField::name).toList();
     List<String> key;
     if (inc.mode() == IncrementalMode.APPEND_ONLY) {

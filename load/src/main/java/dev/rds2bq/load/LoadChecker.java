@@ -289,21 +289,22 @@ public final class LoadChecker {
   }
 
   /**
-   * A full snapshot of an incremental table, loaded and checked: a soft-delete table drops the rows
-   * its column marks deleted (after the receipt check, which counts them, as the export did), and
-   * the table's state records what BigQuery took.
+   * A whole-table load of an incremental table, checked: a soft-delete table drops the rows its
+   * column marks deleted (after the receipt check, which counts them, as the export did), and for a
+   * full snapshot (not a table read as a plain snapshot) the table's state records what BigQuery took.
    */
   private TableLoad incrementalLoaded(String what, TableLoad load) {
-    if (states == null || load.manifestKey() == null) {
+    if (incremental == null || load.manifestKey() == null) {
       return load;
     }
     Manifest manifest = manifest(what, load);
-    if (manifest == null || manifest.window() == null) {
+    if (manifest == null) {
       return load;
     }
-    ChangeMerge merge = ChangeMerge.of(what, manifest, incremental);
+    // Also a table read as a plain snapshot this run ("modes"): BigQuery holds its live rows either way.
+    ChangeMerge merge = ChangeMerge.softDeletesOf(what, manifest, incremental);
     TableLoad done = load;
-    if (merge.softDelete() != null) {
+    if (merge != null) {
       BigQueryQueries.Result deleted = queries.runOnce(what + ": removing soft-deleted rows from "
           + load.destination(), merge.deleteSql(load.destination()),
           "soft deletes " + load.manifestKey() + " " + load.destination(), waitUntil);
@@ -312,7 +313,9 @@ public final class LoadChecker {
           .withMerge("full snapshot; " + deleted.dmlAffectedRows() + " soft-deleted row(s) left out by "
               + merge.softDelete()).withState("SUCCEEDED", tableRows, null);
     }
-    recordLoaded(manifest, load);
+    if (manifest.window() != null) {
+      recordLoaded(manifest, load);
+    }
     return done;
   }
 

@@ -161,6 +161,11 @@ public final class LocalBigQueryRest implements AutoCloseable {
     return jobs.statements();
   }
 
+  /** After the next MERGE into {@code dataset.table}, runs {@code duckSql} once (fault injection for tests). */
+  public void alterAfterMerge(String dataset, String table, String duckSql) {
+    jobs.alterAfterMerge(dataset, table, duckSql);
+  }
+
   private static void send(HttpExchange ex, LocalQueryJobs.Reply reply) throws IOException {
     if (reply.body() != null) {
       reply(ex, reply.status(), reply.body());

@@ -45,6 +45,17 @@ final class LocalQueryJobs {
     this.warehouse = warehouse;
   }
 
+  private final Map<String, String> alterAfterMerge = new ConcurrentHashMap<>();
+
+  /**
+   * After the next MERGE into {@code dataset.table}, runs {@code duckSql} on the warehouse once: a
+   * merge that changes values on the way (a coercion BigQuery would apply), for the tests of the
+   * check after a merge.
+   */
+  void alterAfterMerge(String dataset, String table, String duckSql) {
+    alterAfterMerge.put(dataset + "." + table, duckSql);
+  }
+
   /** Every statement a job ran, in GoogleSQL as sent, oldest first: tests check what the product asked. */
   List<String> statements() {
     return List.copyOf(statements);
@@ -187,6 +198,12 @@ final class LocalQueryJobs {
         }
       }
       result = warehouse.run(translated.sql(), values, destination, "WRITE_TRUNCATE".equals(disposition));
+      if (statementType(sql).equals("MERGE") && !translated.tables().isEmpty()) {
+        String altered = alterAfterMerge.remove(String.join(".", translated.tables().get(0)));
+        if (altered != null) {
+          warehouse.execute(altered);
+        }
+      }
       long bytes = bytesProcessed(sql, translated.tables());
       statistics.put("totalBytesProcessed", String.valueOf(bytes));
       ObjectNode queryStats = statistics.putObject("query");

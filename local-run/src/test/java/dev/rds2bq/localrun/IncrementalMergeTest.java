@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * The commits between runs land inside the lag (below the mark) and exactly on the mark, the cases
  * a cursor loses rows at. A load whose staged values differ from the change set fails the table
  * naming the column, merges nothing and leaves BigQuery's mark, so the next run reads the window
- * again; and merging the same rows twice leaves the table as it was.
+ * again; so does a merge that changes a value on the way; and merging the same rows twice leaves the
+ * table as it was.
  */
 class IncrementalMergeTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -139,6 +140,21 @@ class IncrementalMergeTest {
     Ran again = succeeded(config, "m-3", "2026-11-22");
     assertEquals("SUCCEEDED", again.load().get("state").asText(), again.load().toString());
     assertEquals(sourceRows(false), warehouseRows(bucket));
+
+    // A merge that changes a value on the way (as a coercion would): the check after the merge fails
+    // the table naming the column, and BigQuery's mark stays, so the next run merges the window again.
+    String mark = state(bucket).get("loaded").get("mark").asText();
+    source("UPDATE accounts SET label = 'a6-new', updated_at = '2026-11-01 00:09:00' WHERE id = 6");
+    String dataset = TestStack.dataset(bucket);
+    stack.google.bigQuery().alterAfterMerge(dataset, "incdb__accounts", "UPDATE \"" + dataset + "\".incdb__accounts"
+        + " SET score = score + 1 WHERE id = 6");
+    Ran coerced = run(config, "m-4", "2026-11-23");
+    assertFalse(coerced.execution().succeeded());
+    String error = coerced.load().get("errors").get(0).asText();
+    assertTrue(error.contains("after the merge, the change set's rows in") && error.contains("column score"), error);
+    assertEquals(mark, state(bucket).get("loaded").get("mark").asText(), "BigQuery's mark did not move");
+    succeeded(config, "m-5", "2026-11-24");
+    assertEquals(sourceRows(false), warehouseRows(bucket), "the window merged again sets the value back");
   }
 
   @Test
@@ -184,6 +200,13 @@ class IncrementalMergeTest {
     assertTrue(retried.note().contains("changes after 2026-11-01 00:08:30.000000 (BigQuery's mark " + mark),
         retried.note());
     assertEquals(sourceRows(true), warehouseRows(bucket), "the window read again and merged");
+    assertEquals("2026-11-01 00:11:00.000000", state(bucket).get("loaded").get("mark").asText());
+
+    // Read whole as a plain snapshot for one run: BigQuery still holds the live rows only, and the
+    // state is left as it is.
+    Ran snapshot = succeeded(config, "s-5", "2026-11-24", ", \"modes\": {\"incdb.accounts\": \"snapshot\"}");
+    assertTrue(snapshot.note().contains("read as a snapshot this run"), snapshot.note());
+    assertEquals(sourceRows(true), warehouseRows(bucket), "the soft-deleted rows 2, 3 and 4 left out again");
     assertEquals("2026-11-01 00:11:00.000000", state(bucket).get("loaded").get("mark").asText());
   }
 
