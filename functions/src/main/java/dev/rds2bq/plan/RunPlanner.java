@@ -385,8 +385,8 @@ public final class RunPlanner {
   /**
    * An incremental table's window (docs/data-contract.md#incremental-tables): a full snapshot
    * ({@code after} absent) on its first run, when its cursor changed, when its last full snapshot is
-   * {@code fullEveryDays} old, on the first run that loads into BigQuery, or with
-   * {@code bigquery.history: daily}; otherwise the change set after its last mark minus the lag. A
+   * {@code fullEveryDays} old, or on the first run that loads into BigQuery; otherwise the change set
+   * after its last mark minus the lag. A
    * run that loads takes the mark BigQuery holds ({@code loaded}, moved by CheckLoads), one that
    * does not the bucket's. Every window's upper mark is read by the export inside its own snapshot.
    */
@@ -465,8 +465,6 @@ public final class RunPlanner {
           + " days old or more";
     } else if (askedFull) {
       full = "the run asked for a full snapshot";
-    } else if (loads && config.bigquery().history() == PipelineConfig.History.DAILY) {
-      full = "bigquery.history is daily, and each day partition holds a whole table";
     } else if (mark == null) {
       full = "no mark yet (the table had no rows)";
     }

@@ -149,11 +149,10 @@ class IncrementalPlanTest {
 
   /**
    * The two marks of _state.json: a run that loads starts at the mark BigQuery took ({@code loaded}),
-   * one with {@code "load": false} at the bucket's; under {@code bigquery.history: daily} a loading
-   * run takes a full snapshot, since each day partition holds a whole table.
+   * one with {@code "load": false} at the bucket's, also under {@code bigquery.history: daily}.
    */
   @Test
-  void aLoadingRunStartsAtBigQuerysMarkAndDailyHistoryTakesFullSnapshots() throws Exception {
+  void aLoadingRunStartsAtBigQuerysMarkAndARunWithoutLoadsAtTheBuckets() throws Exception {
     stack.database("incplan",
         "CREATE TABLE marks (id INT PRIMARY KEY, updated_at DATETIME NOT NULL, KEY by_update (updated_at))");
     String bigquery = "bigquery: {projectId: acme-analytics, location: US, dataset: rds2bq, credentialsSecretId: g,"
@@ -173,7 +172,7 @@ class IncrementalPlanTest {
     assertEquals("2026-11-01 00:05:00", plan.apply("", true).window().after(), "BigQuery's mark");
     assertEquals("2026-11-01 00:09:00", plan.apply("", false).window().after(), "the bucket's mark");
     RunPlan.TablePlan daily = plan.apply(", history: daily", true);
-    assertNull(daily.window().after(), daily.note());
-    assertTrue(daily.note().contains("full snapshot (bigquery.history is daily"), daily.note());
+    assertEquals("2026-11-01 00:05:00", daily.window().after(), "merged, its day's partition written from the"
+        + " merged table: " + daily.note());
   }
 }

@@ -66,7 +66,8 @@ public final class BigQueryQueries {
    * @throws LoadServiceUnavailableException when BigQuery stays unreachable, or the job outlasts the timeout
    */
   public Result run(String what, String sql, Map<String, QueryParameterValue> parameters) {
-    return run(what, sql, parameters, "rds2bq_" + UUID.randomUUID().toString().replace("-", ""), Long.MAX_VALUE);
+    return run(what, sql, parameters, "rds2bq_" + UUID.randomUUID().toString().replace("-", ""), Long.MAX_VALUE,
+        null);
   }
 
   /**
@@ -77,8 +78,23 @@ public final class BigQueryQueries {
    * still running then is a {@link LoadServiceUnavailableException}, and the next call finds it.
    */
   public Result runOnce(String what, String sql, String jobKey, long waitUntilNanos) {
-    String id = "rds2bq_" + java.util.HexFormat.of().formatHex(sha256(jobKey), 0, 20);
-    return run(what, sql, Map.of(), id, waitUntilNanos);
+    return run(what, sql, Map.of(), onceId(jobKey), waitUntilNanos, null);
+  }
+
+  /**
+   * The same, writing the query's rows over one day partition of an ingestion-time partitioned
+   * table ({@code table$YYYYMMDD}, WRITE_TRUNCATE replaces that partition only, and the table must
+   * exist), as BigQuery writes query results to a partition.
+   */
+  public Result runOnceIntoPartition(String what, String sql, String table, java.time.LocalDate day, String jobKey,
+      long waitUntilNanos) {
+    com.google.cloud.bigquery.TableId destination = com.google.cloud.bigquery.TableId.of(config.projectId(),
+        config.dataset(), table + "$" + day.format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE));
+    return run(what, sql, Map.of(), onceId(jobKey), waitUntilNanos, destination);
+  }
+
+  private static String onceId(String jobKey) {
+    return "rds2bq_" + java.util.HexFormat.of().formatHex(sha256(jobKey), 0, 20);
   }
 
   private static byte[] sha256(String text) {
@@ -91,12 +107,17 @@ public final class BigQueryQueries {
   }
 
   private Result run(String what, String sql, Map<String, QueryParameterValue> parameters, String jobId,
-      long waitUntilNanos) {
-    QueryJobConfiguration query = QueryJobConfiguration.newBuilder(sql)
+      long waitUntilNanos, com.google.cloud.bigquery.TableId destination) {
+    QueryJobConfiguration.Builder builder = QueryJobConfiguration.newBuilder(sql)
         .setUseLegacySql(false)
         .setNamedParameters(parameters)
-        .setJobTimeoutMs(timeout.toMillis())
-        .build();
+        .setJobTimeoutMs(timeout.toMillis());
+    if (destination != null) {
+      builder.setDestinationTable(destination)
+          .setWriteDisposition(JobInfo.WriteDisposition.WRITE_TRUNCATE)
+          .setCreateDisposition(JobInfo.CreateDisposition.CREATE_NEVER);
+    }
+    QueryJobConfiguration query = builder.build();
     JobId id = JobId.newBuilder().setProject(config.projectId()).setLocation(config.location()).setJob(jobId).build();
     try {
       Job job;

@@ -169,6 +169,11 @@ record ChangeMerge(List<String> key, String softDelete, String softDeleteType, L
     return "DELETE FROM `" + target + "` T WHERE " + deleted("T");
   }
 
+  /** The same in one day partition of a history table. */
+  String deleteSql(String history, java.time.LocalDate day) {
+    return deleteSql(history) + " AND _PARTITIONDATE = DATE '" + day + "'";
+  }
+
   /** A filter on the table, aliased {@code T}, selecting its rows whose key the staging table holds. */
   String stagedRows(String staging) {
     return "EXISTS (SELECT 1 FROM `" + staging + "` S WHERE " + joinOn() + ")";

@@ -284,6 +284,28 @@ public final class LoadChecker {
         + (merge.softDelete() == null ? "" : ", " + deletes + " deleted")
         + (keys == null ? "" : ", " + gone + " deleted (keys gone from the source)") + " ("
         + (merged.dmlAffectedRows() == null ? "?" : merged.dmlAffectedRows()) + " row(s) affected)";
+    if (config.history() == PipelineConfig.History.DAILY) {
+      // The day's partition of the history table is the merged table as it now is: one query job
+      // writing over that partition only, then its row count against the table's.
+      String table = load.destination().substring(load.destination().lastIndexOf('.') + 1);
+      String history = DestinationTables.historyTable(table);
+      java.time.LocalDate day = java.time.LocalDate.parse(manifest.runDate());
+      BigQueryQueries.Result copied = queries.runOnceIntoPartition(what + ": writing the history partition " + day
+          + " of " + history, "SELECT * FROM `" + load.destination() + "`", history, day,
+          "history " + load.manifestKey() + " " + load.destination(), waitUntil);
+      BigQueryQueries.Result counted = queries.run(what + ": counting the history partition " + day,
+          "SELECT COUNT(*) AS n FROM `" + config.projectId() + "." + config.dataset() + "." + history
+              + "` WHERE _PARTITIONDATE = DATE '" + day + "'");
+      bytes += copied.bytesProcessed() + counted.bytesProcessed();
+      done = done.withReceiptBytes(bytes);
+      long inPartition = counted.rows().get(0).get("n").getLongValue();
+      if (tableRows == null || inPartition != tableRows) {
+        return done.withState("FAILED", tableRows, List.of("ERROR: " + what + ": history partition " + day + " of "
+            + history + " holds " + inPartition + " rows where the merged table holds " + tableRows + "; re-run the"
+            + " date (the mark did not move)"));
+      }
+      note = note + "; history partition " + day + " written from the merged table";
+    }
     recordLoaded(manifest, load);
     return done.withMerge(note).withState("SUCCEEDED", tableRows, null);
   }
@@ -308,8 +330,17 @@ public final class LoadChecker {
       BigQueryQueries.Result deleted = queries.runOnce(what + ": removing soft-deleted rows from "
           + load.destination(), merge.deleteSql(load.destination()),
           "soft deletes " + load.manifestKey() + " " + load.destination(), waitUntil);
+      long bytes = deleted.bytesProcessed();
+      if (load.historyRunName() != null) {
+        // The day's partition of the history table holds the day's live rows too.
+        java.time.LocalDate day = java.time.LocalDate.parse(manifest.runDate());
+        String table = DestinationTables.historyTable(load.destination());
+        bytes += queries.runOnce(what + ": removing soft-deleted rows from history partition " + day,
+            merge.deleteSql(table, day), "soft deletes history " + load.manifestKey() + " " + table, waitUntil)
+            .bytesProcessed();
+      }
       Long tableRows = rows(what, load.destination());
-      done = load.withReceiptBytes((load.receiptBytes() == null ? 0 : load.receiptBytes()) + deleted.bytesProcessed())
+      done = load.withReceiptBytes((load.receiptBytes() == null ? 0 : load.receiptBytes()) + bytes)
           .withMerge("full snapshot; " + deleted.dmlAffectedRows() + " soft-deleted row(s) left out by "
               + merge.softDelete()).withState("SUCCEEDED", tableRows, null);
     }

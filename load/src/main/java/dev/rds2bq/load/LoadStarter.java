@@ -164,11 +164,6 @@ public final class LoadStarter {
    */
   private TableLoad startChangeSet(String what, TableOutcome outcome, Manifest manifest, ChangeMerge merge,
       String destinationTable, String destination) {
-    if (config.history() == PipelineConfig.History.DAILY) {
-      throw new InvalidInputException(what + ": " + outcome.publish().manifestKey() + " is a change set, but"
-          + " bigquery.history is daily, whose day partitions each hold a whole table; PlanRun plans full snapshots"
-          + " there: run the table again");
-    }
     dev.rds2bq.contract.TableState state = states.read(manifest);
     if (state != null && state.loaded() != null && state.loaded().mark() != null && manifest.window().upTo() != null
         && dev.rds2bq.contract.CursorWindow.compareMarks(state.loaded().mark(), manifest.window().upTo()) > 0) {
@@ -189,6 +184,9 @@ public final class LoadStarter {
           + " (\"modes\": {\"" + manifest.database() + "." + manifest.table() + "\": \"full\"})");
     }
     String change = tables.ensure(manifest);
+    if (config.history() == PipelineConfig.History.DAILY) {
+      tables.ensureHistory(manifest); // CheckLoads writes the day's partition from the merged table
+    }
     String staging = ChangeMerge.stagingTable(destinationTable);
     tables.ensureStaging(manifest, staging);
     String[] started = transfers.startStaging(what + ": starting its staging transfer", manifest.database(),

@@ -189,11 +189,16 @@ final class LocalQueryJobs {
       String[] destination = destination(project, queryConfig);
       String disposition = query.path("writeDisposition").asText("WRITE_EMPTY");
       if (destination != null) {
-        boolean exists = warehouse.table(destination[0], destination[1]).isPresent();
+        // A partition decorator ($YYYYMMDD) names a partition of the table, which must exist.
+        String base = destination[1].replaceFirst("\\$.*", "");
+        boolean exists = warehouse.table(destination[0], base).isPresent();
+        if (!exists && !base.equals(destination[1])) {
+          throw new GoogleSql.Refused("Not found: Table " + project + ":" + destination[0] + "." + base);
+        }
         if (!exists && "CREATE_NEVER".equals(query.path("createDisposition").asText())) {
           throw new GoogleSql.Refused("Not found: Table " + project + ":" + destination[0] + "." + destination[1]);
         }
-        if (exists && disposition.equals("WRITE_EMPTY") && warehouse.count(destination[0], destination[1]) > 0) {
+        if (exists && disposition.equals("WRITE_EMPTY") && warehouse.count(destination[0], base) > 0) {
           throw new GoogleSql.Refused("Already Exists: Table " + project + ":" + destination[0] + "." + destination[1]);
         }
       }

@@ -256,11 +256,58 @@ public final class Warehouse implements AutoCloseable {
   public record Result(List<Column> columns, List<String[]> rows, Long dmlAffectedRows) {}
 
   /**
+   * A query's rows into one day partition ({@code table$YYYYMMDD}) of an existing ingestion-time
+   * partitioned table: {@code truncate} replaces that partition only, and the rows get that day as
+   * their partition time, as BigQuery writes query results to a partition decorator.
+   */
+  private Result runIntoPartition(String sql, List<?> params, String[] destination, boolean truncate)
+      throws SQLException {
+    String table = destination[1].substring(0, destination[1].indexOf('$'));
+    String decorator = destination[1].substring(destination[1].indexOf('$') + 1);
+    if (!decorator.matches("\\d{8}")) {
+      throw new SQLException("Invalid partition decorator $" + decorator + " on " + destination[0] + "." + table
+          + "; the local stand-in takes $YYYYMMDD");
+    }
+    Table t = table(destination[0], table).orElseThrow(() -> new SQLException("Not found: Table " + destination[0]
+        + "." + table));
+    if (!t.ingestionTimePartitioned()) {
+      throw new SQLException("Partition decorator on table " + destination[0] + "." + table + ", which the local"
+          + " stand-in does not partition by ingestion time");
+    }
+    LocalDate day = LocalDate.parse(decorator, java.time.format.DateTimeFormatter.BASIC_ISO_DATE);
+    String partition = "TIMESTAMPTZ '" + day + " 00:00:00+00'";
+    Result shape = run("SELECT * FROM (" + sql + ") LIMIT 0", params, null, false);
+    boolean auto = connection.getAutoCommit();
+    connection.setAutoCommit(false);
+    try {
+      if (truncate) {
+        exec("DELETE FROM " + qualified(destination[0], table) + " WHERE " + quote(PARTITION_TIME) + " = " + partition);
+      }
+      long rows;
+      try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + qualified(destination[0], table)
+          + " BY NAME (SELECT *, " + partition + " AS " + quote(PARTITION_TIME) + " FROM (" + sql + "))")) {
+        bind(ps, params);
+        rows = ps.executeUpdate();
+      }
+      connection.commit();
+      return new Result(shape.columns(), List.of(), rows);
+    } catch (SQLException | RuntimeException e) {
+      connection.rollback();
+      throw e;
+    } finally {
+      connection.setAutoCommit(auto);
+    }
+  }
+
+  /**
    * Runs one DuckDB statement (a query job's translated SQL) with positional parameters. With
    * {@code destination} (dataset, table) a query's rows go into that table instead: created from the
    * result's columns when missing, emptied first with {@code truncate}.
    */
   public synchronized Result run(String sql, List<?> params, String[] destination, boolean truncate) throws SQLException {
+    if (destination != null && destination[1].contains("$")) {
+      return runIntoPartition(sql, params, destination, truncate);
+    }
     if (destination != null) {
       boolean exists = table(destination[0], destination[1]).isPresent();
       Result shape = run("SELECT * FROM (" + sql + ") LIMIT 0", params, null, false);

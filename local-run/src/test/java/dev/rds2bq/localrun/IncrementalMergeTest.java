@@ -254,4 +254,49 @@ class IncrementalMergeTest {
     assertTrue(full.note().contains("incremental: full snapshot (the run asked for a full snapshot)"), full.note());
     assertEquals(sourceRows(false), warehouseRows(bucket));
   }
+
+  private static List<String> rowsOf(String sql) {
+    List<String> rows = new ArrayList<>();
+    for (Map<String, Object> r : stack.google.warehouse().query(sql, List.of())) {
+      rows.add(((Number) r.get("id")).intValue() + "|" + r.get("label") + "|" + ((Number) r.get("score")).intValue());
+    }
+    return rows;
+  }
+
+  /**
+   * With {@code bigquery.history: daily} an incremental table still merges change sets: the first
+   * run's full snapshot fills its day's partition through DTS, and each merge writes its day's
+   * partition from the merged table; every partition equals the source of its day.
+   */
+  @Test
+  void withDailyHistoryEachMergeWritesItsDaysPartition() throws Exception {
+    String bucket = "merge-history";
+    PipelineConfig base = table(bucket, "none");
+    PipelineConfig config = new PipelineConfig(base.bucket(), base.prefix(), base.source(), base.sources(),
+        base.masking(), base.parquet(), base.zeroDates(), base.databases(), base.tables(), base.planning(),
+        base.runDateZone(), base.maxBackfillDays(), base.publish(), base.run(),
+        base.bigquery().withHistory(PipelineConfig.History.DAILY), base.columnNames(), base.incremental());
+    String[] days = {"2026-11-20", "2026-11-21", "2026-11-22"};
+    List<List<String>> expected = new ArrayList<>();
+    succeeded(config, "h-1", days[0]);
+    expected.add(sourceRows(false));
+    source("UPDATE accounts SET label = 'a2-new', updated_at = '2026-11-01 00:07:00' WHERE id = 2",
+        "INSERT INTO accounts VALUES (6, 'a6', 60, NULL, '2026-11-01 00:08:00')");
+    Ran second = succeeded(config, "h-2", days[1]);
+    assertTrue(second.note().contains("changes after"), second.note());
+    assertTrue(second.load().get("merge").asText().endsWith("history partition " + days[1] + " written from the"
+        + " merged table"), second.load().toString());
+    expected.add(sourceRows(false));
+    source("UPDATE accounts SET score = 33, updated_at = '2026-11-01 00:09:00' WHERE id = 3",
+        "INSERT INTO accounts VALUES (7, 'a7', 70, NULL, '2026-11-01 00:09:30')");
+    succeeded(config, "h-3", days[2]);
+    expected.add(sourceRows(false));
+
+    String dataset = TestStack.dataset(bucket);
+    for (int d = 0; d < 3; d++) {
+      assertEquals(expected.get(d), rowsOf("SELECT id, label, score FROM \"" + dataset + "\".incdb__accounts__history"
+          + " WHERE CAST(_PARTITIONTIME AS DATE) = DATE '" + days[d] + "' ORDER BY id"), "the partition of " + days[d]);
+    }
+    assertEquals(expected.get(2), warehouseRows(bucket), "the plain table holds the latest state");
+  }
 }
