@@ -117,8 +117,4 @@ public final class Cursors {
     };
   }
 
-  /** Orders two marks of one cursor: numerically for integers, as text (the source prints them alike) otherwise. */
-  public static int compare(String a, String b) {
-    return dev.rds2bq.contract.CursorWindow.compareMarks(a, b);
-  }
 }

@@ -237,7 +237,7 @@ public final class TableExporter {
           : request.window().upTo() != null ? request.window()
           : request.window().upTo(snapshot.maxValue(schema, request.window().column()));
       if (window != null && window.after() != null && window.upTo() != null
-          && Cursors.compare(window.upTo(), window.after()) < 0) {
+          && CursorWindow.compareMarks(window.upTo(), window.after()) < 0) {
         // Rows the last window read are gone or their cursor moved back (a restore, a rewritten
         // column): a change set cannot express that, a full snapshot can.
         throw new InvalidInputException(qualified + ": cursor column '" + window.column() + "' now reaches only "

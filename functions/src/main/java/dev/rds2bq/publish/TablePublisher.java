@@ -11,7 +11,6 @@ import dev.rds2bq.contract.AnyExportResult;
 import dev.rds2bq.contract.BucketLayout;
 import dev.rds2bq.contract.CursorWindow;
 import dev.rds2bq.contract.TableStates;
-import dev.rds2bq.export.Cursors;
 import dev.rds2bq.contract.ColumnReceipt;
 import dev.rds2bq.contract.ExportResult;
 import dev.rds2bq.contract.ExportResult.ColumnEntry;
@@ -214,7 +213,7 @@ public final class TablePublisher {
         throw new IntegrityException(table + ": range " + e.label() + " read another cursor window ("
             + w + ") than range " + exports.get(0).label() + " (" + first + "); export the table again");
       }
-      if (w != null && w.upTo() != null && (upTo == null || Cursors.compare(w.upTo(), upTo) < 0)) {
+      if (w != null && w.upTo() != null && (upTo == null || CursorWindow.compareMarks(w.upTo(), upTo) < 0)) {
         upTo = w.upTo();
       }
     }

@@ -189,9 +189,7 @@ public final class Rds2bqStack extends Stack {
     f.allow(s3("WriteLargePlans", List.of("s3:PutObject"), exports.objectsArn(BucketLayout.PLANS_PATTERN)));
     // A run id given again (a re-run) is looked up: PlanRun lists the table's attempts to resume or
     // number the next one. Without the listing every re-run would fail at plan time with a 403.
-    PolicyStatement list = exports.listPrefix();
-    list.setSid("ListAttempts");
-    f.allow(list);
+    f.allow(exports.listPrefix("ListAttempts"));
     // An incremental table's next window starts at the mark its _state.json holds.
     f.allow(s3("ReadTableStates", List.of("s3:GetObject"), exports.objectsArn("*/" + BucketLayout.STATE)));
     f.allow(PolicyStatement.Builder.create()
@@ -222,9 +220,7 @@ public final class Rds2bqStack extends Stack {
     // attempt (its _SUCCESS): reads only, of those keys and the listing under the prefix.
     f.allow(s3("ReadResultsAndPublishedMarks", List.of("s3:GetObject"),
         exports.objectsArn(BucketLayout.EXPORT_RESULTS_PATTERN), exports.objectsArn("*/" + BucketLayout.SUCCESS)));
-    PolicyStatement list = exports.listPrefix();
-    list.setSid("ListUnderPrefix");
-    f.allow(list);
+    f.allow(exports.listPrefix("ListUnderPrefix"));
     // Publishing is PublishTable's alone: an export, whoever invokes it, can never make a folder look
     // complete or move a table's pointer.
     f.allow(PolicyStatement.Builder.create()
@@ -248,9 +244,7 @@ public final class Rds2bqStack extends Stack {
     PipelineFunction f = functions.get(FunctionSpec.PUBLISH_TABLE);
     f.allow(s3("PublishUnderPrefix", List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
         exports.objectsArn(BucketLayout.ANY_OBJECT)));
-    PolicyStatement list = exports.listPrefix();
-    list.setSid("ListUnderPrefix");
-    f.allow(list);
+    f.allow(exports.listPrefix("ListUnderPrefix"));
     if (d.verifySourceCount()) {
       f.allow(secretRead("ReadSourceLogin", d.config().sourceSecretArns()));
     }
@@ -278,9 +272,7 @@ public final class Rds2bqStack extends Stack {
         exports.objectsArn(BucketLayout.MANIFESTS_PATTERN), exports.objectsArn("*/" + BucketLayout.LATEST),
         exports.objectsArn("*/" + BucketLayout.STATE)));
     // A table without a pointer loads: S3 answers a missing key with 404 only to a reader that may list.
-    PolicyStatement list = exports.listPrefix();
-    list.setSid("ListUnderPrefix");
-    f.allow(list);
+    f.allow(exports.listPrefix("ListUnderPrefix"));
     f.allow(exports.keyUse(false));
     f.suppress("AwsSolutions-IAM5", "reads the " + BucketLayout.MANIFEST + ", " + BucketLayout.LATEST + " and "
         + BucketLayout.STATE + " of each published table, whose keys are known only at run time; read-only, those"
@@ -300,9 +292,7 @@ public final class Rds2bqStack extends Stack {
     // first lists the key (a missing key reads as 404 only to a reader that may list).
     f.allow(s3("RecordLoadedState", List.of("s3:GetObject", "s3:PutObject"),
         exports.objectsArn("*/" + BucketLayout.STATE)));
-    PolicyStatement list = exports.listPrefix();
-    list.setSid("ListUnderPrefix");
-    f.allow(list);
+    f.allow(exports.listPrefix("ListUnderPrefix"));
     f.allow(exports.keyUse(true));
     f.suppress("AwsSolutions-IAM5", "reads the " + BucketLayout.MANIFEST + " of each published table and writes its "
         + BucketLayout.STATE + ", whose keys are known only at run time; those objects only, and the wildcard stops"

@@ -148,11 +148,11 @@ public final class LoadChecker {
     }
     TransferLoads.RunState now = transfers.state(what + ": checking transfer run " + load.runName(), load.runName());
     if (load.historyRunName() != null) {
-      now = withHistory(now, transfers.state(what + ": checking history transfer run " + load.historyRunName(),
-          load.historyRunName()));
+      now = bothRuns(now, transfers.state(what + ": checking history transfer run " + load.historyRunName(),
+          load.historyRunName()), "history partition: ");
     }
     if (now.state().equals("SUCCEEDED")) {
-      Long rows = rows(what, load);
+      Long rows = rows(what, load.destination());
       if (config.writeDisposition() == PipelineConfig.WriteDisposition.WRITE_TRUNCATE && rows != null
           && load.rowsPublished() != null && !rows.equals(load.rowsPublished())) {
         // A replaced snapshot must hold exactly the published rows; anything else is a partial load.
@@ -186,7 +186,7 @@ public final class LoadChecker {
     TransferLoads.RunState now = transfers.state(what + ": checking staging transfer run " + load.runName(),
         load.runName());
     if (load.keysRunName() != null) {
-      now = withHistory(now, transfers.state(what + ": checking keys transfer run " + load.keysRunName(),
+      now = bothRuns(now, transfers.state(what + ": checking keys transfer run " + load.keysRunName(),
           load.keysRunName()), "keys: ");
     }
     if (!now.state().equals("SUCCEEDED")) {
@@ -412,27 +412,23 @@ public final class LoadChecker {
   }
 
   /**
-   * The state of a load with two runs, the table's and its history partition's: failed when either
-   * failed, succeeded when both did, else still going.
+   * The state of a load with two runs, the table's and a second one (its second partition's, or a
+   * change set's keys), whose errors are told apart by {@code label}: failed when either failed,
+   * succeeded when both did, else still going.
    */
-  private static TransferLoads.RunState withHistory(TransferLoads.RunState main, TransferLoads.RunState history) {
-    return withHistory(main, history, "history partition: ");
-  }
-
-  /** The same for any second run, whose errors are told apart by {@code label}. */
-  private static TransferLoads.RunState withHistory(TransferLoads.RunState main, TransferLoads.RunState history,
+  private static TransferLoads.RunState bothRuns(TransferLoads.RunState main, TransferLoads.RunState second,
       String label) {
-    for (TransferLoads.RunState r : List.of(main, history)) {
+    for (TransferLoads.RunState r : List.of(main, second)) {
       if (r.state().equals("FAILED") || r.state().equals("CANCELLED")) {
-        List<String> errors = r == history && r.errors() != null
+        List<String> errors = r == second && r.errors() != null
             ? r.errors().stream().map(e -> e.replaceFirst("^(\\w+): ", "$1: " + label)).toList() : r.errors();
         return new TransferLoads.RunState(r.state(), errors);
       }
     }
-    if (main.state().equals("SUCCEEDED") && history.state().equals("SUCCEEDED")) {
+    if (main.state().equals("SUCCEEDED") && second.state().equals("SUCCEEDED")) {
       return main;
     }
-    boolean running = main.state().equals("RUNNING") || history.state().equals("RUNNING");
+    boolean running = main.state().equals("RUNNING") || second.state().equals("RUNNING");
     return new TransferLoads.RunState(running ? "RUNNING" : "PENDING", null);
   }
 
@@ -469,10 +465,6 @@ public final class LoadChecker {
         + " loaded from: " + String.join("; ", differences) + ". A conversion in the load changed values"
         + " (see docs/data-contract.md#receipts); the table now holds them: fix the cause and re-run the date");
     return checked.withState("FAILED", checked.destinationRows(), TableLoad.brief(errors));
-  }
-
-  private Long rows(String what, TableLoad load) {
-    return rows(what, load.destination());
   }
 
   private Long rows(String what, String destination) {

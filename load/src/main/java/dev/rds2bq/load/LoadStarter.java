@@ -115,9 +115,9 @@ public final class LoadStarter {
             + manifest.table());
       }
       rows = manifest.rows();
-      ChangeMerge merge = ChangeMerge.of(what, manifest, incremental);
       if (manifest.changeSet()) {
-        return startChangeSet(what, outcome, manifest, merge, destinationTable, destination);
+        return startChangeSet(what, outcome, manifest, ChangeMerge.of(what, manifest, incremental), destinationTable,
+            destination);
       }
       String newer = newerSnapshot(manifest, outcome.publish().manifestKey());
       String path = newer == null ? null : dataPath(what, manifest);

@@ -256,84 +256,16 @@ public final class Warehouse implements AutoCloseable {
   public record Result(List<Column> columns, List<String[]> rows, Long dmlAffectedRows) {}
 
   /**
-   * A query's rows into one day partition ({@code table$YYYYMMDD}) of an existing ingestion-time
-   * partitioned table: {@code truncate} replaces that partition only, and the rows get that day as
-   * their partition time, as BigQuery writes query results to a partition decorator.
-   */
-  private Result runIntoPartition(String sql, List<?> params, String[] destination, boolean truncate)
-      throws SQLException {
-    String table = destination[1].substring(0, destination[1].indexOf('$'));
-    String decorator = destination[1].substring(destination[1].indexOf('$') + 1);
-    if (!decorator.matches("\\d{8}")) {
-      throw new SQLException("Invalid partition decorator $" + decorator + " on " + destination[0] + "." + table
-          + "; the local stand-in takes $YYYYMMDD");
-    }
-    Table t = table(destination[0], table).orElseThrow(() -> new SQLException("Not found: Table " + destination[0]
-        + "." + table));
-    if (!t.ingestionTimePartitioned()) {
-      throw new SQLException("Partition decorator on table " + destination[0] + "." + table + ", which the local"
-          + " stand-in does not partition by ingestion time");
-    }
-    LocalDate day = LocalDate.parse(decorator, java.time.format.DateTimeFormatter.BASIC_ISO_DATE);
-    String partition = "TIMESTAMPTZ '" + day + " 00:00:00+00'";
-    Result shape = run("SELECT * FROM (" + sql + ") LIMIT 0", params, null, false);
-    boolean auto = connection.getAutoCommit();
-    connection.setAutoCommit(false);
-    try {
-      if (truncate) {
-        exec("DELETE FROM " + qualified(destination[0], table) + " WHERE " + quote(PARTITION_TIME) + " = " + partition);
-      }
-      long rows;
-      try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + qualified(destination[0], table)
-          + " BY NAME (SELECT *, " + partition + " AS " + quote(PARTITION_TIME) + " FROM (" + sql + "))")) {
-        bind(ps, params);
-        rows = ps.executeUpdate();
-      }
-      connection.commit();
-      return new Result(shape.columns(), List.of(), rows);
-    } catch (SQLException | RuntimeException e) {
-      connection.rollback();
-      throw e;
-    } finally {
-      connection.setAutoCommit(auto);
-    }
-  }
-
-  /**
    * Runs one DuckDB statement (a query job's translated SQL) with positional parameters. With
    * {@code destination} (dataset, table) a query's rows go into that table instead: created from the
-   * result's columns when missing, emptied first with {@code truncate}.
+   * result's columns when missing, emptied first with {@code truncate}. A destination with a partition
+   * decorator ({@code table$YYYYMMDD}) names one day partition of an existing ingestion-time
+   * partitioned table: {@code truncate} replaces that partition only and the rows get that day, as
+   * BigQuery writes query results to a partition.
    */
   public synchronized Result run(String sql, List<?> params, String[] destination, boolean truncate) throws SQLException {
-    if (destination != null && destination[1].contains("$")) {
-      return runIntoPartition(sql, params, destination, truncate);
-    }
     if (destination != null) {
-      boolean exists = table(destination[0], destination[1]).isPresent();
-      Result shape = run("SELECT * FROM (" + sql + ") LIMIT 0", params, null, false);
-      boolean auto = connection.getAutoCommit();
-      connection.setAutoCommit(false);
-      try {
-        if (!exists) {
-          List<Field> fields = shape.columns().stream().map(c -> new Field(c.name(), c.type(), "NULLABLE", null)).toList();
-          createTable(new Table(destination[0], destination[1], fields, null));
-        } else if (truncate) {
-          exec("DELETE FROM " + qualified(destination[0], destination[1]));
-        }
-        long rows;
-        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + qualified(destination[0], destination[1])
-            + " BY NAME (" + sql + ")")) {
-          bind(ps, params);
-          rows = ps.executeUpdate();
-        }
-        connection.commit();
-        return new Result(shape.columns(), List.of(), rows);
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(auto);
-      }
+      return runInto(sql, params, destination, truncate);
     }
     try (PreparedStatement ps = connection.prepareStatement(sql)) {
       bind(ps, params);
@@ -362,6 +294,54 @@ public final class Warehouse implements AutoCloseable {
   private static void bind(PreparedStatement ps, List<?> params) throws SQLException {
     for (int i = 0; i < params.size(); i++) {
       ps.setObject(i + 1, params.get(i));
+    }
+  }
+
+  private Result runInto(String sql, List<?> params, String[] destination, boolean truncate) throws SQLException {
+    int dollar = destination[1].indexOf('$');
+    String table = dollar < 0 ? destination[1] : destination[1].substring(0, dollar);
+    String partition = null;
+    if (dollar >= 0) {
+      String decorator = destination[1].substring(dollar + 1);
+      if (!decorator.matches("\\d{8}")) {
+        throw new SQLException("Invalid partition decorator $" + decorator + " on " + destination[0] + "." + table
+            + "; the local stand-in takes $YYYYMMDD");
+      }
+      Table t = table(destination[0], table).orElseThrow(() -> new SQLException("Not found: Table " + destination[0]
+          + "." + table));
+      if (!t.ingestionTimePartitioned()) {
+        throw new SQLException("Partition decorator on table " + destination[0] + "." + table + ", which the local"
+            + " stand-in does not partition by ingestion time");
+      }
+      partition = "TIMESTAMPTZ '" + LocalDate.parse(decorator, java.time.format.DateTimeFormatter.BASIC_ISO_DATE)
+          + " 00:00:00+00'";
+    }
+    boolean exists = table(destination[0], table).isPresent();
+    Result shape = run("SELECT * FROM (" + sql + ") LIMIT 0", params, null, false);
+    boolean auto = connection.getAutoCommit();
+    connection.setAutoCommit(false);
+    try {
+      if (!exists) {
+        List<Field> fields = shape.columns().stream().map(c -> new Field(c.name(), c.type(), "NULLABLE", null)).toList();
+        createTable(new Table(destination[0], table, fields, null));
+      } else if (truncate) {
+        exec("DELETE FROM " + qualified(destination[0], table)
+            + (partition == null ? "" : " WHERE " + quote(PARTITION_TIME) + " = " + partition));
+      }
+      long rows;
+      try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + qualified(destination[0], table)
+          + " BY NAME (" + (partition == null ? sql
+              : "SELECT *, " + partition + " AS " + quote(PARTITION_TIME) + " FROM (" + sql + ")") + ")")) {
+        bind(ps, params);
+        rows = ps.executeUpdate();
+      }
+      connection.commit();
+      return new Result(shape.columns(), List.of(), rows);
+    } catch (SQLException | RuntimeException e) {
+      connection.rollback();
+      throw e;
+    } finally {
+      connection.setAutoCommit(auto);
     }
   }
 

@@ -32,9 +32,7 @@ public final class DtsReader extends Construct {
         // Parquet only: the key travels to Google, so it must not open plans or export results (key bounds).
         .resources(List.of(bucket.objectsArn(BucketLayout.DATA_FILES_PATTERN)))
         .build());
-    PolicyStatement list = bucket.listPrefix();
-    list.setSid("ListPrefix");
-    user.addToPolicy(list);
+    user.addToPolicy(bucket.listPrefix("ListPrefix"));
     user.addToPolicy(PolicyStatement.Builder.create()
         .sid("BucketLocation")
         .actions(List.of("s3:GetBucketLocation"))

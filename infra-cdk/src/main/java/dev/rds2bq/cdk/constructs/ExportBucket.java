@@ -180,9 +180,10 @@ public final class ExportBucket extends Construct {
     return "Resource::arn:<AWS::Partition>:s3:::" + name + "/" + layout.root() + pattern;
   }
 
-  /** {@code s3:ListBucket} on the bucket, limited to keys under the prefix. */
-  public PolicyStatement listPrefix() {
+  /** {@code s3:ListBucket} on the bucket, limited to keys under the prefix, as statement {@code sid}. */
+  public PolicyStatement listPrefix(String sid) {
     return PolicyStatement.Builder.create()
+        .sid(sid)
         .actions(List.of("s3:ListBucket"))
         .resources(List.of(bucketArn()))
         .conditions(Map.of("StringLike", Map.of("s3:prefix", List.of(layout.root() + BucketLayout.ANY_OBJECT))))
